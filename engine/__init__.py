@@ -1,0 +1,1 @@
+"""Wordloom's core: plain Python, never imports Qt."""

@@ -1,0 +1,67 @@
+"""``generate``: stream the model's answer to a prompt."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from engine.cli.common import print_json, read_text_arg, settings
+from engine.errors import WordloomError
+from engine.llm import GenerationParams, GenerationStats, LlamaRunner
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("generate", help="answer a prompt with the local model")
+    parser.add_argument("prompt", metavar="PROMPT|-", help="the prompt, or - for stdin")
+    parser.add_argument("--model", metavar="PATH", help="a GGUF file (default: settings)")
+    parser.add_argument("--max-tokens", type=int, default=256, metavar="N")
+    parser.add_argument("--temperature", type=float, default=None, metavar="T")
+    parser.add_argument("--seed", type=int, default=None, metavar="S")
+    parser.add_argument("--system", default=None, help="a system message")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    conf = settings()
+    if args.max_tokens < 1:
+        raise WordloomError(f"--max-tokens must be at least 1, got {args.max_tokens}")
+    prompt = read_text_arg(args.prompt, is_file=False)
+    if not prompt.strip():
+        raise WordloomError("the prompt is empty")
+    runner = LlamaRunner.from_settings(conf, args.model)
+    messages = [{"role": "user", "content": prompt}]
+    if args.system:
+        messages.insert(0, {"role": "system", "content": args.system})
+    params = GenerationParams(
+        max_tokens=args.max_tokens,
+        temperature=conf.temperature if args.temperature is None else args.temperature,
+        seed=args.seed,
+    )
+    parts: list[str] = []
+    stats: GenerationStats | None = None
+    try:
+        for item in runner.stream(messages, params):
+            if isinstance(item, GenerationStats):
+                stats = item
+            elif args.json:
+                parts.append(item)
+            else:
+                sys.stdout.write(item)
+                sys.stdout.flush()
+    finally:
+        runner.close()
+    assert stats is not None
+    if args.json:
+        print_json({
+            "text": "".join(parts),
+            "prompt_tokens": stats.prompt_tokens,
+            "completion_tokens": stats.completion_tokens,
+            "ttft_s": round(stats.ttft_s, 4),
+            "tokens_per_s": round(stats.tokens_per_s, 2),
+            "gpu_layers": stats.gpu_layers,
+            "finish_reason": stats.finish_reason,
+        })
+    else:
+        sys.stdout.write("\n")
+    return 0

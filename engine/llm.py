@@ -1,0 +1,333 @@
+"""Run a GGUF model through llama-cpp-python: load, count tokens, stream, cancel.
+
+One ``LlamaRunner`` owns one ``Llama`` object. It runs one request at a time (a second
+concurrent request gets ``BusyError``) and is meant to live on one worker thread.
+Cancel is a ``threading.Event``: checked after every sampled token during decoding,
+and through llama.cpp's abort callback while the prompt is being processed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.config import Settings
+from engine.errors import BusyError, ContextOverflowError, ModelError
+from engine.models import ModelInfo, resolve_model
+
+Message = dict[str, str]
+log = logging.getLogger("wordloom.llama")
+_LOG_CALLBACK: Any = None
+
+
+def quiet_llama_logs() -> None:
+    """Send llama.cpp's own messages to logging: errors only, never straight to stderr."""
+    global _LOG_CALLBACK
+    if _LOG_CALLBACK is not None:
+        return
+    import llama_cpp
+
+    @llama_cpp.llama_log_callback
+    def forward(level: int, text: bytes, _user: Any) -> None:
+        if level == 3:  # GGML_LOG_LEVEL_ERROR
+            log.error(text.decode("utf-8", errors="replace").rstrip())
+
+    _LOG_CALLBACK = forward
+    llama_cpp.llama_log_set(forward, ctypes.c_void_p(0))
+
+
+@dataclass
+class GenerationParams:
+    max_tokens: int = 256
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    repeat_penalty: float = 1.1
+    seed: int | None = None
+    stop: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GenerationStats:
+    prompt_tokens: int
+    completion_tokens: int
+    ttft_s: float
+    tokens_per_s: float
+    total_s: float
+    finish_reason: str  # "stop", "length" or "cancelled"
+    gpu_layers: int
+
+
+@dataclass
+class ChatPrompt:
+    text: str
+    tokens: list[int]
+    stop: list[str]
+    stop_token_ids: set[int]
+
+
+def default_threads() -> int:
+    """All the machine's cores (llama-cpp-python's own default is half of them)."""
+    return max(1, os.cpu_count() or 1)
+
+
+def gpu_offload_supported() -> bool:
+    import llama_cpp
+
+    return bool(llama_cpp.llama_supports_gpu_offload())
+
+
+def resolve_gpu_layers(requested: str | int, supported: bool | None = None) -> int:
+    """``auto`` means every layer when this build can offload, else none."""
+    if supported is None:
+        supported = gpu_offload_supported()
+    if requested == "auto":
+        return -1 if supported else 0
+    layers = int(requested)
+    return layers if supported else 0
+
+
+class LlamaRunner:
+    def __init__(
+        self,
+        info: ModelInfo,
+        *,
+        context_size: int = 0,
+        threads: int = 0,
+        gpu_layers: str | int = "auto",
+    ) -> None:
+        self.info = info
+        trained = info.context_length or 2048
+        self.n_ctx = min(trained, context_size) if context_size > 0 else trained
+        self.threads = threads if threads > 0 else default_threads()
+        self.requested_gpu_layers = gpu_layers
+        self.gpu_layers = 0
+        self._llm: Any = None
+        self._formatter: Any = None
+        self._lock = threading.Lock()
+        self._cancel = threading.Event()
+        self._abort_cb: Any = None
+        self._abort_installed = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings, model: str | None = None) -> LlamaRunner:
+        info = resolve_model(settings, model)
+        return cls(info, context_size=settings.context_size, threads=settings.threads,
+                   gpu_layers=settings.gpu_layers)
+
+    # -- loading -------------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        return self._llm is not None
+
+    @property
+    def device_label(self) -> str:
+        if self.gpu_layers == 0:
+            return "CPU"
+        layers = self.info.n_layers if self.gpu_layers < 0 else self.gpu_layers
+        return f"GPU ({layers} layers)"
+
+    def load(self) -> None:
+        if self._llm is not None:
+            return
+        import llama_cpp
+        from llama_cpp import llama_chat_format
+
+        self.gpu_layers = resolve_gpu_layers(self.requested_gpu_layers)
+        quiet_llama_logs()
+        try:
+            llm = llama_cpp.Llama(
+                model_path=self.info.path,
+                n_ctx=self.n_ctx,
+                n_batch=512,
+                n_threads=self.threads,
+                n_threads_batch=self.threads,
+                n_gpu_layers=self.gpu_layers,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelError(f"{self.info.path}: llama.cpp could not load the model "
+                             f"({exc})") from exc
+        template = llm.metadata.get("tokenizer.chat_template")
+        if template:
+            eos_id, bos_id = llm.token_eos(), llm.token_bos()
+            eos = llm._model.token_get_text(eos_id) if eos_id != -1 else ""
+            bos = llm._model.token_get_text(bos_id) if bos_id != -1 else ""
+            self._formatter = llama_chat_format.Jinja2ChatFormatter(
+                template=template, eos_token=eos, bos_token=bos, stop_token_ids=[eos_id])
+        else:
+            self._formatter = llama_chat_format.format_chatml
+        self._abort_cb = llama_cpp.ggml_abort_callback(self._should_abort)
+        self._llm = llm
+
+    def close(self) -> None:
+        """Free the model. A running request is cancelled and waited for first."""
+        self._cancel.set()
+        if not self._lock.acquire(timeout=10):
+            raise BusyError("the model is still in use and cannot be closed yet")
+        try:
+            if self._llm is not None:
+                self._llm.close()
+                self._llm = None
+        finally:
+            self._cancel.clear()
+            self._lock.release()
+
+    # -- tokens --------------------------------------------------------------------------
+
+    def count_tokens(self, text: str) -> int:
+        self.load()
+        if not text:
+            return 0
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def format_chat(self, messages: Sequence[Message]) -> ChatPrompt:
+        """The chat rendered with the model's own template, and its tokens."""
+        self.load()
+        result = self._formatter(messages=list(messages))
+        stop = result.stop if isinstance(result.stop, list) else [result.stop]
+        tokens = self._llm.tokenize(result.prompt.encode("utf-8"),
+                                    add_bos=not result.added_special, special=True)
+        stop_ids = set(getattr(self._formatter, "stop_token_ids", None) or ())
+        return ChatPrompt(result.prompt, tokens, [s for s in stop if s], stop_ids)
+
+    def check_fit(self, prompt_tokens: int, max_tokens: int) -> None:
+        needed = prompt_tokens + max_tokens
+        if needed > self.n_ctx:
+            raise ContextOverflowError(
+                f"the prompt needs {prompt_tokens} tokens and the answer up to {max_tokens}, "
+                f"{needed} in all, but the model's context holds {self.n_ctx}; "
+                "select less text or lower the answer length",
+                needed=needed, available=self.n_ctx)
+
+    # -- generation ----------------------------------------------------------------------
+
+    def stream(
+        self,
+        messages: Sequence[Message],
+        params: GenerationParams | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[str | GenerationStats]:
+        """Yield text chunks as they are decoded, then one ``GenerationStats``."""
+        params = params or GenerationParams()
+        if not self._lock.acquire(blocking=False):
+            raise BusyError("the model is busy with another request; wait or cancel it")
+        try:
+            yield from self._stream_locked(messages, params, cancel or threading.Event())
+        finally:
+            self._uninstall_abort()
+            self._cancel.clear()
+            self._lock.release()
+
+    def generate(
+        self,
+        messages: Sequence[Message],
+        params: GenerationParams | None = None,
+        cancel: threading.Event | None = None,
+    ) -> tuple[str, GenerationStats]:
+        parts: list[str] = []
+        stats: GenerationStats | None = None
+        for item in self.stream(messages, params, cancel):
+            if isinstance(item, GenerationStats):
+                stats = item
+            else:
+                parts.append(item)
+        assert stats is not None
+        return "".join(parts), stats
+
+    def _stream_locked(
+        self, messages: Sequence[Message], params: GenerationParams, cancel: threading.Event
+    ) -> Iterator[str | GenerationStats]:
+        import llama_cpp
+
+        prompt = self.format_chat(messages)
+        n_prompt = len(prompt.tokens)
+        self.check_fit(n_prompt, params.max_tokens)
+        self._watch = cancel
+        self._install_abort()
+        counted = [0]
+
+        def on_token(input_ids: Any, _logits: Any) -> bool:
+            if self._abort_installed:
+                self._uninstall_abort()  # prompt done; the per-token check takes over
+            counted[0] = len(input_ids) - n_prompt + 1  # the token just sampled is not in it yet
+            return cancel.is_set() or self._cancel.is_set()
+
+        seed = params.seed if params.seed is not None else random.randrange(2**31)
+        start = time.perf_counter()
+        first: float | None = None
+        finish = "length"
+        try:
+            chunks = self._llm.create_completion(
+                prompt=prompt.tokens,
+                max_tokens=params.max_tokens,
+                temperature=params.temperature,
+                top_p=params.top_p,
+                top_k=params.top_k,
+                repeat_penalty=params.repeat_penalty,
+                seed=seed,
+                stop=[*prompt.stop, *params.stop] or None,
+                stream=True,
+                stopping_criteria=llama_cpp.StoppingCriteriaList([on_token]),
+            )
+            try:
+                for chunk in chunks:
+                    choice = chunk["choices"][0]
+                    text = choice.get("text") or ""
+                    if text:
+                        if first is None:
+                            first = time.perf_counter()
+                        yield text
+                    if choice.get("finish_reason"):
+                        finish = choice["finish_reason"]
+                    if cancel.is_set():
+                        break
+            finally:
+                chunks.close()
+        except RuntimeError as exc:
+            if not (cancel.is_set() or self._cancel.is_set()):
+                raise ModelError(f"llama.cpp failed while generating ({exc})") from exc
+        end = time.perf_counter()
+        if cancel.is_set() or self._cancel.is_set():
+            finish = "cancelled"
+        first = first if first is not None else end
+        n_out = counted[0]
+        decode_time = end - first
+        rate = (n_out - 1) / decode_time if n_out > 1 and decode_time > 0 else 0.0
+        yield GenerationStats(
+            prompt_tokens=n_prompt,
+            completion_tokens=n_out,
+            ttft_s=first - start,
+            tokens_per_s=rate,
+            total_s=end - start,
+            finish_reason=finish,
+            gpu_layers=self.gpu_layers,
+        )
+
+    # -- abort callback (prompt processing) ------------------------------------------------
+
+    def _should_abort(self, _data: Any) -> bool:
+        watch = getattr(self, "_watch", None)
+        return bool((watch is not None and watch.is_set()) or self._cancel.is_set())
+
+    def _install_abort(self) -> None:
+        import llama_cpp
+
+        llama_cpp.llama_set_abort_callback(self._llm._ctx.ctx, self._abort_cb, None)
+        self._abort_installed = True
+
+    def _uninstall_abort(self) -> None:
+        import llama_cpp
+
+        if self._abort_installed and self._llm is not None:
+            null = ctypes.cast(None, llama_cpp.ggml_abort_callback)
+            llama_cpp.llama_set_abort_callback(self._llm._ctx.ctx, null, None)
+        self._abort_installed = False

@@ -1,0 +1,73 @@
+"""Where Wordloom keeps its files.
+
+Folders come from platformdirs. ``WORDLOOM_HOME`` moves all of them under one folder,
+which is how tests and CI stay out of a real home directory.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "wordloom"
+HOME_ENV = "WORDLOOM_HOME"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    config: Path
+    data: Path
+    cache: Path
+    logs: Path
+
+    @property
+    def models(self) -> Path:
+        return self.data / "models"
+
+    @property
+    def journal(self) -> Path:
+        return self.data / "journal"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config / "settings.toml"
+
+    @property
+    def user_templates(self) -> Path:
+        return self.config / "templates"
+
+    @property
+    def languagetool(self) -> Path:
+        return self.cache / "languagetool"
+
+    def ensure(self) -> AppPaths:
+        for folder in (self.config, self.data, self.cache, self.logs, self.models):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def app_paths() -> AppPaths:
+    """The folders for this process, read fresh so a changed ``WORDLOOM_HOME`` applies."""
+    home = os.environ.get(HOME_ENV)
+    if home:
+        root = Path(home).expanduser().resolve()
+        return AppPaths(root / "config", root / "data", root / "cache", root / "logs")
+    dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
+    return AppPaths(
+        Path(dirs.user_config_dir),
+        Path(dirs.user_data_dir),
+        Path(dirs.user_cache_dir),
+        Path(dirs.user_log_dir),
+    )
+
+
+def resource_dir() -> Path:
+    """The read-only ``resources/`` folder, in a checkout or in a PyInstaller bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
