@@ -1,0 +1,296 @@
+"""One list of grammar and style issues from Harper and LanguageTool.
+
+Text is checked per paragraph (runs of lines between blank lines); results are cached
+by paragraph text, so after an edit only the changed paragraphs are sent. Each result
+carries the document revision it was computed for, so callers can drop stale ones.
+The personal dictionary and ignored rules persist in the config folder; ignore-once
+lasts for the session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.config import Settings
+from engine.fsutil import atomic_write_text
+from engine.grammar_engines import HarperEngine, LanguageToolEngine, RawIssue
+from engine.offsets import OffsetMap
+from engine.paths import app_paths
+
+ENGINES = ("harper", "languagetool")
+_PARAGRAPH_BREAK = re.compile(r"\r?\n(?:[ \t]*\r?\n)+")
+CACHE_LIMIT = 20000
+
+
+@dataclass(frozen=True)
+class Issue:
+    start: int  # code points in the whole text
+    end: int
+    start16: int  # the same span in UTF-16 units (Qt positions)
+    end16: int
+    message: str
+    category: str
+    rule: str
+    engine: str
+    replacements: tuple[str, ...]
+    text: str  # the flagged text
+    key: str  # identifies this issue in this paragraph, for ignore-once
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["replacements"] = list(self.replacements)
+        return data
+
+
+@dataclass
+class CheckResult:
+    revision: int
+    issues: list[Issue]
+    engines: dict[str, str]
+    sent: dict[str, int] = field(default_factory=dict)  # paragraphs sent per engine
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int
+    text: str
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Paragraphs with their start positions; blank lines separate them."""
+    out: list[Paragraph] = []
+    pos = 0
+    for found in _PARAGRAPH_BREAK.finditer(text):
+        if found.start() > pos:
+            out.append(Paragraph(pos, text[pos:found.start()]))
+        pos = found.end()
+    if pos < len(text):
+        out.append(Paragraph(pos, text[pos:]))
+    return [p for p in out if p.text.strip()]
+
+
+class WordList:
+    """A set of strings persisted one per line (personal dictionary, ignored rules)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.items: set[str] = set()
+        if path.exists():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            self.items = {line.strip() for line in lines if line.strip()}
+
+    def add(self, item: str) -> bool:
+        item = item.strip()
+        if not item or item in self.items:
+            return False
+        self.items.add(item)
+        self._save()
+        return True
+
+    def remove(self, item: str) -> None:
+        self.items.discard(item)
+        self._save()
+
+    def replace(self, items: Iterable[str]) -> None:
+        self.items = {i.strip() for i in items if i.strip()}
+        self._save()
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self.path, "".join(f"{i}\n" for i in sorted(self.items)))
+
+
+def merge_issues(issues: list[Issue]) -> list[Issue]:
+    """Merge the two engines' reports of the same problem; keeps the order by position."""
+    issues = sorted(issues, key=lambda i: (i.start, i.end, i.engine))
+    merged: list[Issue] = []
+    for issue in issues:
+        twin = next((m for m in reversed(merged[-4:]) if _same_problem(m, issue)), None)
+        if twin is None:
+            merged.append(issue)
+            continue
+        index = merged.index(twin)
+        lt, other = (twin, issue) if twin.engine != "harper" else (issue, twin)
+        replacements = tuple(dict.fromkeys(lt.replacements + other.replacements))[:5]
+        merged[index] = Issue(
+            start=min(twin.start, issue.start), end=max(twin.end, issue.end),
+            start16=min(twin.start16, issue.start16), end16=max(twin.end16, issue.end16),
+            message=lt.message, category=lt.category, rule=lt.rule,
+            engine="harper+languagetool", replacements=replacements,
+            text=lt.text if lt.end - lt.start >= other.end - other.start else other.text,
+            key=lt.key)
+    return merged
+
+
+_FAMILY = {"typography": "punctuation", "capitalization": "spelling"}
+
+
+def _same_problem(a: Issue, b: Issue) -> bool:
+    if a.engine == b.engine or "+" in a.engine:
+        return False
+    if (a.start, a.end) == (b.start, b.end):
+        return True
+    overlap = min(a.end, b.end) - max(a.start, b.start)
+    return overlap > 0 and _FAMILY.get(a.category, a.category) == _FAMILY.get(
+        b.category, b.category)
+
+
+class GrammarChecker:
+    """Checks text with both engines; meant to live on one worker thread."""
+
+    def __init__(self, settings: Settings, engines: Iterable[str] = ENGINES,
+                 on_state: Callable[[str, str], None] | None = None) -> None:
+        self.settings = settings
+        self.language = settings.language
+        self.picky = settings.picky
+        self.on_state = on_state
+        config = app_paths().config
+        self.dictionary = WordList(config / "dictionary.txt")
+        self.ignored_rules = WordList(config / "ignored_rules.txt")
+        self.ignored_once: set[str] = set()
+        self.sent: Counter[str] = Counter()
+        self._cache: OrderedDict[tuple[str, ...], list[RawIssue]] = OrderedDict()
+        wanted = set(engines)
+        self.harper: HarperEngine | None = None
+        self.harper_state = "unavailable: turned off"
+        if "harper" in wanted:
+            self._make_harper()
+        self.lt: LanguageToolEngine | None = None
+        if "languagetool" in wanted:
+            self.lt = LanguageToolEngine(settings, self._lt_state)
+
+    # -- engines -------------------------------------------------------------------------
+
+    def _make_harper(self) -> None:
+        if HarperEngine.supports(self.language):
+            self.harper = HarperEngine(self.language, self.picky, sorted(self.dictionary.items))
+            self.harper_state = "ready"
+        else:
+            self.harper = None
+            self.harper_state = "unavailable: Harper checks English only"
+
+    def _lt_state(self, state: str) -> None:
+        if self.on_state:
+            self.on_state("languagetool", state)
+
+    def start(self, wait: bool = False, timeout: float = 180.0) -> None:
+        if self.lt is not None:
+            self.lt.start(wait=wait, timeout=timeout)
+
+    def states(self) -> dict[str, str]:
+        states = {"harper": self.harper_state}
+        if self.lt is not None:
+            states["languagetool"] = self.lt.state
+        else:
+            states["languagetool"] = "unavailable: turned off"
+        return states
+
+    def set_options(self, language: str | None = None, picky: bool | None = None) -> None:
+        changed = False
+        if language is not None and language != self.language:
+            self.language, changed = language, True
+        if picky is not None and picky != self.picky:
+            self.picky, changed = picky, True
+        if changed:
+            self._make_harper()
+
+    def close(self) -> None:
+        if self.lt is not None:
+            self.lt.stop()
+
+    # -- writer's choices ----------------------------------------------------------------
+
+    def add_to_dictionary(self, word: str) -> None:
+        if self.dictionary.add(word) and self.harper is not None:
+            self.harper.add_words([word.strip()])
+
+    def ignore_rule(self, rule: str) -> None:
+        self.ignored_rules.add(rule)
+
+    def ignore_once(self, issue: Issue) -> None:
+        self.ignored_once.add(issue.key)
+
+    def _visible(self, issue: Issue, words: set[str]) -> bool:
+        """Not ignored, and not a spelling complaint about a dictionary word."""
+        if issue.rule in self.ignored_rules.items or issue.key in self.ignored_once:
+            return False
+        return not (issue.category == "spelling" and issue.text.lower() in words)
+
+    # -- checking ------------------------------------------------------------------------
+
+    def check(self, text: str, revision: int = 0, markup: str = "plaintext") -> CheckResult:
+        """Issues in ``text``; only paragraphs not seen before are sent to the engines."""
+        paragraphs = split_paragraphs(text)
+        sent: Counter[str] = Counter()
+        found: dict[str, list[list[RawIssue]]] = {}
+        for engine in self._active_engines():
+            keys = [self._key(engine, markup, p.text) for p in paragraphs]
+            missing = [i for i, k in enumerate(keys) if k not in self._cache]
+            if missing:
+                fresh = self._run(engine, [paragraphs[i].text for i in missing], markup)
+                for i, issues in zip(missing, fresh, strict=True):
+                    self._remember(keys[i], issues)
+                sent[engine] += len(missing)
+            found[engine] = [self._cache[k] for k in keys]
+        self.sent.update(sent)
+        issues: list[Issue] = []
+        offsets = OffsetMap(text)
+        for index, paragraph in enumerate(paragraphs):
+            if not any(engine_issues[index] for engine_issues in found.values()):
+                continue
+            digest = hashlib.blake2s(paragraph.text.encode("utf-8", "surrogatepass"),
+                                     digest_size=8).hexdigest()
+            for engine_issues in found.values():
+                for raw in engine_issues[index]:
+                    issues.append(_place(raw, paragraph, offsets, digest))
+        words = {w.lower() for w in self.dictionary.items}
+        visible = [i for i in merge_issues(issues) if self._visible(i, words)]
+        return CheckResult(revision, visible, self.states(), dict(sent))
+
+    def _active_engines(self) -> list[str]:
+        active = []
+        if self.harper is not None:
+            active.append("harper")
+        if self.lt is not None and (self.lt.ready or self._lt_recoverable()):
+            active.append("languagetool")
+        return active
+
+    def _lt_recoverable(self) -> bool:
+        """A local server that was ready and then died is restarted by the next check."""
+        server = self.lt.server if self.lt else None
+        return server is not None and server.state == "ready" and not server.alive()
+
+    def _key(self, engine: str, markup: str, text: str) -> tuple[str, ...]:
+        return (engine, self.language, str(self.picky), markup, text)
+
+    def _remember(self, key: tuple[str, ...], issues: list[RawIssue]) -> None:
+        self._cache[key] = issues
+        self._cache.move_to_end(key)
+        while len(self._cache) > CACHE_LIMIT:
+            self._cache.popitem(last=False)
+
+    def _run(self, engine: str, texts: list[str], markup: str) -> list[list[RawIssue]]:
+        if engine == "harper":
+            assert self.harper is not None
+            return [self.harper.check(t, markup) for t in texts]
+        assert self.lt is not None
+        try:
+            return self.lt.check(texts, self.language, self.picky)
+        except Exception as exc:  # noqa: BLE001 - LanguageTool failing leaves Harper working
+            self.lt._set_state(f"unavailable: {str(exc).splitlines()[0][:160]}")
+            return [[] for _ in texts]
+
+
+def _place(raw: RawIssue, paragraph: Paragraph, offsets: OffsetMap, digest: str) -> Issue:
+    start, end = paragraph.start + raw.start, paragraph.start + raw.end
+    return Issue(
+        start=start, end=end, start16=offsets.to_utf16(start), end16=offsets.to_utf16(end),
+        message=raw.message, category=raw.category, rule=raw.rule, engine=raw.engine,
+        replacements=raw.replacements, text=paragraph.text[raw.start:raw.end],
+        key=f"{raw.rule}:{digest}:{raw.start}:{paragraph.text[raw.start:raw.end]}")
