@@ -137,7 +137,9 @@ def validate(name: str, value: Any) -> str | None:
     return check(value)
 
 
-def settings_from_dict(data: dict[str, Any], source: str = "settings") -> tuple[Settings, list[str]]:
+def settings_from_dict(
+    data: dict[str, Any], source: str = "settings"
+) -> tuple[Settings, list[str]]:
     settings = Settings()
     problems: list[str] = []
     known = {f.name for f in fields(Settings)}

@@ -282,7 +282,7 @@ class GrammarChecker:
         assert self.lt is not None
         try:
             return self.lt.check(texts, self.language, self.picky)
-        except Exception as exc:  # noqa: BLE001 - LanguageTool failing leaves Harper working
+        except Exception as exc:
             self.lt._set_state(f"unavailable: {str(exc).splitlines()[0][:160]}")
             return [[] for _ in texts]
 

@@ -166,7 +166,7 @@ class LanguageToolEngine:
                 tool = language_tool_python.LanguageTool(remote_server=url)
             else:
                 tool = language_tool_python.LanguageTool()
-        except Exception as exc:  # noqa: BLE001 - any failure means "not available"
+        except Exception as exc:
             self._set_state(f"unavailable: {str(exc).splitlines()[0][:160]}")
             return
         with self._lock:
@@ -210,7 +210,7 @@ class LanguageToolEngine:
         text = PARAGRAPH_JOIN.join(p for _, p in batch)
         try:
             matches = self._request(text, language, picky)
-        except Exception as exc:  # noqa: BLE001 - a dead server is restarted once
+        except Exception as exc:
             if self.mode != "local" or self.server is None:
                 raise
             log.warning("LanguageTool request failed (%s); restarting the server", exc)

@@ -1,8 +1,9 @@
 """Assemble a LanguageTool server from Maven Central into the cache folder.
 
 Needs Java >= 17 and Maven; without them it says so and leaves Harper to work alone.
-Takes the newest LanguageTool that resolves with its dependencies, English, German, French, Spanish, Portuguese, Catalan and Chinese by default;
-``WORDLOOM_LT_LANGUAGES="en de fr es"`` adds language modules. Idempotent.
+Takes the newest LanguageTool that resolves with its dependencies, with English, German,
+French, Spanish, Portuguese, Catalan and Chinese; ``WORDLOOM_LT_LANGUAGES="en de nl"``
+chooses other language modules (es, pt and ca are always needed). Idempotent.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ POM = Path(__file__).resolve().parent / "languagetool" / "pom.xml"
 FALLBACK_VERSIONS = ["6.8", "6.7", "6.6", "6.5", "6.4"]
 NEWEST = "[6.0,)"
 # es, pt and ca are needed by LanguageTool's own language detector; the rest are offered.
-DEFAULT_LANGUAGES = "en de fr es pt ca zh"
+REQUIRED_LANGUAGES = ("en", "es", "pt", "ca")
+DEFAULT_LANGUAGES = "en de fr zh"
 
 
 def languages() -> list[str]:
     raw = os.environ.get("WORDLOOM_LT_LANGUAGES", DEFAULT_LANGUAGES)
-    return sorted({code.strip() for code in raw.replace(",", " ").split() if code.strip()})
+    chosen = {code.strip() for code in raw.replace(",", " ").split() if code.strip()}
+    return sorted(chosen | set(REQUIRED_LANGUAGES))
 
 
 def render_pom(version: str, langs: list[str]) -> str:

@@ -1,0 +1,61 @@
+"""Every test runs under its own WORDLOOM_HOME; the real model and LanguageTool server
+provisioned by ``make setup`` are found through the settings written there."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from engine.config import Settings, save_settings
+from engine.ltserver import installed_version
+from engine.models import DEFAULT_MODEL_FILE
+from engine.paths import HOME_ENV, app_paths
+
+REAL = app_paths()
+MODEL = REAL.models / DEFAULT_MODEL_FILE
+LT_HOME = REAL.languagetool
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+PIZZA = REPO.parent / "shared" / "data" / "pizza.owl"
+
+if not MODEL.exists():
+    raise pytest.UsageError(f"the starter model is missing ({MODEL}): run 'make setup'")
+
+
+def base_settings(**overrides: object) -> Settings:
+    settings = Settings(model=str(MODEL), languagetool_dir=str(LT_HOME), context_size=4096)
+    for key, value in overrides.items():
+        setattr(settings, key, value)
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def wordloom_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "wordloom-home"
+    monkeypatch.setenv(HOME_ENV, str(home))
+    app_paths().ensure()
+    save_settings(base_settings())
+    return home
+
+
+@pytest.fixture(scope="session")
+def runner() -> Iterator[object]:
+    from engine.llm import LlamaRunner
+    from engine.models import read_metadata
+
+    shared = LlamaRunner(read_metadata(MODEL), context_size=4096)
+    shared.load()
+    yield shared
+    shared.close()
+
+
+@pytest.fixture(scope="session")
+def lt_ready() -> bool:
+    if installed_version(LT_HOME) is None:
+        raise pytest.UsageError(f"LanguageTool is missing ({LT_HOME}): run 'make setup'")
+    return True
