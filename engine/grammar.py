@@ -145,7 +145,8 @@ class GrammarChecker:
     """Checks text with both engines; meant to live on one worker thread."""
 
     def __init__(self, settings: Settings, engines: Iterable[str] = ENGINES,
-                 on_state: Callable[[str, str], None] | None = None) -> None:
+                 on_state: Callable[[str, str], None] | None = None,
+                 lt: LanguageToolEngine | None = None) -> None:
         self.settings = settings
         self.language = settings.language
         self.picky = settings.picky
@@ -161,8 +162,8 @@ class GrammarChecker:
         self.harper_state = "unavailable: turned off"
         if "harper" in wanted:
             self._make_harper()
-        self.lt: LanguageToolEngine | None = None
-        if "languagetool" in wanted:
+        self.lt: LanguageToolEngine | None = lt
+        if lt is None and "languagetool" in wanted:
             self.lt = LanguageToolEngine(settings, self._lt_state)
 
     # -- engines -------------------------------------------------------------------------

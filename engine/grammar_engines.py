@@ -48,19 +48,24 @@ LT_CATEGORIES = {
     "TYPOGRAPHY": "typography", "CASING": "capitalization", "STYLE": "style",
     "REDUNDANCY": "style", "PLAIN_ENGLISH": "style", "WIKIPEDIA": "style",
     "GENDER_NEUTRALITY": "style", "COLLOQUIALISMS": "style", "REPETITIONS": "repetition",
-    "REPETITIONS_STYLE": "repetition",
+    "REPETITIONS_STYLE": "repetition", "MISC": "grammar",
 }
 HARPER_DIALECTS = {"en-GB": 1, "en-AU": 2, "en-CA": 3, "en-IN": 4}
 HARPER_PICKY_RULES = ("BoringWords", "MoreAdjective", "SpelledNumbers", "AvoidContractions")
 
 
+LT_ISSUE_TYPES = {"misspelling": "spelling", "typographical": "typography",
+                  "style": "style", "duplication": "repetition"}
+
+
 def lt_category(match: dict[str, Any]) -> str:
     rule = match.get("rule", {})
-    if rule.get("issueType") == "misspelling":
-        return "spelling"
     if "REPEAT" in rule.get("id", ""):
         return "repetition"
-    return LT_CATEGORIES.get(rule.get("category", {}).get("id", ""), "grammar")
+    category = rule.get("category", {}).get("id", "")
+    if category in LT_CATEGORIES:
+        return LT_CATEGORIES[category]
+    return LT_ISSUE_TYPES.get(rule.get("issueType", ""), "grammar")
 
 
 class HarperEngine:

@@ -59,3 +59,16 @@ def lt_ready() -> bool:
     if installed_version(LT_HOME) is None:
         raise pytest.UsageError(f"LanguageTool is missing ({LT_HOME}): run 'make setup'")
     return True
+
+
+@pytest.fixture(scope="session")
+def lt_engine(lt_ready: bool) -> Iterator[object]:
+    """One warm LanguageTool server for the tests that only read from it."""
+    from engine.grammar_engines import LanguageToolEngine
+
+    engine = LanguageToolEngine(base_settings())
+    engine.start(wait=True)
+    assert engine.ready, engine.state
+    engine.check(["A warm-up sentence for the server."], "en-US", False)
+    yield engine
+    engine.stop()
