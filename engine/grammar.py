@@ -13,9 +13,9 @@ import hashlib
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.config import Settings
 from engine.fsutil import atomic_write_text
@@ -28,8 +28,7 @@ _PARAGRAPH_BREAK = re.compile(r"\r?\n(?:[ \t]*\r?\n)+")
 CACHE_LIMIT = 20000
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(NamedTuple):
     start: int  # code points in the whole text
     end: int
     start16: int  # the same span in UTF-16 units (Qt positions)
@@ -43,7 +42,7 @@ class Issue:
     key: str  # identifies this issue in this paragraph, for ignore-once
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = self._asdict()
         data["replacements"] = list(self.replacements)
         return data
 

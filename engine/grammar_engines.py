@@ -12,8 +12,7 @@ import threading
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.config import Settings
 from engine.ltserver import LanguageToolServer, languagetool_home
@@ -24,8 +23,7 @@ PARAGRAPH_JOIN = "\n\n"
 BATCH_CHARS = 6000
 
 
-@dataclass(frozen=True)
-class RawIssue:
+class RawIssue(NamedTuple):
     """An issue inside one paragraph, in code points of that paragraph."""
 
     start: int
