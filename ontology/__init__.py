@@ -1,0 +1,1 @@
+"""Local OWL knowledge for prompts: plain Python, never imports Qt."""

@@ -1,0 +1,60 @@
+"""An ontology ready for prompts: the store, its name index and its fact lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.config import Settings
+from engine.paths import resource_dir
+from ontology.facts import Fact, FactBuilder, TokenCounter, rough_tokens
+from ontology.matcher import EntityMatcher, Mention
+from ontology.store import OntologyStore
+
+SAMPLE_ONTOLOGY = "travel.owl"
+
+
+def default_ontology_path(settings: Settings) -> Path:
+    if settings.ontology:
+        return Path(settings.ontology).expanduser()
+    return resource_dir() / "ontology" / SAMPLE_ONTOLOGY
+
+
+@dataclass
+class Lookup:
+    mentions: list[Mention]
+    facts: list[Fact]
+    labels: dict[str, str] = field(default_factory=dict)  # iri -> display name
+
+
+class Knowledge:
+    """Find what a text mentions and the facts worth telling the model about it."""
+
+    def __init__(self, store: OntologyStore, language: str = "en") -> None:
+        self.store = store
+        self.language = language
+        self.entities = store.by_iri()
+        self.matcher = EntityMatcher(self.entities.values())
+        self.builder = FactBuilder(store, language)
+
+    @classmethod
+    def open(cls, path: str | Path, language: str = "en") -> Knowledge:
+        return cls(OntologyStore.open(path), language)
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.store.warnings
+
+    def label(self, iri: str) -> str:
+        entity = self.entities.get(iri)
+        return entity.label(self.language) if entity else iri
+
+    def lookup(self, text: str, budget: int = 200,
+               count_tokens: TokenCounter = rough_tokens) -> Lookup:
+        mentions = self.matcher.find(text)
+        facts = self.builder.facts(mentions, budget, count_tokens) if budget > 0 else []
+        labels = {m.iri: self.label(m.iri) for m in mentions}
+        return Lookup(mentions, facts, labels)
+
+    def close(self) -> None:
+        self.store.close()

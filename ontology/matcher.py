@@ -1,0 +1,201 @@
+"""Find mentions of ontology entities in text.
+
+First an exact pass: every name (folded: NFKC, no accents, case folded, dashes and
+whitespace as single spaces, simple plurals) goes into one Aho-Corasick automaton; hits
+must sit on word boundaries, except in Chinese and Japanese, which have none; overlaps
+resolve leftmost-longest. Then a fuzzy pass with rapidfuzz (OSA distance bounded by the
+name's length) over the words no exact hit covered, so "Margarita" finds Margherita and
+"Eifel Tower" finds the Eiffel Tower, while "gears" does not find "ears".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from ontology.names import fold, fold_with_map, is_cjk, plural_forms
+from ontology.store import Entity
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+STOPWORDS = frozenset(
+    ["a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "there", "their", "they", "them", "he", "she", "his", "her", "we", "our", "you", "your", "i", "my", "me", "not", "no", "so", "than", "then", "too", "very", "can", "will", "would", "should", "could", "may", "might", "must", "have", "has", "had", "do", "does", "did", "into", "over", "under", "about", "after", "before", "between", "through", "during", "while", "where", "when", "which", "who", "whom", "what", "why", "how", "all", "any", "each", "some", "such", "only", "own", "same", "other", "more", "most", "many", "much", "few", "also", "just"])
+MAX_NGRAM = 4
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    iri: str
+    name: str  # the entity's name that matched
+    score: float  # 1.0 for exact matches
+
+    def to_json(self, label: str) -> dict[str, object]:
+        return {"iri": self.iri, "label": label, "start": self.start, "end": self.end,
+                "score": round(self.score, 3), "matched": self.name}
+
+
+def max_distance(length: int) -> int:
+    """Edits allowed for a name of ``length`` characters."""
+    if length < 5:
+        return 0
+    if length <= 8:
+        return 1
+    if length <= 14:
+        return 2
+    return 3
+
+
+class EntityMatcher:
+    def __init__(self, entities: Iterable[Entity], min_length: int = 2) -> None:
+        self.automaton = ahocorasick.Automaton()
+        self._names: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for entity in entities:
+            for name in entity.names:
+                folded = fold(name.text)
+                if len(folded) < min_length or folded in STOPWORDS:
+                    continue
+                self._names[folded].append((entity.iri, name.text))
+        patterns: dict[str, str] = {}
+        for folded in self._names:
+            patterns.setdefault(folded, folded)
+            for plural in plural_forms(folded):
+                patterns.setdefault(plural, folded)
+        for pattern, base in patterns.items():
+            self.automaton.add_word(pattern, (len(pattern), base))
+        if patterns:
+            self.automaton.make_automaton()
+        self._empty = not patterns
+        # fuzzy candidates bucketed by (length, first char) and (length, last char)
+        self._buckets: dict[tuple[int, str, str], list[str]] = defaultdict(list)
+        for folded in self._names:
+            if max_distance(len(folded)) and not any(is_cjk(c) for c in folded):
+                self._buckets[(len(folded), "first", folded[0])].append(folded)
+                self._buckets[(len(folded), "last", folded[-1])].append(folded)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    # -- exact -----------------------------------------------------------------------------
+
+    def find_exact(self, text: str) -> list[Mention]:
+        if self._empty:
+            return []
+        folded, where = fold_with_map(text)
+        hits: list[tuple[int, int, str]] = []
+        for end, (length, base) in self.automaton.iter(folded):
+            start = end - length + 1
+            if _on_boundaries(folded, start, end + 1):
+                hits.append((start, end + 1, base))
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        mentions: list[Mention] = []
+        covered_until = -1
+        for start, end, base in hits:
+            if start < covered_until:
+                continue
+            covered_until = end
+            mentions.extend(self._mentions(text, where, start, end, base, 1.0))
+        return mentions
+
+    def _mentions(self, text: str, where: list[int], start: int, end: int, base: str,
+                  score: float) -> list[Mention]:
+        orig_start = where[start]
+        orig_end = where[end - 1] + 1
+        while orig_end < len(text) and _is_mark(text[orig_end]):
+            orig_end += 1  # keep combining marks with their letter
+        out = []
+        for iri, name in self._names[base]:
+            out.append(Mention(orig_start, orig_end, iri, name, score))
+        return _one_per_entity(out)
+
+    # -- fuzzy -----------------------------------------------------------------------------
+
+    def find(self, text: str, fuzzy: bool = True) -> list[Mention]:
+        """Exact mentions, then fuzzy ones over the words they left uncovered."""
+        exact = self.find_exact(text)
+        if not fuzzy:
+            return exact
+        covered = [(m.start, m.end) for m in exact]
+        words = [w for w in _WORD.finditer(text)
+                 if not any(s < w.end() and w.start() < e for s, e in covered)
+                 and not any(is_cjk(c) for c in w.group())]
+        found: list[Mention] = []
+        taken: list[tuple[int, int]] = []
+        for n in range(MAX_NGRAM, 0, -1):
+            for i in range(len(words) - n + 1):
+                group = words[i:i + n]
+                if not _contiguous(text, group):
+                    continue
+                start, end = group[0].start(), group[-1].end()
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                if group[0].group().lower() in STOPWORDS or \
+                        group[-1].group().lower() in STOPWORDS:
+                    continue
+                match = self._closest(fold(text[start:end]))
+                if match:
+                    base, distance = match
+                    score = 1 - distance / max(len(base), 1)
+                    mentions = self._mentions_plain(start, end, base, score)
+                    found.extend(mentions)
+                    taken.append((start, end))
+        return sorted(exact + found, key=lambda m: (m.start, -m.score))
+
+    def _mentions_plain(self, start: int, end: int, base: str, score: float) -> list[Mention]:
+        return _one_per_entity([Mention(start, end, iri, name, score)
+                                for iri, name in self._names[base]])
+
+    def _closest(self, query: str) -> tuple[str, int] | None:
+        limit = max_distance(len(query))
+        if not limit or query in self._names:
+            return None
+        best: tuple[str, int] | None = None
+        for length in range(len(query) - limit, len(query) + limit + 1):
+            for side, char in (("first", query[0]), ("last", query[-1])):
+                bucket = self._buckets.get((length, side, char))
+                if not bucket:
+                    continue
+                bound = min(limit, max_distance(length))
+                hit = process.extractOne(query, bucket, scorer=OSA.distance,
+                                         score_cutoff=bound)
+                if hit and (best is None or hit[1] < best[1]):
+                    best = (hit[0], int(hit[1]))
+        return best
+
+
+def _on_boundaries(folded: str, start: int, end: int) -> bool:
+    first, last = folded[start], folded[end - 1]
+    if not is_cjk(first) and start > 0 and folded[start - 1].isalnum():
+        return False
+    return is_cjk(last) or end >= len(folded) or not folded[end].isalnum()
+
+
+def _is_mark(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.combining(ch) != 0
+
+
+def _contiguous(text: str, group: list[re.Match[str]]) -> bool:
+    """Words separated only by spaces or hyphens (no punctuation in between)."""
+    for left, right in zip(group, group[1:], strict=False):
+        gap = text[left.end():right.start()]
+        if gap.strip(" \t-") or len(gap) > 3:
+            return False
+    return True
+
+
+def _one_per_entity(mentions: list[Mention]) -> list[Mention]:
+    seen: set[str] = set()
+    out = []
+    for mention in mentions:
+        if mention.iri not in seen:
+            seen.add(mention.iri)
+            out.append(mention)
+    return out
