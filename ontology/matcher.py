@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 import ahocorasick
 from rapidfuzz import process
@@ -23,8 +24,15 @@ from ontology.names import fold, fold_with_map, is_cjk, plural_forms
 from ontology.store import Entity
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
-STOPWORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "there", "their", "they", "them", "he", "she", "his", "her", "we", "our", "you", "your", "i", "my", "me", "not", "no", "so", "than", "then", "too", "very", "can", "will", "would", "should", "could", "may", "might", "must", "have", "has", "had", "do", "does", "did", "into", "over", "under", "about", "after", "before", "between", "through", "during", "while", "where", "when", "which", "who", "whom", "what", "why", "how", "all", "any", "each", "some", "such", "only", "own", "same", "other", "more", "most", "many", "much", "few", "also", "just"])
+_STOPWORD_TEXT = (
+    "a an the and or but of in on at to for from by with as is are was were be been "
+    "being it its this that these those there their they them he she his her we our "
+    "you your i my me not no so than then too very can will would should could may "
+    "might must have has had do does did into over under about after before between "
+    "through during while where when which who whom what why how all any each some "
+    "such only own same other more most many much few also just "
+)
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 MAX_NGRAM = 4
 
 
@@ -184,7 +192,7 @@ def _is_mark(ch: str) -> bool:
 
 def _contiguous(text: str, group: list[re.Match[str]]) -> bool:
     """Words separated only by spaces or hyphens (no punctuation in between)."""
-    for left, right in zip(group, group[1:], strict=False):
+    for left, right in pairwise(group):
         gap = text[left.end():right.start()]
         if gap.strip(" \t-") or len(gap) > 3:
             return False
