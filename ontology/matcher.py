@@ -21,7 +21,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ontology.names import fold, fold_with_map, is_cjk, plural_forms
-from ontology.store import Entity
+from ontology.store import Entity, opaque
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 _STOPWORD_TEXT = (
@@ -51,7 +51,7 @@ class Mention:
 
 def max_distance(length: int) -> int:
     """Edits allowed for a name of ``length`` characters."""
-    if length < 5:
+    if length < 6:  # short words: a typo is indistinguishable from another real word
         return 0
     if length <= 8:
         return 1
@@ -64,12 +64,16 @@ class EntityMatcher:
     def __init__(self, entities: Iterable[Entity], min_length: int = 2) -> None:
         self.automaton = ahocorasick.Automaton()
         self._names: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.max_words = 1
         for entity in entities:
             for name in entity.names:
+                if name.source == "iri" and opaque(name.text):
+                    continue  # "E12", "BFO_0000001": ids, not words anyone writes
                 folded = fold(name.text)
                 if len(folded) < min_length or folded in STOPWORDS:
                     continue
                 self._names[folded].append((entity.iri, name.text))
+                self.max_words = max(self.max_words, min(MAX_NGRAM, folded.count(" ") + 1))
         patterns: dict[str, str] = {}
         for folded in self._names:
             patterns.setdefault(folded, folded)
@@ -80,12 +84,13 @@ class EntityMatcher:
         if patterns:
             self.automaton.make_automaton()
         self._empty = not patterns
-        # fuzzy candidates bucketed by (length, first char) and (length, last char)
+        # fuzzy candidates bucketed by length and first two or last two characters: a typo
+        # rarely touches both ends of a name
         self._buckets: dict[tuple[int, str, str], list[str]] = defaultdict(list)
         for folded in self._names:
             if max_distance(len(folded)) and not any(is_cjk(c) for c in folded):
-                self._buckets[(len(folded), "first", folded[0])].append(folded)
-                self._buckets[(len(folded), "last", folded[-1])].append(folded)
+                self._buckets[(len(folded), "head", folded[:2])].append(folded)
+                self._buckets[(len(folded), "tail", folded[-2:])].append(folded)
 
     def __len__(self) -> int:
         return len(self._names)
@@ -135,7 +140,7 @@ class EntityMatcher:
                  and not any(is_cjk(c) for c in w.group())]
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
-        for n in range(MAX_NGRAM, 0, -1):
+        for n in range(self.max_words, 0, -1):
             for i in range(len(words) - n + 1):
                 group = words[i:i + n]
                 if not _contiguous(text, group):
@@ -165,7 +170,7 @@ class EntityMatcher:
             return None
         best: tuple[str, int] | None = None
         for length in range(len(query) - limit, len(query) + limit + 1):
-            for side, char in (("first", query[0]), ("last", query[-1])):
+            for side, char in (("head", query[:2]), ("tail", query[-2:])):
                 bucket = self._buckets.get((length, side, char))
                 if not bucket:
                     continue

@@ -6,7 +6,6 @@ import re
 import unicodedata
 import urllib.parse
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SEPARATORS = re.compile(r"[_\s]+")
 _DASHES = "-‐‑‒–—―"
 
@@ -24,12 +23,24 @@ def local_name(iri: str) -> str:
 def readable(iri_or_name: str) -> str:
     """``BondiBeach`` -> "Bondi Beach", ``Tea_Garden`` -> "Tea Garden", %-escapes decoded."""
     name = urllib.parse.unquote(local_name(iri_or_name))
-    name = _SEPARATORS.sub(" ", name)
-    name = _CAMEL.sub(" ", name)
+    name = _split_camel(_SEPARATORS.sub(" ", name))
     words = name.split()
     if words and words[0][:1].islower():  # camelCase property: "has topping"
         words = [words[0]] + [w.lower() if not w.isupper() else w for w in words[1:]]
     return " ".join(words)
+
+
+def _split_camel(name: str) -> str:
+    """Spaces at lower->Upper and at ACRONYMWord boundaries, for any script's letters."""
+    out: list[str] = []
+    for i, ch in enumerate(name):
+        if i and ch.isupper():
+            before = name[i - 1]
+            after = name[i + 1] if i + 1 < len(name) else ""
+            if before.islower() or before.isdigit() or (before.isupper() and after.islower()):
+                out.append(" ")
+        out.append(ch)
+    return "".join(out)
 
 
 def fold_char(ch: str) -> str:

@@ -63,13 +63,13 @@ class Entity:
             if name.source != "iri" and not name.lang:
                 return 2
             if name.source == "iri":
-                return 5 if _opaque(name.text) else 3
+                return 5 if opaque(name.text) else 3
             return 4
 
         return min(self.names, key=rank).text if self.names else readable(self.iri)
 
 
-def _opaque(name: str) -> bool:
+def opaque(name: str) -> bool:
     """Local names like ``BFO_0000001`` or ``Q90`` say nothing to a reader."""
     digits = sum(c.isdigit() for c in name)
     return digits >= 3 or digits * 2 >= len(name.replace(" ", ""))
@@ -153,13 +153,8 @@ class OntologyStore:
         if meta["iri"] not in world.ontologies:
             world.close()
             raise OntologyError(f"{path}: the cached copy is incomplete")
-        store = cls(path, world, meta["iri"], list(meta["warnings"]), from_cache, key,
-                    meta_path)
-        cached = meta.get("entities")
-        if cached is not None:
-            store._entities = [Entity(i, k, [Name(*n) for n in names])
-                               for i, k, names in cached]
-        return store
+        return cls(path, world, meta["iri"], list(meta["warnings"]), from_cache, key,
+                   meta_path)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -169,14 +164,21 @@ class OntologyStore:
 
     def entities(self) -> list[Entity]:
         """Classes, individuals and properties with every name they have."""
-        if self._entities is None:
-            self._entities = _read_entities(self.world)
-            with contextlib.suppress(OSError, ValueError):
-                meta = json.loads(self._meta_path.read_text())
-                meta["entities"] = [[e.iri, e.kind, [[n.text, n.lang, n.source]
-                                                     for n in e.names]]
-                                    for e in self._entities]
-                self._meta_path.write_text(json.dumps(meta, ensure_ascii=False))
+        if self._entities is not None:
+            return self._entities
+        names_file = self._meta_path.with_suffix(".names.json")
+        if self.digest and names_file.exists():
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                rows = json.loads(names_file.read_text(encoding="utf-8"))
+                self._entities = [Entity(i, k, [Name(*n) for n in names])
+                                  for i, k, names in rows]
+                return self._entities
+        self._entities = _read_entities(self.world)
+        if self.digest:
+            rows = [[e.iri, e.kind, [[n.text, n.lang, n.source] for n in e.names]]
+                    for e in self._entities]
+            with contextlib.suppress(OSError):
+                names_file.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
         return self._entities
 
     def entity(self, iri: str) -> Any:
@@ -231,17 +233,20 @@ def _parse_world(path: Path, data: bytes, filename: Path | None) -> tuple[Any, s
     if fmt == "turtle":
         data, fmt = _turtle_to_ntriples(path, data), "ntriples"
     warnings: list[str] = []
-    with _LOAD_LOCK, _offline_imports(path.parent, warnings):
+    parser_errors: list[BaseException] = []
+    with _LOAD_LOCK, _offline_imports(path.parent, warnings), _quiet_parser(parser_errors):
         world = owlready2.World(filename=str(filename)) if filename else owlready2.World()
         try:
             onto = world.get_ontology(path.resolve().as_uri())
             onto.load(fileobj=io.BytesIO(data), format=fmt)
-        except Exception as exc:
+        except Exception as exc:  # every parser error is the file's fault
             world.close()
             if filename:
                 filename.unlink(missing_ok=True)
-            text = str(exc).strip()
-            reason = text.splitlines()[0] if text else type(exc).__name__
+            cause = parser_errors[0] if parser_errors else exc
+            cause = cause.__cause__ or cause
+            text = str(cause).strip()
+            reason = text.splitlines()[0] if text else type(cause).__name__
             raise OntologyError(f"{path}: not a readable ontology ({reason[:200]})") from exc
     return world, onto.base_iri, warnings
 
@@ -256,6 +261,27 @@ def _turtle_to_ntriples(path: Path, data: bytes) -> bytes:
         raise OntologyError(f"{path}: not readable Turtle ({str(exc).splitlines()[0][:200]})"
                             ) from exc
     return graph.serialize(format="nt", encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _quiet_parser(errors: list[BaseException]):
+    """owlready2 prints parser errors through ``sys.excepthook``; keep them instead."""
+    import sys
+
+    loader = threading.get_ident()
+    real_hook = sys.excepthook
+
+    def hook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+        if threading.get_ident() == loader:
+            errors.append(value)
+        else:
+            real_hook(kind, value, tb)
+
+    sys.excepthook = hook
+    try:
+        yield
+    finally:
+        sys.excepthook = real_hook
 
 
 @contextlib.contextmanager
