@@ -1,0 +1,78 @@
+"""Generate, score, and retry with a prompt that names what went wrong.
+
+When every candidate of a round breaks one of the template's hard limits, the next round
+adds the failed limits as instructions ("Keep the names West Lake and Hangzhou.",
+"Answer with the rewritten paragraph only.", "Use at most 60 words.") up to a set number
+of rounds. Every candidate seen is kept; the best come first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from engine.assistant import Assistant, AssistRequest, BuiltPrompt, Candidate, ChunkCallback
+from engine.evaluate import Evaluator, rank
+
+MAX_ROUNDS = 3
+
+
+@dataclass
+class Round:
+    number: int
+    reason: str  # why this round ran ("" for the first)
+    candidates: int
+    best_score: float
+    passed: int  # candidates within every hard limit
+
+    def to_json(self) -> dict[str, Any]:
+        return {"round": self.number, "reason": self.reason, "candidates": self.candidates,
+                "best_score": round(self.best_score, 4), "passed": self.passed}
+
+
+@dataclass
+class Outcome:
+    candidates: list[Candidate]
+    rounds: list[Round]
+    prompt: BuiltPrompt
+    cancelled: bool = False
+
+
+def suggest(assistant: Assistant, evaluator: Evaluator, request: AssistRequest,
+            max_rounds: int = MAX_ROUNDS, on_chunk: ChunkCallback | None = None,
+            cancel: threading.Event | None = None,
+            on_round: Callable[[Round], None] | None = None,
+            on_candidate: Callable[[Candidate], None] | None = None) -> Outcome:
+    cancel = cancel or threading.Event()
+    first_prompt = assistant.build(request)
+    built = first_prompt
+    seen: list[Candidate] = []
+    rounds: list[Round] = []
+    reason = ""
+    current = request
+    for number in range(1, max(1, max_rounds) + 1):
+        fresh = assistant.generate(current, on_chunk, cancel, built, first_index=len(seen))
+        for candidate in fresh:
+            candidate.round = number
+            evaluator.apply(candidate, request.selection, built.template, built.length,
+                            request.style, built.facts)
+            if on_candidate:
+                on_candidate(candidate)
+        seen += fresh
+        passed = sum(1 for c in fresh if not c.violations)
+        best = max((c.score for c in fresh), default=0.0)
+        rounds.append(Round(number, reason, len(fresh), best, passed))
+        if on_round:
+            on_round(rounds[-1])
+        if cancel.is_set() or passed or not fresh or number == max_rounds:
+            break
+        wanted = Counter(i for c in fresh for i in c.instructions)
+        instructions = [i for i, _ in wanted.most_common(3)]
+        reason = "; ".join(sorted({v for c in fresh for v in c.violations}))
+        seed = (current.seed if current.seed is not None else 0) + 1000 * number
+        current = replace(request, extra_instructions=instructions, seed=seed)
+        built = assistant.build(current)
+    return Outcome(rank(seen), rounds, first_prompt, cancel.is_set())
