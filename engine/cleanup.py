@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_FENCE = re.compile(r"^```[\w-]*\s*\n(.*?)\n?```\s*$", re.S)
+_FENCE = re.compile(r"```[\w-]*[ \t]*\n(.*?)\n?```", re.S)
 _TAGS = re.compile(r"</?(?:text|context|sample)>", re.I)
 _OPENERS = r"(?:sure|certainly|of course|absolutely|okay|ok|great|alright|gladly)"
 _LEAD_WORDS = (r"(?:version|text|paragraph|rewrite|summary|translation|revision|answer|"
@@ -43,8 +43,8 @@ def _strip_quotes(text: str) -> str:
 def clean_output(raw: str) -> str:
     """The answer without preamble, wrapping, delimiters or trailing chatter."""
     text = raw.replace("\r\n", "\n").strip()
-    fenced = _FENCE.match(text)
-    if fenced:
+    fenced = _FENCE.search(text)  # a fenced block is the answer; the rest is wrapping
+    if fenced and fenced.group(1).strip():
         text = fenced.group(1).strip()
     echo = re.search(r"<text>", text, re.I)
     if echo and text[:echo.start()].strip() and not _PREAMBLE_LINE.match(

@@ -1,0 +1,159 @@
+import pytest
+from test_ontology import TRAVEL
+
+from conftest import base_settings
+from engine.assistant import Assistant, AssistRequest, Candidate
+from engine.evaluate import Evaluator, formality, rank, repetition
+from engine.grammar import GrammarChecker
+from engine.optimize import suggest
+from engine.templates import TemplateLibrary, parse_template
+from helpers import wordloom_json
+from ontology.knowledge import Knowledge
+
+SOURCE = "We walked around West Lake in Hangzhou and drank Longjing tea by the water."
+
+
+@pytest.fixture(scope="module")
+def evaluator():
+    return Evaluator(GrammarChecker(base_settings(), engines=("harper",)),
+                     Knowledge.open(TRAVEL))
+
+
+@pytest.fixture(scope="module")
+def library():
+    return TemplateLibrary()
+
+
+def test_a_dropped_fact_is_caught(evaluator, library):
+    kept = evaluator.evaluate(SOURCE, SOURCE, library.get("rewrite"))
+    lost = evaluator.evaluate("We walked around the lake and drank tea by the water.",
+                              SOURCE, library.get("rewrite"))
+    assert kept.scores["facts"] == 1.0 and lost.scores["facts"] == 0.0
+    assert any("West Lake" in v.reason and "Hangzhou" in v.reason for v in lost.violations)
+    assert any(v.instruction.startswith("Keep the names") for v in lost.violations)
+
+
+def test_an_added_error_is_caught(evaluator, library):
+    bad = SOURCE.replace("walked", "walkd").replace("the water", "teh water")
+    result = evaluator.evaluate(bad, SOURCE, library.get("proofread"))
+    good = evaluator.evaluate(SOURCE, SOURCE, library.get("proofread"))
+    assert result.values["new_errors"] == 2
+    assert result.scores["grammar"] < good.scores["grammar"]
+    assert any("grammar or spelling" in v.reason for v in result.violations)
+    assert not good.violations
+
+
+def test_twice_as_long_breaks_the_length_limits(evaluator, library):
+    double = SOURCE + " " + SOURCE
+    concise = evaluator.evaluate(double, SOURCE, library.get("concise"), target=9)
+    assert concise.values["length_ratio"] == pytest.approx(2.0, abs=0.05)
+    assert concise.scores["length"] < 0.1
+    assert any("too long" in v.reason for v in concise.violations)
+    assert any("at most" in v.instruction for v in concise.violations)
+    expand = evaluator.evaluate(double, SOURCE, library.get("expand"), target=27)
+    assert not any("too long" in v.reason or "too short" in v.reason for v in expand.violations)
+
+
+def test_a_preamble_is_chatter(evaluator, library):
+    chatty = "Here is the rewritten text: " + SOURCE + " I hope this helps!"
+    result = evaluator.evaluate(chatty, SOURCE, library.get("formal"))
+    assert result.scores["chatter"] == 0.0
+    assert any("paragraph only" in v.instruction for v in result.violations)
+    assert evaluator.evaluate(SOURCE, SOURCE, library.get("formal")).scores["chatter"] == 1.0
+
+
+def test_metrics_on_known_pairs():
+    assert repetition("the cat sat the cat sat the cat sat") > 0.5
+    assert repetition("every word here is different from the rest") == 0.0
+    assert formality("Hey guys, it's awesome!") < 0.3 < 0.9 < formality(
+        "The committee has approved the proposal.")
+
+
+def test_ranking_is_stable_and_puts_limits_first():
+    def cand(index: int, score: float, broken: bool) -> Candidate:
+        return Candidate(index, index, "x", "x", score=score,
+                         violations=["too long"] if broken else [])
+
+    ordered = rank([cand(0, 0.9, True), cand(1, 0.5, False), cand(2, 0.7, False),
+                    cand(3, 0.7, False)])
+    assert [c.index for c in ordered] == [2, 3, 1, 0]
+
+
+def test_evaluation_explains_every_score(evaluator, library):
+    result = evaluator.evaluate("We strolled by West Lake in Hangzhou with Longjing tea.",
+                                SOURCE, library.get("concise"), target=9)
+    text = " ".join(result.reasons)
+    for needle in ("ROUGE-L", "reading ease", "target of 9", "grammar", "names", "chatter"):
+        assert needle in text
+    weights = library.get("concise").scoring
+    expected = sum(result.scores[k] * w for k, w in weights.items()) / sum(weights.values())
+    assert result.total == pytest.approx(expected)
+
+
+IMPOSSIBLE = '''name = "tiny-essay"
+title = "Impossible"
+category = "edit"
+prompt = """
+Rewrite this text.
+<text>
+{{ input_text }}
+</text>
+"""
+[generation]
+candidates = 1
+max_tokens = 40
+[limits]
+min_length_ratio = 40
+'''
+
+
+def test_a_broken_limit_triggers_a_retry_with_the_reason_in_the_prompt(runner, evaluator,
+                                                                       tmp_path):
+    library = TemplateLibrary()
+    template = parse_template(IMPOSSIBLE, tmp_path / "tiny.toml")
+    library._templates[template.name] = template
+    library.refresh = lambda: False  # keep the injected template
+    assistant = Assistant(runner, library)
+    prompts: list[str] = []
+    real_build = assistant.build
+    assistant.build = lambda req: prompts.append(real_build(req).messages[0]["content"]) or \
+        real_build(req)
+    outcome = suggest(assistant, evaluator,
+                      AssistRequest(template="tiny-essay", selection=SOURCE, seed=1),
+                      max_rounds=2)
+    assert [r.number for r in outcome.rounds] == [1, 2]
+    assert outcome.rounds[1].reason.startswith("too short")
+    assert "Use at least" not in prompts[0] and "Use at least" in prompts[-1]
+    assert len(outcome.candidates) == 2
+    assert {c.round for c in outcome.candidates} == {1, 2}
+
+
+def test_rounds_are_capped(runner, evaluator, tmp_path):
+    library = TemplateLibrary()
+    template = parse_template(IMPOSSIBLE, tmp_path / "tiny.toml")
+    library._templates[template.name] = template
+    library.refresh = lambda: False
+    outcome = suggest(Assistant(runner, library), evaluator,
+                      AssistRequest(template="tiny-essay", selection=SOURCE, seed=2),
+                      max_rounds=3)
+    assert len(outcome.rounds) == 3
+    assert all(c.violations for c in outcome.candidates)
+
+
+def test_rewrite_json_has_scores_and_rounds(tmp_path):
+    source = tmp_path / "note.txt"
+    source.write_text("hey guys, the meeting got moved to friday cuz the boss is sick.\n")
+    data = wordloom_json("rewrite", "--template", "formal", "--seed", "3", "--candidates",
+                         "2", "--rounds", "2", str(source))
+    assert data["template"] == "formal" and data["source"].startswith("hey guys")
+    assert {p["name"] for p in data["prompt"]["parts"]} >= {"system", "template", "selection"}
+    assert data["prompt"]["context"] == 4096 and data["trimmed"] == []
+    assert 1 <= len(data["rounds"]) <= 2
+    scores = [c["score"] for c in data["candidates"]]
+    first_ok = [c for c in data["candidates"] if not c["violations"]]
+    if first_ok:
+        assert not data["candidates"][0]["violations"]
+    assert scores == sorted(scores, reverse=True) or data["candidates"][0]["violations"] == []
+    top = data["candidates"][0]
+    assert {"text", "scores", "score", "reasons"} <= set(top)
+    assert {"preservation", "grammar", "chatter"} <= set(top["scores"])
