@@ -86,7 +86,7 @@ def test_budget_trims_context_then_examples_then_facts_never_the_selection():
     assert built.trimmed[0] == "context"
     assert built.total_tokens + built.max_tokens <= 512
     assert SAMPLE in built.messages[-1]["content"]
-    facts = ["Fact line number %d about Hangzhou and West Lake." % i for i in range(60)]
+    facts = [f"Fact line number {i} about Hangzhou and West Lake." for i in range(60)]
     crowded = AssistRequest(template="expand", selection=SAMPLE, facts=facts, max_tokens=150,
                             style="voice", voice_examples=["My own voice. " * 30] * 3)
     trimmed = helper.build(crowded)

@@ -88,7 +88,8 @@ def test_user_templates_override_builtins_and_are_reread():
 
 
 def test_a_broken_user_template_is_reported_and_skipped():
-    write_user("bad", 'name = "bad"\ntitle = "Bad"\ncategory = "edit"\nprompt = "{{ x.__class__ }}"\n')
+    write_user("bad", 'name = "bad"\ntitle = "Bad"\ncategory = "edit"\n'
+                      'prompt = "{{ x.__class__ }}"\n')
     library = TemplateLibrary()
     assert "bad" not in {t.name for t in library.all()}
     assert any("bad.toml" in e for e in library.errors)
