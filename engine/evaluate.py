@@ -77,11 +77,12 @@ def cjk_share(text: str) -> float:
 
 
 class Evaluator:
-    def __init__(self, grammar: Any = None, knowledge: Any = None) -> None:
+    def __init__(self, grammar: Any = None, matcher: Any = None) -> None:
+        """``grammar``: a GrammarChecker; ``matcher``: an ontology EntityMatcher."""
         from rouge_score import rouge_scorer
 
         self.grammar = grammar
-        self.knowledge = knowledge
+        self.matcher = matcher
         self._rouge = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
         self._issue_cache: dict[str, int] = {}
 
@@ -92,10 +93,12 @@ class Evaluator:
             self._issue_cache[text] = len(self.grammar.check(text).issues)
         return self._issue_cache[text]
 
-    def _entities(self, text: str) -> dict[str, str]:
-        if self.knowledge is None or not text.strip():
+    def _entities(self, text: str, exact: bool = False) -> dict[str, str]:
+        """Entity IRI -> the words naming it; ``exact`` refuses near-misses ("Leileng")."""
+        if self.matcher is None or not text.strip():
             return {}
-        return {m.iri: text[m.start:m.end] for m in self.knowledge.matcher.find(text)}
+        found = self.matcher.find_exact(text) if exact else self.matcher.find(text)
+        return {m.iri: text[m.start:m.end] for m in found}
 
     def evaluate(self, candidate: str, source: str, template: Template, target: int = 0,
                  style: str = "", facts: list[str] | None = None) -> Evaluation:
@@ -148,8 +151,11 @@ class Evaluator:
             reasons.append(f"{cand_issues} grammar or spelling issues (the original has "
                            f"{src_issues})")
 
-        before, after = self._entities(source), self._entities(candidate)
-        lost = [name for iri, name in before.items() if iri not in after]
+        before = self._entities(source)
+        exact = self._entities(candidate, exact=True)
+        lowered = candidate.lower()
+        lost = [name for iri, name in before.items()
+                if iri not in exact and name.lower() not in lowered]
         scores["facts"] = 1.0 - len(lost) / len(before) if before else 1.0
         values.update(entities=len(before), entities_kept=len(before) - len(lost))
         if before:

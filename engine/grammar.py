@@ -154,6 +154,7 @@ class GrammarChecker:
         self.dictionary = WordList(config / "dictionary.txt")
         self.ignored_rules = WordList(config / "ignored_rules.txt")
         self.ignored_once: set[str] = set()
+        self.session_words: set[str] = set()  # right for this session (ontology names)
         self.sent: Counter[str] = Counter()
         self._cache: OrderedDict[tuple[str, ...], list[RawIssue]] = OrderedDict()
         wanted = set(engines)
@@ -169,7 +170,8 @@ class GrammarChecker:
 
     def _make_harper(self) -> None:
         if HarperEngine.supports(self.language):
-            self.harper = HarperEngine(self.language, self.picky, sorted(self.dictionary.items))
+            words = sorted(self.dictionary.items | getattr(self, "session_words", set()))
+            self.harper = HarperEngine(self.language, self.picky, words)
             self.harper_state = "ready"
         else:
             self.harper = None
@@ -205,6 +207,13 @@ class GrammarChecker:
             self.lt.stop()
 
     # -- writer's choices ----------------------------------------------------------------
+
+    def accept_words(self, words: Iterable[str]) -> None:
+        """Words that are right for this session, such as the ontology's names."""
+        new = sorted({w.strip() for w in words if w.strip()} - self.session_words)
+        self.session_words.update(new)
+        if new and self.harper is not None:
+            self.harper.add_words(new)
 
     def add_to_dictionary(self, word: str) -> None:
         if self.dictionary.add(word) and self.harper is not None:
@@ -249,7 +258,7 @@ class GrammarChecker:
             for engine_issues in found.values():
                 for raw in engine_issues[index]:
                     issues.append(_place(raw, paragraph, offsets, digest))
-        words = {w.lower() for w in self.dictionary.items}
+        words = {w.lower() for w in self.dictionary.items | self.session_words}
         visible = [i for i in merge_issues(issues) if self._visible(i, words)]
         return CheckResult(revision, visible, self.states(), dict(sent))
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from engine.assistant import Assistant, AssistRequest, BuiltPrompt, Candidate, ChunkCallback
+from engine.autofix import apply_fixes
 from engine.evaluate import Evaluator, rank
 
 MAX_ROUNDS = 3
@@ -53,6 +54,12 @@ def suggest(assistant: Assistant, evaluator: Evaluator, request: AssistRequest,
     rounds: list[Round] = []
     reason = ""
     current = request
+    # model-free candidates first: when one already passes, the model gets no retries
+    extra = baselines(evaluator, request, built, first_index=100)
+    for candidate in extra:
+        if on_candidate:
+            on_candidate(candidate)
+    extra_passed = sum(1 for c in extra if not c.violations)
     for number in range(1, max(1, max_rounds) + 1):
         fresh = assistant.generate(current, on_chunk, cancel, built, first_index=len(seen))
         for candidate in fresh:
@@ -67,7 +74,7 @@ def suggest(assistant: Assistant, evaluator: Evaluator, request: AssistRequest,
         rounds.append(Round(number, reason, len(fresh), best, passed))
         if on_round:
             on_round(rounds[-1])
-        if cancel.is_set() or passed or not fresh or number == max_rounds:
+        if cancel.is_set() or passed or extra_passed or not fresh or number == max_rounds:
             break
         wanted = Counter(i for c in fresh for i in c.instructions)
         instructions = [i for i, _ in wanted.most_common(3)]
@@ -75,4 +82,23 @@ def suggest(assistant: Assistant, evaluator: Evaluator, request: AssistRequest,
         seed = (current.seed if current.seed is not None else 0) + 1000 * number
         current = replace(request, extra_instructions=instructions, seed=seed)
         built = assistant.build(current)
-    return Outcome(rank(seen), rounds, first_prompt, cancel.is_set())
+    return Outcome(rank(seen + extra), rounds, first_prompt, cancel.is_set())
+
+
+def baselines(evaluator: Evaluator, request: AssistRequest, built: BuiltPrompt,
+              first_index: int) -> list[Candidate]:
+    """The template's model-free candidates, scored like the others."""
+    out: list[Candidate] = []
+    for kind in built.template.baselines:
+        if kind == "autofix" and evaluator.grammar is not None:
+            issues = evaluator.grammar.check(request.selection).issues
+            text, note = apply_fixes(request.selection, issues), "the grammar checkers' fixes"
+        elif kind == "original":
+            text, note = request.selection, "your text as it is"
+        else:
+            continue
+        candidate = Candidate(first_index + len(out), -1, text, text, note=note, round=0)
+        evaluator.apply(candidate, request.selection, built.template, built.length,
+                        request.style, built.facts)
+        out.append(candidate)
+    return out

@@ -46,6 +46,7 @@ class Template:
     styles: bool = False  # style transfer applies
     scoring: dict[str, float] = field(default_factory=dict)
     limits: dict[str, Any] = field(default_factory=dict)
+    baselines: tuple[str, ...] = ()  # model-free candidates: "autofix", "original"
     source: str = "built-in"
     path: str = ""
     uses: frozenset[str] = frozenset()  # the variables the prompt body refers to
@@ -114,7 +115,9 @@ def parse_template(text: str, path: Path, source: str = "built-in") -> Template:
         length_ratio=float(data.get("length_ratio", 0.0)),
         styles=bool(data.get("styles", data["category"] == "edit")),
         scoring={str(k): float(v) for k, v in dict(data.get("scoring", {})).items()},
-        limits=dict(data.get("limits", {})), source=source, path=str(path))
+        limits=dict(data.get("limits", {})),
+        baselines=tuple(b for b in data.get("baselines", []) if b in ("autofix", "original")),
+        source=source, path=str(path))
     allowed = set(COMMON_VARIABLES) | set(variables)
     used: set[str] = set()
     body_start = text.find(template.prompt.split("\n", 1)[0]) if template.prompt else 0

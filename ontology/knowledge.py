@@ -45,6 +45,23 @@ class Knowledge:
     def warnings(self) -> list[str]:
         return self.store.warnings
 
+    def name_words(self) -> list[str]:
+        """Every word of every written name (not CJK, not ids): right for spell checking."""
+        import re
+
+        from ontology.names import is_cjk
+        from ontology.store import opaque
+
+        words: set[str] = set()
+        for entity in self.entities.values():
+            for name in entity.names:
+                if name.source == "iri" and opaque(name.text):
+                    continue
+                for word in re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", name.text):
+                    if len(word) > 1 and not any(is_cjk(c) for c in word):
+                        words.add(word)
+        return sorted(words)
+
     def label(self, iri: str) -> str:
         entity = self.entities.get(iri)
         return entity.label(self.language) if entity else iri

@@ -16,7 +16,7 @@ SOURCE = "We walked around West Lake in Hangzhou and drank Longjing tea by the w
 @pytest.fixture(scope="module")
 def evaluator():
     return Evaluator(GrammarChecker(base_settings(), engines=("harper",)),
-                     Knowledge.open(TRAVEL))
+                     Knowledge.open(TRAVEL).matcher)
 
 
 @pytest.fixture(scope="module")

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
                             variables=_variables(args.set))
     live = not args.json and sys.stdout.isatty()
     try:
-        outcome = suggest(assistant, Evaluator(grammar, knowledge), request,
+        outcome = suggest(assistant, Evaluator(grammar, knowledge and knowledge.matcher), request,
                           max_rounds=max(1, args.rounds),
                           on_round=lambda r: r.reason and print(
                               f"round {r.number}: retrying because {r.reason}",

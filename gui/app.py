@@ -1,0 +1,97 @@
+"""Starting the app: settings, logging, theme, the window, crash safety, recovery."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from engine.config import load_settings
+from engine.paths import app_paths
+from engine.version import __version__
+
+log = logging.getLogger("wordloom")
+
+
+def setup_logging() -> Path:
+    """Log to the logs folder. Logs hold messages and tracebacks, never document text."""
+    paths = app_paths().ensure()
+    logfile = paths.logs / "wordloom.log"
+    handler = logging.handlers.RotatingFileHandler(logfile, maxBytes=1_000_000, backupCount=3,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return logfile
+
+
+def install_crash_handler(window: object, logfile: Path) -> None:
+    """Unexpected errors: journal first, then the log, then plain words for the writer."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def on_error(kind: type[BaseException], value: BaseException, tb: object) -> None:
+        try:
+            window.documents.write_journal()  # type: ignore[attr-defined]
+        finally:
+            log.error("unexpected error", exc_info=(kind, value, tb))  # type: ignore[arg-type]
+        if getattr(window, "property", None) and window.property("quiet"):  # type: ignore
+            return
+        QMessageBox.critical(
+            window, "Something went wrong",  # type: ignore[arg-type]
+            f"Wordloom ran into an unexpected problem ({kind.__name__}). Your text is safe: "
+            f"it is in the recovery journal. Details are in {logfile}.")
+
+    def on_thread_error(args: threading.ExceptHookArgs) -> None:
+        log.error("unexpected error in thread %s", args.thread.name if args.thread else "?",
+                  exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+
+    sys.excepthook = on_error
+    threading.excepthook = on_thread_error
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="wordloom", description="Wordloom writing editor")
+    parser.add_argument("files", nargs="*", help="a document to open")
+    parser.add_argument("--smoke", action="store_true",
+                        help="scripted offscreen run: open, generate, accept, check, save")
+    parser.add_argument("--screenshot", metavar="FILE", help="with --smoke: save a screenshot")
+    parser.add_argument("--version", action="version", version=f"wordloom {__version__}")
+    return parser.parse_args(list(argv))
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    if args.smoke:
+        import os
+
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from gui.main_window import MainWindow
+    from gui.theme import apply_theme
+
+    logfile = setup_logging()
+    settings, problems = load_settings()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Wordloom")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("wordloom")
+    apply_theme(app, settings.theme)
+    window = MainWindow(settings)
+    install_crash_handler(window, logfile)
+    if args.smoke:
+        from gui.smoke import run_smoke
+
+        return run_smoke(app, window, args.screenshot)
+    window.show()
+    if problems:
+        QMessageBox.warning(window, "Settings", "\n".join(problems))
+    window.offer_recovery()
+    for name in args.files[:1]:
+        window.open_path(Path(name))
+    return app.exec()

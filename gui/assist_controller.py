@@ -1,0 +1,293 @@
+"""Runs the assistant: target text, facts, generation on the model thread, and the cards."""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+
+from engine.assistant import AssistRequest, Candidate, voice_examples
+from engine.config import Settings
+from engine.grammar import split_paragraphs
+from engine.optimize import MAX_ROUNDS, Outcome, Round
+from gui.assistant_panel import AssistantPanel
+from gui.editor import Editor
+from gui.workers import ModelWorker, OntologyWorker, start_thread
+
+CONTEXT_CHARS = 1500
+
+
+class AssistController(QObject):
+    load_model = Signal(object)
+    run = Signal(int, object, object, int)
+    inspect = Signal(int, object)
+    open_ontology = Signal(str, str)
+    lookup = Signal(int, str, int)
+    set_ontology = Signal(object, object)
+    use_languagetool = Signal(str)
+    shutdown_model = Signal()
+    shutdown_ontology = Signal()
+    message = Signal(str)
+    model_state = Signal(str)
+    speed = Signal(float)
+    generation_done = Signal(object)  # the Outcome
+    ontology_opened = Signal(dict)
+    ontology_failed = Signal(str)
+    looked_up = Signal(object, str)
+
+    def __init__(self, editor: Editor, panel: AssistantPanel, settings: Settings) -> None:
+        super().__init__()
+        self.editor = editor
+        self.panel = panel
+        self.settings = settings
+        self.job = 0
+        self.cancel_event: threading.Event | None = None
+        self.target: tuple[int, int, str] = (0, 0, "")  # start16, end16, original text
+        self.last_request: AssistRequest | None = None
+        self.model_ready = False
+        self.lookup_job = 0
+        self.model = ModelWorker()
+        self.model_thread = start_thread(self.model, "model")
+        self.ontology = OntologyWorker()
+        self.ontology_thread = start_thread(self.ontology, "ontology")
+        self.load_model.connect(self.model.load)
+        self.run.connect(self.model.generate)
+        self.inspect.connect(self.model.inspect)
+        self.set_ontology.connect(self.model.set_ontology)
+        self.use_languagetool.connect(self.model.use_languagetool)
+        self.shutdown_model.connect(self.model.shutdown)
+        self.open_ontology.connect(self.ontology.open)
+        self.lookup.connect(self.ontology.lookup)
+        self.shutdown_ontology.connect(self.ontology.shutdown)
+        self.model.loaded.connect(self._loaded)
+        self.model.load_failed.connect(self._load_failed)
+        self.model.chunk.connect(self._chunk)
+        self.model.round_done.connect(self._round)
+        self.model.finished.connect(self._finished)
+        self.model.failed.connect(self._failed)
+        self.model.prompt_ready.connect(lambda _job, built: panel.inspector.show_prompt(built))
+        self.ontology.opened.connect(self._ontology_opened)
+        self.ontology.open_failed.connect(self.ontology_failed)
+        self.ontology.looked_up.connect(self._looked_up)
+        panel.generate_requested.connect(self.generate)
+        panel.cancel_requested.connect(self.cancel)
+        panel.inspect_requested.connect(self.inspect_prompt)
+        panel.accept.connect(self.accept)
+        panel.insert_after.connect(self.insert_after)
+        panel.copy.connect(self.copy)
+        panel.regenerate.connect(self.regenerate)
+        panel.set_templates(self.model.library.all())
+        self.facts_timer = QTimer(self)
+        self.facts_timer.setSingleShot(True)
+        self.facts_timer.setInterval(600)
+        self.facts_timer.timeout.connect(self.refresh_facts)
+        editor.cursorPositionChanged.connect(self._cursor_moved)
+        editor.selectionChanged.connect(self._cursor_moved)
+        self.stats_started = 0.0
+
+    # -- model and ontology ----------------------------------------------------------------
+
+    def start(self) -> None:
+        self.model_state.emit("Model: loading…")
+        self.load_model.emit(self.settings)
+        self.start_ontology()
+
+    def start_ontology(self) -> None:
+        from ontology.knowledge import default_ontology_path
+
+        self.open_ontology.emit(str(default_ontology_path(self.settings)),
+                                self.settings.language.split("-")[0])
+
+    def _loaded(self, info: dict) -> None:
+        self.model_ready = True
+        self.model_state.emit(f"{info['name']} · {info['device']} · context {info['n_ctx']}")
+
+    def _load_failed(self, message: str) -> None:
+        self.model_ready = False
+        self.model_state.emit("Model: not loaded")
+        self.message.emit(f"The model could not be loaded: {message}")
+
+    def _ontology_opened(self, info: dict) -> None:
+        self.set_ontology.emit(info["matcher"], info.get("words", []))
+        self.ontology_opened.emit(info)
+        self.refresh_facts()
+
+    # -- target and facts ----------------------------------------------------------------------
+
+    def current_target(self) -> tuple[int, int, str, bool]:
+        """The selection, or the current paragraph when nothing is selected."""
+        cursor = self.editor.textCursor()
+        if cursor.hasSelection():
+            start, end = cursor.selectionStart(), cursor.selectionEnd()
+            return start, end, self.editor.text_between(start, end), True
+        start, end = self.editor.paragraph_range()
+        return start, end, self.editor.text_between(start, end), False
+
+    def _cursor_moved(self) -> None:
+        start, end, text, selected = self.current_target()
+        words = len(text.split())
+        where = "the selection" if selected else "the current paragraph"
+        self.panel.target.setText(f"Working on {where} ({words} words)." if words else
+                                  "Select text, or place the cursor in a paragraph.")
+        self.facts_timer.start()
+
+    def refresh_facts(self) -> None:
+        _s, _e, text, _sel = self.current_target()
+        self.lookup_job += 1
+        self._lookup_text = text
+        self.lookup.emit(self.lookup_job, text, 200)
+
+    def _looked_up(self, job: int, lookup: object) -> None:
+        if job == self.lookup_job:
+            self.panel.facts.show_lookup(lookup, self._lookup_text)
+            self.looked_up.emit(lookup, self._lookup_text)
+
+    # -- generation ----------------------------------------------------------------------------
+
+    def build_request(self, seed: int | None = None) -> AssistRequest | None:
+        start, end, text, _selected = self.current_target()
+        options = self.panel.options()
+        if not text.strip() and options.template != "travel":
+            self.message.emit("Select some text, or put the cursor in a paragraph first.")
+            return None
+        full = self.editor.toPlainText()
+        before = full[max(0, _cp(full, start) - CONTEXT_CHARS):_cp(full, start)]
+        after = full[_cp(full, end):_cp(full, end) + CONTEXT_CHARS]
+        examples: list[str] = []
+        if options.style == "voice":
+            paragraphs = [p.text for p in split_paragraphs(full)]
+            here = next((i for i, p in enumerate(paragraphs) if text.strip() in p), 0)
+            examples = voice_examples(paragraphs, here)
+        self.target = (start, end, text)
+        return AssistRequest(
+            template=options.template, selection=text, before=before, after=after,
+            document_title=self.settings.recent_files[0] if self.settings.recent_files else "",
+            language=self.settings.language, style=options.style, voice_examples=examples,
+            length=options.length, candidates=options.candidates,
+            temperature=options.temperature, facts=options.facts,
+            seed=seed if seed is not None else random.randrange(1 << 30))
+
+    def generate(self, seed: int | None = None) -> None:
+        if not self.model_ready:
+            self.message.emit("The model is not loaded yet.")
+            return
+        if self.cancel_event is not None:
+            return
+        request = self.build_request(seed)
+        if request is None:
+            return
+        self.last_request = request
+        self.job += 1
+        self.cancel_event = threading.Event()
+        self.panel.set_busy(True)
+        self.panel.start(request.selection, f"{request.template}: "
+                         f"{' '.join(request.selection.split()[:6])}…")
+        self.run.emit(self.job, request, self.cancel_event, MAX_ROUNDS)
+
+    def regenerate(self, _card: object = None) -> None:
+        if self.last_request is not None and self.cancel_event is None:
+            request = replace(self.last_request, seed=random.randrange(1 << 30))
+            self.job += 1
+            self.last_request = request
+            self.cancel_event = threading.Event()
+            self.panel.set_busy(True)
+            self.panel.start(request.selection, f"{request.template} (again)")
+            self.run.emit(self.job, request, self.cancel_event, MAX_ROUNDS)
+
+    def inspect_prompt(self) -> None:
+        request = self.build_request()
+        if request is not None and self.model_ready:
+            self.panel.tabs.setCurrentWidget(self.panel.inspector)
+            self.inspect.emit(self.job, request)
+
+    def cancel(self) -> None:
+        if self.cancel_event is not None:
+            self.cancel_event.set()
+            self.panel.status.setText("Cancelling…")
+
+    @property
+    def busy(self) -> bool:
+        return self.cancel_event is not None
+
+    def _chunk(self, job: int, index: int, text: str) -> None:
+        if job == self.job:
+            self.panel.card(index).append(text)
+
+    def _round(self, job: int, rnd: Round) -> None:
+        if job == self.job and rnd.reason:
+            self.panel.status.setText(f"Round {rnd.number}: retrying because {rnd.reason}.")
+
+    def _finished(self, job: int, outcome: Outcome) -> None:
+        if job != self.job:
+            return
+        self.cancel_event = None
+        self.panel.set_busy(False)
+        self.panel.show_ranked(outcome.candidates)
+        self.panel.inspector.show_prompt(outcome.prompt)
+        speeds = [c.stats.tokens_per_s for c in outcome.candidates if c.stats]
+        if speeds:
+            self.speed.emit(max(speeds))
+        retried = len(outcome.rounds) - 1
+        note = f" after {retried} retr{'y' if retried == 1 else 'ies'}" if retried else ""
+        state = "Cancelled." if outcome.cancelled else \
+            f"{len(outcome.candidates)} suggestions{note}, best first."
+        self.panel.status.setText(state)
+        self.generation_done.emit(outcome)
+
+    def _failed(self, job: int, message: str) -> None:
+        if job == self.job:
+            self.cancel_event = None
+            self.panel.set_busy(False)
+            self.panel.status.setText(message)
+            self.message.emit(message)
+
+    # -- card actions ----------------------------------------------------------------------------
+
+    def _candidate(self, card: object) -> Candidate | None:
+        return getattr(card, "candidate", None)
+
+    def accept(self, card: object) -> bool:
+        """Replace the original with the suggestion, as one undo step."""
+        candidate = self._candidate(card)
+        start, end, original = self.target
+        if candidate is None or not candidate.text:
+            return False
+        if self.editor.text_between(start, end) != original:
+            self.message.emit("The original text has changed since the suggestion was made; "
+                              "copy the suggestion instead.")
+            return False
+        self.editor.replace_range(start, end, candidate.text)
+        new_end = start + len(candidate.text.encode("utf-16-le")) // 2
+        self.target = (start, new_end, candidate.text)
+        return True
+
+    def insert_after(self, card: object) -> None:
+        candidate = self._candidate(card)
+        if candidate is not None and candidate.text:
+            _start, end, _text = self.target
+            self.editor.replace_range(end, end, "\n\n" + candidate.text)
+
+    def copy(self, card: object) -> None:
+        candidate = self._candidate(card)
+        if candidate is not None and candidate.text:
+            QGuiApplication.clipboard().setText(candidate.text)
+            self.panel.status.setText("Copied.")
+
+    def stop(self, wait_ms: int = 2000) -> None:
+        if self.cancel_event is not None:
+            self.cancel_event.set()
+        self.shutdown_model.emit()
+        self.shutdown_ontology.emit()
+        for thread in (self.model_thread, self.ontology_thread):
+            thread.quit()
+            thread.wait(wait_ms)
+
+
+def _cp(text: str, position16: int) -> int:
+    """A UTF-16 position in ``text`` as a code point index."""
+    from engine.offsets import OffsetMap
+
+    return OffsetMap(text).to_cp(position16)

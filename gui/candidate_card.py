@@ -1,0 +1,107 @@
+"""One suggestion: its text as a word diff against the original, its scores, its actions."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.assistant import Candidate
+from engine.textdiff import diff_html
+
+
+class CandidateCard(QFrame):
+    accept = Signal(object)
+    insert_after = Signal(object)
+    copy = Signal(object)
+    regenerate = Signal(object)
+
+    def __init__(self, index: int, original: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("candidateCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.index = index
+        self.original = original
+        self.candidate: Candidate | None = None
+        self._raw = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        self.title = QLabel(f"Suggestion {index + 1} — writing…")
+        self.title.setObjectName("cardTitle")
+        layout.addWidget(self.title)
+        self.body = QTextBrowser()
+        self.body.setAccessibleName(f"Suggestion {index + 1} text")
+        self.body.setOpenLinks(False)
+        self.body.setMinimumHeight(70)
+        self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        layout.addWidget(self.body)
+        self.scores = QLabel("")
+        self.scores.setWordWrap(True)
+        self.scores.setObjectName("cardScores")
+        self.scores.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.scores)
+        row = QHBoxLayout()
+        self.buttons: dict[str, QToolButton] = {}
+        for key, label, signal in (("accept", "&Accept", self.accept),
+                                   ("insert", "Insert after", self.insert_after),
+                                   ("copy", "Copy", self.copy),
+                                   ("regenerate", "Regenerate", self.regenerate)):
+            button = QToolButton()
+            button.setText(label)
+            button.setAccessibleName(f"{label.replace('&', '')} suggestion {index + 1}")
+            button.clicked.connect(lambda _=False, s=signal: s.emit(self))
+            button.setEnabled(False)
+            row.addWidget(button)
+            self.buttons[key] = button
+        row.addStretch(1)
+        layout.addLayout(row)
+
+    def append(self, text: str) -> None:
+        self._raw += text
+        self.body.setPlainText(self._raw)
+        bar = self.body.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def finish(self, candidate: Candidate, rank: int | None = None) -> None:
+        self.candidate = candidate
+        if candidate.text and candidate.text == self.original:
+            self.body.setHtml("<i>No change: keep your text as it is.</i>")
+        elif candidate.text:
+            self.body.setHtml(f"<div style='line-height:130%'>"
+                              f"{diff_html(self.original, candidate.text)}</div>")
+        else:
+            self.body.setHtml(f"<i>{html.escape(candidate.note or 'empty')}</i>")
+        place = f"#{rank} · " if rank else ""
+        state = " · breaks limits" if candidate.violations else ""
+        origin = candidate.note.capitalize() if candidate.round == 0 else \
+            f"Suggestion {candidate.index + 1} · round {candidate.round}"
+        self.title.setText(f"{place}{origin} · score {candidate.score:.2f}{state}")
+        shown = ", ".join(f"{k} {v:.2f}" for k, v in sorted(candidate.scores.items()))
+        lines = [shown] + candidate.violations
+        self.scores.setText("\n".join(lines))
+        self.scores.setToolTip("\n".join(candidate.reasons))
+        self._fit()
+        usable = bool(candidate.text)
+        for key, button in self.buttons.items():
+            button.setEnabled(usable or key == "regenerate")
+
+    def _fit(self) -> None:
+        """As tall as the text, within reason."""
+        self.body.document().setTextWidth(self.body.viewport().width() or 300)
+        height = int(self.body.document().size().height()) + 12
+        self.body.setFixedHeight(max(48, min(height, 280)))
+
+    def mark_cancelled(self) -> None:
+        if self.candidate is None:
+            self.title.setText(f"Suggestion {self.index + 1} — cancelled")
+            self.buttons["regenerate"].setEnabled(True)

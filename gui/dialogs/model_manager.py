@@ -1,0 +1,119 @@
+"""The GGUF models found, with metadata and memory estimate; import one; set the default."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.config import Settings
+from engine.errors import ModelError
+from engine.llm import gpu_offload_supported
+from engine.models import default_model_path, find_models, read_metadata
+from engine.paths import app_paths
+
+
+class ModelManager(QDialog):
+    default_changed = Signal(str)
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Models")
+        self.settings = settings
+        layout = QVBoxLayout(self)
+        offload = gpu_offload_supported()
+        self.offload = QLabel("GPU offload: available in this build" if offload else
+                              "GPU offload: not in this build — models run on the CPU")
+        layout.addWidget(self.offload)
+        self.table = QTableWidget(0, 6)
+        self.table.setAccessibleName("Models found")
+        self.table.setHorizontalHeaderLabels(["Name", "Quantization", "Size", "Context",
+                                              "Memory (est.)", "File"])
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.table)
+        self.problems = QLabel("")
+        self.problems.setWordWrap(True)
+        layout.addWidget(self.problems)
+        row = QHBoxLayout()
+        importer = QPushButton("&Import GGUF…")
+        importer.clicked.connect(self.import_model)
+        default = QPushButton("Set as &default")
+        default.clicked.connect(self.set_default)
+        row.addWidget(importer)
+        row.addWidget(default)
+        row.addStretch(1)
+        layout.addLayout(row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(760, 320)
+        self.refresh()
+
+    def refresh(self) -> None:
+        found, problems = find_models(self.settings)
+        current = default_model_path(self.settings)
+        self.table.setRowCount(len(found))
+        n_ctx = self.settings.context_size or 4096
+        for row, info in enumerate(found):
+            mark = "★ " if current and str(current) == info.path else ""
+            cells = [mark + info.name, info.quantization, f"{info.size_bytes / 1e6:.0f} MB",
+                     str(info.context_length),
+                     f"{info.estimate_memory_bytes(min(n_ctx, info.context_length or n_ctx)) / 1e6:.0f} MB",
+                     info.path]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, info.path)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        self.problems.setText("\n".join(problems))
+
+    def import_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a GGUF model", "", "GGUF (*.gguf)")
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> Path | None:
+        try:
+            read_metadata(path)
+        except ModelError as exc:
+            QMessageBox.warning(self, "Not imported", str(exc))
+            return None
+        target = app_paths().models / path.name
+        if target.exists():
+            QMessageBox.information(self, "Already there", f"{target.name} is already "
+                                    "in the models folder.")
+            return target
+        partial = target.with_suffix(".gguf.part")
+        try:
+            shutil.copyfile(path, partial)
+            partial.replace(target)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            QMessageBox.warning(self, "Not imported", f"{path}: cannot copy it ({exc})")
+            return None
+        self.refresh()
+        return target
+
+    def set_default(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        path = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        self.settings.model = path
+        self.default_changed.emit(path)
+        self.refresh()

@@ -1,0 +1,200 @@
+"""Settings: model, context, threads, GPU, LanguageTool, language, dictionary, ontology,
+autosave, theme and font."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFontComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.config import LT_MODES, THEMES, Settings, validate
+from engine.paths import app_paths
+
+LANGUAGES = ["en-US", "en-GB", "en-AU", "en-CA", "de-DE", "fr-FR", "es-ES", "pt-PT", "ca-ES",
+             "zh-CN"]
+
+
+def _browse_row(edit: QLineEdit, title: str, filters: str) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(edit, 1)
+    button = QPushButton("Browse…")
+    button.setAccessibleName(f"Browse for {title.lower()}")
+
+    def browse() -> None:
+        path, _ = QFileDialog.getOpenFileName(row, title, edit.text(), filters)
+        if path:
+            edit.setText(path)
+
+    button.clicked.connect(browse)
+    layout.addWidget(button)
+    return row
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, words: list[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setObjectName("settingsDialog")
+        self.original = settings
+        tabs = QTabWidget()
+        tabs.addTab(self._model_tab(settings), "&Model")
+        tabs.addTab(self._writing_tab(settings, words), "&Writing")
+        tabs.addTab(self._app_tab(settings), "&App")
+        self.problem = QLabel("")
+        self.problem.setStyleSheet("color: #c92a2a")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                   QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        self.resize(560, 460)
+
+    def _model_tab(self, s: Settings) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.model = QLineEdit(s.model)
+        self.model.setPlaceholderText("the starter model")
+        self.model.setAccessibleName("Model file")
+        form.addRow("Model &file", _browse_row(self.model, "Model file", "GGUF (*.gguf)"))
+        self.model_dirs = QLineEdit("; ".join(s.model_dirs))
+        self.model_dirs.setAccessibleName("Extra model folders")
+        self.model_dirs.setPlaceholderText(str(app_paths().models))
+        form.addRow("Extra model &folders", self.model_dirs)
+        self.context = QSpinBox()
+        self.context.setRange(0, 1 << 20)
+        self.context.setSingleStep(1024)
+        self.context.setSpecialValueText("Model's own")
+        self.context.setValue(s.context_size)
+        self.context.setAccessibleName("Context size")
+        form.addRow("&Context size", self.context)
+        self.threads = QSpinBox()
+        self.threads.setRange(0, 512)
+        self.threads.setSpecialValueText("All cores")
+        self.threads.setValue(s.threads)
+        self.threads.setAccessibleName("Threads")
+        form.addRow("&Threads", self.threads)
+        self.gpu = QComboBox()
+        self.gpu.setEditable(True)
+        self.gpu.addItems(["auto", "0", "-1"])
+        self.gpu.setCurrentText(str(s.gpu_layers))
+        self.gpu.setAccessibleName("GPU layers")
+        form.addRow("&GPU layers", self.gpu)
+        self.temperature = QDoubleSpinBox()
+        self.temperature.setRange(0.0, 2.0)
+        self.temperature.setSingleStep(0.1)
+        self.temperature.setValue(s.temperature)
+        self.temperature.setAccessibleName("Default temperature")
+        form.addRow("Default t&emperature", self.temperature)
+        return page
+
+    def _writing_tab(self, s: Settings, words: list[str]) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.lt_mode = QComboBox()
+        self.lt_mode.addItems(LT_MODES)
+        self.lt_mode.setCurrentText(s.languagetool_mode)
+        self.lt_mode.setAccessibleName("LanguageTool mode")
+        form.addRow("&LanguageTool", self.lt_mode)
+        self.lt_url = QLineEdit(s.languagetool_url)
+        self.lt_url.setPlaceholderText("http://localhost:8081 (for the server mode)")
+        self.lt_url.setAccessibleName("LanguageTool server URL")
+        form.addRow("Server &URL", self.lt_url)
+        self.language = QComboBox()
+        self.language.setEditable(True)
+        self.language.addItems(LANGUAGES)
+        self.language.setCurrentText(s.language)
+        self.language.setAccessibleName("Document language")
+        form.addRow("Lan&guage", self.language)
+        self.picky = QCheckBox("Report style nits too (picky mode)")
+        self.picky.setChecked(s.picky)
+        form.addRow(self.picky)
+        self.dictionary = QPlainTextEdit("\n".join(sorted(words)))
+        self.dictionary.setAccessibleName("Personal dictionary, one word per line")
+        self.dictionary.setPlaceholderText("One word per line")
+        form.addRow("Personal &dictionary", self.dictionary)
+        self.ontology = QLineEdit(s.ontology)
+        self.ontology.setPlaceholderText("the sample travel ontology")
+        self.ontology.setAccessibleName("Ontology file")
+        form.addRow("&Ontology", _browse_row(self.ontology, "Ontology file",
+                                             "Ontologies (*.owl *.rdf *.owx *.nt *.ttl)"))
+        return page
+
+    def _app_tab(self, s: Settings) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.autosave = QSpinBox()
+        self.autosave.setRange(1, 3600)
+        self.autosave.setSuffix(" s")
+        self.autosave.setValue(s.autosave_seconds)
+        self.autosave.setAccessibleName("Autosave interval")
+        form.addRow("&Autosave every", self.autosave)
+        self.theme = QComboBox()
+        self.theme.addItems(THEMES)
+        self.theme.setCurrentText(s.theme)
+        self.theme.setAccessibleName("Theme")
+        form.addRow("T&heme", self.theme)
+        self.font = QFontComboBox()
+        if s.editor_font:
+            self.font.setCurrentFont(QFont(s.editor_font))
+        self.font.setAccessibleName("Editor font")
+        form.addRow("Editor &font", self.font)
+        self.font_size = QSpinBox()
+        self.font_size.setRange(6, 72)
+        self.font_size.setValue(s.editor_font_size)
+        self.font_size.setAccessibleName("Editor font size")
+        form.addRow("Font si&ze", self.font_size)
+        return page
+
+    def result_settings(self) -> Settings:
+        gpu = self.gpu.currentText().strip()
+        gpu_value: str | int = "auto" if gpu == "auto" else int(gpu) if gpu.lstrip(
+            "-").isdigit() else gpu
+        dirs = [d.strip() for d in self.model_dirs.text().split(";") if d.strip()]
+        return replace(
+            self.original, model=self.model.text().strip(), model_dirs=dirs,
+            context_size=self.context.value(), threads=self.threads.value(),
+            gpu_layers=gpu_value, temperature=round(self.temperature.value(), 2),
+            languagetool_mode=self.lt_mode.currentText(), languagetool_url=self.lt_url.text(),
+            language=self.language.currentText().strip(), picky=self.picky.isChecked(),
+            ontology=self.ontology.text().strip(), autosave_seconds=self.autosave.value(),
+            theme=self.theme.currentText(), editor_font=self.font.currentFont().family(),
+            editor_font_size=self.font_size.value())
+
+    def words(self) -> list[str]:
+        return [w.strip() for w in self.dictionary.toPlainText().splitlines() if w.strip()]
+
+    def _accept(self) -> None:
+        settings = self.result_settings()
+        for key in ("gpu_layers", "language", "languagetool_mode"):
+            problem = validate(key, getattr(settings, key))
+            if problem:
+                self.problem.setText(f"{key.replace('_', ' ')}: {problem}")
+                return
+        if settings.languagetool_mode == "server" and not settings.languagetool_url:
+            self.problem.setText("The server mode needs a server URL.")
+            return
+        self.accept()

@@ -1,0 +1,188 @@
+"""The open document: open, save, autosave journal, lock file, and crash safety."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from engine.documents import Document, DocumentError, FileChangedError, open_document, save_document
+from engine.journal import DocumentLock, Journal
+from gui.editor import Editor
+
+log = logging.getLogger("wordloom.gui")
+MAX_LINE = 1_000_000  # characters; longer lines would stall the text layout
+
+
+class _Loaded(QObject):
+    done = Signal(object, object)  # Document or None, error message or None
+
+
+class _LoadTask(QRunnable):
+    def __init__(self, path: Path, signals: _Loaded) -> None:
+        super().__init__()
+        self.path = path
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            doc = open_document(self.path)
+            longest = max((len(line) for line in doc.text.split("\n")), default=0)
+            if longest > MAX_LINE:
+                raise DocumentError(f"{self.path}: has a line of {longest:,} characters; "
+                                    f"Wordloom opens files whose lines are shorter than "
+                                    f"{MAX_LINE:,} characters")
+        except DocumentError as exc:
+            self.signals.done.emit(None, str(exc))
+            return
+        except Exception as exc:
+            log.exception("opening %s failed", self.path)
+            self.signals.done.emit(None, f"{self.path}: cannot open it ({exc})")
+            return
+        self.signals.done.emit(doc, None)
+
+
+class DocumentController(QObject):
+    opened = Signal(object)  # Document
+    open_failed = Signal(str)
+    saved = Signal(str)  # path
+    save_failed = Signal(str)
+    changed_on_disk = Signal(str)  # path: ask before overwriting
+    warning = Signal(str)
+
+    def __init__(self, editor: Editor, autosave_seconds: int) -> None:
+        super().__init__()
+        self.editor = editor
+        self.doc = Document()
+        self.journal = Journal()
+        self.doc_id = Journal.new_id()
+        self.lock: DocumentLock | None = None
+        self._journaled = ""
+        self._loader = _Loaded()
+        self._loader.done.connect(self._loaded)
+        self.loading = False
+        self.autosave = QTimer(self)
+        self.autosave.setInterval(autosave_seconds * 1000)
+        self.autosave.timeout.connect(self.write_journal)
+        self.autosave.start()
+        self.pause = QTimer(self)
+        self.pause.setSingleShot(True)
+        self.pause.setInterval(1500)
+        self.pause.timeout.connect(self.write_journal)
+        editor.document().contentsChanged.connect(self.pause.start)
+
+    @property
+    def dirty(self) -> bool:
+        return self.editor.document().isModified()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def open(self, path: Path) -> None:
+        """Read in a worker thread; ``opened`` or ``open_failed`` follows."""
+        self.loading = True
+        QThreadPool.globalInstance().start(_LoadTask(Path(path), self._loader))
+
+    def open_now(self, path: Path) -> Document:
+        doc = open_document(Path(path))
+        self._show(doc)
+        return doc
+
+    def _loaded(self, doc: Document | None, error: str | None) -> None:
+        self.loading = False
+        if doc is None:
+            self.open_failed.emit(error or "cannot open the file")
+            return
+        self._show(doc)
+
+    def _show(self, doc: Document) -> None:
+        self.release()
+        self.journal.discard(self.doc_id)
+        self.doc = doc
+        self.doc_id = Journal.new_id(doc.path)
+        self.editor.setPlainText(doc.text)
+        self.editor.document().setModified(False)
+        self._journaled = doc.text
+        if doc.path is not None:
+            self.lock = DocumentLock(doc.path)
+            other = self.lock.acquire()
+            if other:
+                self.warning.emit(other)
+        self.opened.emit(doc)
+
+    def new(self) -> None:
+        self._show(Document())
+
+    def restore(self, path: str, text: str) -> None:
+        """Show recovered text for ``path`` (or an untitled document) as unsaved."""
+        doc = Document()
+        if path:
+            try:
+                doc = open_document(Path(path))
+            except DocumentError:
+                doc = Document(path=Path(path))
+        self._show(doc)
+        self.editor.setPlainText(text)
+        self.editor.document().setModified(True)
+        self.write_journal()
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def save(self, path: Path | None = None, overwrite_changed: bool = False) -> bool:
+        text = self.editor.toPlainText()
+        target = Path(path) if path else self.doc.path
+        if target is None:
+            self.save_failed.emit("The document has no file name yet; use Save As.")
+            return False
+        if path is not None and target.suffix == "" and self.doc.path is None:
+            target = target.with_suffix(".md")
+        try:
+            warnings = save_document(self.doc, text, target,
+                                     overwrite_changed=overwrite_changed)
+        except FileChangedError:
+            self.changed_on_disk.emit(str(target))
+            return False
+        except DocumentError as exc:
+            self.save_failed.emit(str(exc))
+            return False
+        for line in warnings:
+            self.warning.emit(line)
+        self.editor.document().setModified(False)
+        if self.lock is None or self.lock.path != target:
+            self.release()
+            self.lock = DocumentLock(target)
+            self.lock.acquire()
+        self.journal.discard(self.doc_id)
+        self._journaled = text
+        self.saved.emit(str(target))
+        return True
+
+    # -- journal ---------------------------------------------------------------------------
+
+    def write_journal(self) -> None:
+        """Put unsaved text in the recovery journal (only when it changed)."""
+        if not self.dirty:
+            return
+        text = self.editor.toPlainText()
+        if text == self._journaled:
+            return
+        try:
+            self.journal.write(self.doc_id, self.doc.path, text, self.doc.title)
+            self._journaled = text
+        except OSError as exc:
+            log.warning("the recovery journal could not be written: %s", exc.strerror)
+
+    def set_interval(self, seconds: int) -> None:
+        self.autosave.setInterval(seconds * 1000)
+
+    def release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def close_clean(self) -> None:
+        """A normal close: nothing to recover."""
+        self.autosave.stop()
+        self.pause.stop()
+        self.journal.discard(self.doc_id)
+        self.release()

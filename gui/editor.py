@@ -1,0 +1,177 @@
+"""The writing surface: a plain-text editor with grammar underlines, hover help and fixes."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QContextMenuEvent, QFont, QTextCursor, QTextOption
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
+
+from engine.grammar import Issue
+from gui.highlighter import IssueHighlighter
+
+
+class Editor(QPlainTextEdit):
+    """Emits requests for the grammar worker; applies fixes as single undo steps."""
+
+    add_word = Signal(str)
+    ignore_rule = Signal(str)
+    ignore_once = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("editor")
+        self.setAccessibleName("Document text")
+        self.setAccessibleDescription("The document you are writing")
+        self.highlighter = IssueHighlighter(self.document())
+        self.issues: list[Issue] = []
+        self._starts: list[int] = []
+        self._checked_text = ""
+        self.setTabChangesFocus(False)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setCenterOnScroll(False)
+        self.document().setDocumentMargin(18)
+        self.base_point_size = 12.0
+
+    # -- issues --------------------------------------------------------------------------
+
+    def set_issues(self, issues: list[Issue], checked_text: str) -> None:
+        self.issues = sorted(issues, key=lambda i: i.start16)
+        self._starts = [i.start16 for i in self.issues]
+        self._checked_text = checked_text
+        self.highlighter.apply(self.issues, checked_text)
+
+    def issue_at(self, position: int) -> Issue | None:
+        """The issue covering a document position (UTF-16), if the text is unchanged."""
+        if self.toPlainText() != self._checked_text:
+            return None
+        index = bisect_right(self._starts, position) - 1
+        for issue in self.issues[max(0, index - 3):index + 1]:
+            if issue.start16 <= position < issue.end16:
+                return issue
+        return None
+
+    def select_issue(self, issue: Issue) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(issue.start16)
+        cursor.setPosition(issue.end16, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.centerCursor()
+        self.setFocus()
+
+    def replace_issue(self, issue: Issue, replacement: str) -> None:
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        cursor.setPosition(issue.start16)
+        cursor.setPosition(issue.end16, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(replacement)
+        cursor.endEditBlock()
+
+    # -- editing helpers -----------------------------------------------------------------
+
+    def replace_range(self, start: int, end: int, text: str) -> None:
+        """Replace a span as one undo step."""
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(text)
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+
+    def select_paragraph(self) -> None:
+        start, end = self.paragraph_range()
+        cursor = self.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def paragraph_range(self) -> tuple[int, int]:
+        """The paragraph around the cursor: lines between blank lines (UTF-16 positions)."""
+        block = self.textCursor().block()
+        first = last = block
+        while first.previous().isValid() and first.previous().text().strip():
+            first = first.previous()
+        while last.next().isValid() and last.next().text().strip():
+            last = last.next()
+        return first.position(), last.position() + len(last.text().encode("utf-16-le")) // 2
+
+    def text_between(self, start: int, end: int) -> str:
+        cursor = self.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText().replace("\u2029", "\n")
+
+    def zoom(self, steps: int) -> None:
+        font = self.font()
+        size = max(6.0, min(48.0, font.pointSizeF() + steps))
+        font.setPointSizeF(size)
+        self.setFont(font)
+
+    def reset_zoom(self) -> None:
+        font = self.font()
+        font.setPointSizeF(self.base_point_size)
+        self.setFont(font)
+
+    def set_editor_font(self, family: str, size: int) -> None:
+        font = QFont(family) if family else self.font()
+        font.setPointSizeF(size)
+        self.base_point_size = size
+        self.setFont(font)
+
+    # -- hover and menu ------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            cursor = self.cursorForPosition(event.pos())
+            issue = self.issue_at(cursor.position())
+            if issue is not None:
+                tips = f"<b>{issue.category.title()}</b>: {issue.message}"
+                if issue.replacements:
+                    tips += "<br>Suggestions: " + ", ".join(
+                        f"<i>{r or '(remove)'}</i>" for r in issue.replacements[:5])
+                tips += f"<br><small>{issue.rule} · {issue.engine}</small>"
+                QToolTip.showText(event.globalPos(), tips, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
+    def issue_menu(self, issue: Issue, menu: QMenu) -> None:
+        """Put fixes for ``issue`` at the top of ``menu``."""
+        first = menu.actions()[0] if menu.actions() else None
+        actions: list[QAction] = []
+        for replacement in issue.replacements[:5]:
+            label = replacement if replacement.strip() else "(remove)"
+            action = QAction(f"Replace with “{label}”", menu)
+            action.triggered.connect(lambda _=False, r=replacement: self.replace_issue(issue, r))
+            actions.append(action)
+        once = QAction("Ignore once", menu)
+        once.triggered.connect(lambda: self.ignore_once.emit(issue))
+        rule = QAction(f"Ignore rule ({issue.rule})", menu)
+        rule.triggered.connect(lambda: self.ignore_rule.emit(issue.rule))
+        actions += [once, rule]
+        if issue.category == "spelling":
+            word = QAction(f"Add “{issue.text}” to dictionary", menu)
+            word.triggered.connect(lambda: self.add_word.emit(issue.text))
+            actions.append(word)
+        for action in actions:
+            menu.insertAction(first, action)
+        menu.insertSeparator(first)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu()
+        issue = self.issue_at(self.cursorForPosition(event.pos()).position())
+        if issue is not None:
+            self.issue_menu(issue, menu)
+        menu.exec(event.globalPos())
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Menu:
+            rect = self.cursorRect()
+            self.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Keyboard,
+                                                    rect.center(),
+                                                    self.mapToGlobal(rect.center())))
+            return
+        super().keyPressEvent(event)

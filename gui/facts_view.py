@@ -1,0 +1,48 @@
+"""The ontology facts that will be sent with a request, each with a checkbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+
+class FactsView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.entities = QLabel("No ontology entities found yet.")
+        self.entities.setWordWrap(True)
+        self.entities.setObjectName("entitiesLabel")
+        layout.addWidget(self.entities)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Facts to send")
+        self.list.setWordWrap(True)
+        self.list.setMinimumHeight(60)
+        layout.addWidget(self.list)
+
+    def show_lookup(self, lookup: Any, text: str) -> None:
+        self.list.clear()
+        names = []
+        for mention in lookup.mentions:
+            label = lookup.labels.get(mention.iri, mention.iri)
+            found = text[mention.start:mention.end]
+            names.append(label if found == label else f"{label} (“{found}”)")
+        self.entities.setText("Entities: " + ", ".join(dict.fromkeys(names))
+                              if names else "No ontology entities in this text.")
+        for fact in lookup.facts:
+            item = QListWidgetItem(fact.text)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            item.setToolTip(fact.iri)
+            self.list.addItem(item)
+
+    def clear(self, message: str = "No ontology entities found yet.") -> None:
+        self.list.clear()
+        self.entities.setText(message)
+
+    def checked(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())
+                if self.list.item(i).checkState() == Qt.CheckState.Checked]

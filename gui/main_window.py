@@ -1,0 +1,438 @@
+"""The main window: editor in the middle, the AI panel, issues and ontology as docks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
+
+from engine.config import Settings, save_settings
+from engine.errors import WordloomError
+from engine.grammar import CheckResult
+from engine.journal import Journal
+from engine.version import __version__
+from gui.assist_controller import AssistController
+from gui.assistant_panel import AssistantPanel
+from gui.document_controller import DocumentController
+from gui.editor import Editor
+from gui.grammar_controller import GrammarController
+from gui.issues_panel import IssuesPanel
+from gui.ontology_panel import OntologyPanel
+from gui.status_bar import StatusBar
+from gui.theme import apply_theme
+
+FILTERS = "Text and Markdown (*.txt *.md *.markdown);;All files (*)"
+_WORD = re.compile(r"\S+")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings, start_workers: bool = True) -> None:
+        super().__init__()
+        self.settings = settings
+        self.setObjectName("mainWindow")
+        self.setAccessibleName("Wordloom")
+        self.resize(1280, 800)
+        self.editor = Editor()
+        self.editor.set_editor_font(settings.editor_font, settings.editor_font_size)
+        self.setCentralWidget(self.editor)
+        self.panel = AssistantPanel()
+        self.issues = IssuesPanel()
+        self.ontology = OntologyPanel()
+        self.docks: dict[str, QDockWidget] = {}
+        self._dock("assistant", "AI Assistant", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("issues", "Issues", self.issues, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._dock("ontology", "Ontology", self.ontology, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.status = StatusBar()
+        self.setStatusBar(self.status)
+        self.resizeDocks([self.docks["assistant"], self.docks["ontology"]], [430, 230],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["issues"]], [170], Qt.Orientation.Vertical)
+        self.documents = DocumentController(self.editor, settings.autosave_seconds)
+        self.grammar = GrammarController(self.editor, settings) if start_workers else None
+        self.assist = AssistController(self.editor, self.panel, settings) \
+            if start_workers else None
+        self._wire()
+        self._menus()
+        self.editor.setLineWrapMode(Editor.LineWrapMode.WidgetWidth if settings.word_wrap
+                                    else Editor.LineWrapMode.NoWrap)
+        self.counts_timer = QTimer(self)
+        self.counts_timer.setSingleShot(True)
+        self.counts_timer.setInterval(250)
+        self.counts_timer.timeout.connect(self._update_counts)
+        self.editor.document().contentsChanged.connect(self.counts_timer.start)
+        self.closing = False
+        self._update_title()
+        if self.assist is not None:
+            self.assist.start()
+
+    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{key}Dock")
+        dock.setWidget(widget)
+        dock.setAccessibleName(title)
+        self.addDockWidget(area, dock)
+        self.docks[key] = dock
+
+    def _wire(self) -> None:
+        docs = self.documents
+        docs.opened.connect(self._opened)
+        docs.open_failed.connect(lambda m: self.tell("Cannot open", m))
+        docs.saved.connect(self._saved)
+        docs.save_failed.connect(lambda m: self.tell("Not saved", m))
+        docs.changed_on_disk.connect(self._changed_on_disk)
+        docs.warning.connect(lambda m: self.status.showMessage(m, 10000))
+        self.editor.document().modificationChanged.connect(self._update_title)
+        self.issues.chosen.connect(self.editor.select_issue)
+        if self.grammar is not None:
+            self.grammar.checked.connect(self._checked)
+            self.grammar.engine_state.connect(self._engine_state)
+            self.grammar.engine_state.connect(self.status.set_engine)
+            self.grammar.failed.connect(lambda m: self.status.showMessage(m, 10000))
+        if self.assist is not None:
+            self.assist.message.connect(lambda m: self.status.showMessage(m, 10000))
+            self.assist.model_state.connect(self.status.set_model)
+            self.assist.speed.connect(self.status.set_speed)
+            self.assist.ontology_opened.connect(self.ontology.show_opened)
+            if self.grammar is not None:
+                self.assist.ontology_opened.connect(
+                    lambda info: self.grammar.accept_session_words(info.get("words", [])))
+            self.assist.ontology_failed.connect(self.ontology.show_failed)
+            self.assist.looked_up.connect(self.ontology.show_lookup)
+        self.ontology.open_requested.connect(self.choose_ontology)
+
+    # -- menus ----------------------------------------------------------------------------
+
+    def _action(self, menu: object, text: str, slot: object, shortcut: object = None,
+                name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        action.setObjectName(name or re.sub(r"\W", "", text.replace("&", "")).lower())
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&New", self.new_document, QKeySequence.StandardKey.New)
+        self._action(file, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = file.addMenu("Open &Recent")
+        self._fill_recent()
+        file.addSeparator()
+        self._action(file, "&Save", self.save, QKeySequence.StandardKey.Save)
+        self._action(file, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs,
+                     "saveas")
+        file.addSeparator()
+        self._action(file, "&Close", self.close, QKeySequence.StandardKey.Close)
+        edit = bar.addMenu("&Edit")
+        self._action(edit, "&Undo", self.editor.undo, QKeySequence.StandardKey.Undo)
+        self._action(edit, "&Redo", self.editor.redo, QKeySequence.StandardKey.Redo)
+        edit.addSeparator()
+        self._action(edit, "&Find and Replace…", self.find_replace, QKeySequence.StandardKey.Find,
+                     "findreplace")
+        self._action(edit, "Select &Paragraph", self.editor.select_paragraph, "Ctrl+Shift+P",
+                     "selectparagraph")
+        edit.addSeparator()
+        self._action(edit, "Se&ttings…", self.open_settings, QKeySequence.StandardKey.Preferences,
+                     "settings")
+        view = bar.addMenu("&View")
+        self._action(view, "Zoom &In", lambda: self.editor.zoom(1), QKeySequence.StandardKey.ZoomIn,
+                     "zoomin")
+        self._action(view, "Zoom &Out", lambda: self.editor.zoom(-1),
+                     QKeySequence.StandardKey.ZoomOut, "zoomout")
+        self._action(view, "&Reset Zoom", self.editor.reset_zoom, "Ctrl+0", "resetzoom")
+        wrap = self._action(view, "&Word Wrap", self.toggle_wrap, "Alt+Z", "wordwrap")
+        wrap.setCheckable(True)
+        wrap.setChecked(self.settings.word_wrap)
+        focus = self._action(view, "&Focus Mode", self.toggle_focus, "F11", "focusmode")
+        focus.setCheckable(True)
+        self.focus_action = focus
+        view.addSeparator()
+        for key, dock in self.docks.items():
+            toggle = dock.toggleViewAction()
+            toggle.setObjectName(f"show{key}")
+            view.addAction(toggle)
+        theme = view.addMenu("T&heme")
+        for name in ("system", "light", "dark"):
+            self._action(theme, name.title(), lambda _=False, n=name: self.set_theme(n), None,
+                         f"theme{name}")
+        assistant = bar.addMenu("&Assistant")
+        self._action(assistant, "&Generate", self.panel.generate_requested.emit,
+                     "Ctrl+Return", "generate")
+        self._action(assistant, "&Cancel", self.panel.cancel_requested.emit, "Esc", "cancel")
+        self._action(assistant, "&Inspect Prompt", self.panel.inspect_requested.emit,
+                     "Ctrl+Shift+I", "inspect")
+        self._action(assistant, "Focus &Templates", self._focus_templates, "Ctrl+T",
+                     "focustemplates")
+        assistant.addSeparator()
+        self._action(assistant, "&Models…", self.open_models, None, "models")
+        self._action(assistant, "&Templates…", self.open_template_editor, None, "templates")
+        self._action(assistant, "Open &Ontology…", self.choose_ontology, None, "openontology")
+        self._action(assistant, "Check Ontology &Consistency", self.check_ontology, None,
+                     "checkontology")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About Wordloom", self.about, None, "about")
+
+    def _focus_templates(self) -> None:
+        self.docks["assistant"].show()
+        self.panel.search.setFocus()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_files[:10]:
+            self._action(self.recent_menu, path, lambda _=False, p=path: self.open_path(Path(p)),
+                         None, "recent")
+        self.recent_menu.setEnabled(bool(self.settings.recent_files))
+
+    # -- documents --------------------------------------------------------------------------
+
+    def tell(self, title: str, message: str) -> None:
+        self.status.showMessage(message, 15000)
+        if not self.property("quiet"):
+            QMessageBox.warning(self, title, message)
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; False means the writer cancelled."""
+        if not self.documents.dirty:
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save the changes to {self.documents.doc.title}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard |
+            QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_document(self) -> None:
+        if self.maybe_save():
+            self.documents.new()
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open", "", FILTERS)
+        if path:
+            self.open_path(Path(path))
+
+    def open_path(self, path: Path) -> None:
+        self.status.showMessage(f"Opening {path.name}…")
+        self.documents.open(path)
+
+    def _opened(self, doc: object) -> None:
+        path = getattr(doc, "path", None)
+        if path is not None:
+            self._remember(str(path))
+            if self.grammar is not None:
+                self.grammar.markup = "markdown" if path.suffix in (".md", ".markdown") \
+                    else "plaintext"
+        self.status.showMessage(f"Opened {getattr(doc, 'title', '')}", 4000)
+        self._update_title()
+        self._update_counts()
+
+    def save(self) -> bool:
+        if self.documents.doc.path is None:
+            return self.save_as()
+        return self.documents.save()
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save As", self.documents.doc.title,
+                                              FILTERS)
+        return bool(path) and self.documents.save(Path(path))
+
+    def _saved(self, path: str) -> None:
+        self._remember(path)
+        self._update_title()
+        self.status.showMessage(f"Saved {Path(path).name}", 4000)
+
+    def _changed_on_disk(self, path: str) -> None:
+        answer = QMessageBox.question(
+            self, "Changed on disk", f"{Path(path).name} was changed by another program since "
+            "you opened it. Overwrite it with your version?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.documents.save(Path(path), overwrite_changed=True)
+
+    def _remember(self, path: str) -> None:
+        recent = [path] + [p for p in self.settings.recent_files if p != path]
+        self.settings.recent_files = recent[:10]
+        self._persist()
+        self._fill_recent()
+
+    def _persist(self) -> None:
+        try:
+            save_settings(self.settings)
+        except OSError as exc:
+            self.status.showMessage(f"Settings not saved: {exc.strerror}", 8000)
+
+    def _update_title(self, *_args: object) -> None:
+        title = self.documents.doc.title
+        dirty = self.documents.dirty
+        self.setWindowTitle(f"{title}[*] — Wordloom")
+        self.setWindowModified(dirty)
+        self.status.set_saved(not dirty)
+
+    def _update_counts(self) -> None:
+        text = self.editor.toPlainText()
+        self.status.set_counts(len(_WORD.findall(text)), len(text))
+
+    def _engine_state(self, engine: str, state: str) -> None:
+        if engine == "languagetool" and state == "ready" and self.assist is not None:
+            checker = self.grammar.worker.checker if self.grammar else None
+            server = checker.lt.server if checker and checker.lt else None
+            url = server.url if server is not None else self.settings.languagetool_url
+            if url:
+                self.assist.use_languagetool.emit(url)
+
+    def _checked(self, result: CheckResult) -> None:
+        self.issues.show_issues(result.issues, self.grammar.sent_text if self.grammar else "")
+        for engine, state in result.engines.items():
+            self.status.set_engine(engine, state)
+
+    # -- view -----------------------------------------------------------------------------------
+
+    def toggle_wrap(self, on: bool) -> None:
+        self.editor.setLineWrapMode(Editor.LineWrapMode.WidgetWidth if on
+                                    else Editor.LineWrapMode.NoWrap)
+        self.settings.word_wrap = bool(on)
+        self._persist()
+
+    def toggle_focus(self, on: bool) -> None:
+        for dock in self.docks.values():
+            dock.setVisible(not on)
+        self.status.setVisible(not on)
+
+    def set_theme(self, name: str) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self.settings.theme = name
+        apply_theme(QApplication.instance(), name)
+        self._persist()
+
+    # -- dialogs --------------------------------------------------------------------------------
+
+    def find_replace(self) -> None:
+        from gui.dialogs.find_replace import FindReplaceDialog
+
+        if not hasattr(self, "_find"):
+            self._find = FindReplaceDialog(self.editor, self)
+        self._find.show()
+        self._find.find_text.setFocus()
+
+    def open_settings(self) -> None:
+        from gui.dialogs.settings_dialog import SettingsDialog
+
+        words = sorted(self.grammar.worker.checker.dictionary.items) \
+            if self.grammar and self.grammar.worker.checker else []
+        dialog = SettingsDialog(self.settings, words, self)
+        if dialog.exec():
+            self.apply_settings(dialog.result_settings(), dialog.words())
+
+    def apply_settings(self, new: Settings, words: list[str] | None = None) -> None:
+        old = self.settings
+        self.settings = new
+        self._persist()
+        self.editor.set_editor_font(new.editor_font, new.editor_font_size)
+        self.documents.set_interval(new.autosave_seconds)
+        if new.theme != old.theme:
+            self.set_theme(new.theme)
+        if self.grammar is not None:
+            if words is not None:
+                self.grammar.set_words.emit(words)
+            self.grammar.set_options.emit(new.language, new.picky)
+            self.grammar.timer.start()
+        if self.assist is not None:
+            self.assist.settings = new
+            model_keys = ("model", "model_dirs", "context_size", "threads", "gpu_layers")
+            if any(getattr(old, k) != getattr(new, k) for k in model_keys):
+                self.assist.model_ready = False
+                self.assist.model_state.emit("Model: loading…")
+                self.assist.load_model.emit(new)
+            if new.ontology != old.ontology:
+                self.assist.start_ontology()
+
+    def open_models(self) -> None:
+        from gui.dialogs.model_manager import ModelManager
+
+        dialog = ModelManager(self.settings, self)
+        dialog.default_changed.connect(lambda _p: self.apply_settings(self.settings))
+        dialog.exec()
+
+    def open_template_editor(self) -> None:
+        from gui.dialogs.template_editor import TemplateEditor
+
+        dialog = TemplateEditor(self)
+        if self.assist is not None:
+            dialog.saved.connect(lambda _n: self.panel.set_templates(
+                self.assist.model.library.all()))
+        dialog.exec()
+
+    def choose_ontology(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open ontology", "",
+                                              "Ontologies (*.owl *.rdf *.owx *.nt *.ttl)")
+        if path:
+            self.settings.ontology = path
+            self._persist()
+            if self.assist is not None:
+                self.assist.start_ontology()
+
+    def check_ontology(self) -> None:
+        from ontology.knowledge import default_ontology_path
+        from ontology.reasoner import check_consistency
+        from ontology.store import OntologyStore
+
+        try:
+            store = OntologyStore.open(default_ontology_path(self.settings))
+            report = check_consistency(store, timeout=60)
+            store.close()
+            QMessageBox.information(self, "Ontology consistency", report.summary())
+        except WordloomError as exc:
+            self.tell("Consistency check", str(exc))
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About Wordloom",
+                          f"<b>Wordloom {__version__}</b><br>An offline writing editor with a "
+                          "local AI assistant.<br>Model: " + self.status.model.text())
+
+    # -- closing --------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.closing and not self.maybe_save():
+            event.ignore()
+            return
+        self.closing = True
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Cancel work, stop the workers and clear the journal: a clean exit."""
+        if self.assist is not None:
+            self.assist.stop()
+        if self.grammar is not None:
+            self.grammar.stop()
+        self.documents.close_clean()
+        QSettings("wordloom", "wordloom").setValue("geometry", self.saveGeometry())
+
+    def offer_recovery(self) -> None:
+        from gui.dialogs.recovery_dialog import RecoveryDialog
+
+        journal = Journal()
+        orphans = journal.orphans()
+        if not orphans:
+            return
+        dialog = RecoveryDialog(orphans, journal, self)
+
+        def restore(entry: object) -> None:
+            self.documents.restore(entry.path, entry.text)  # type: ignore[attr-defined]
+            journal.discard(entry.doc_id)  # type: ignore[attr-defined]
+
+        dialog.restore.connect(restore)
+        dialog.exec()

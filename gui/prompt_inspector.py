@@ -1,0 +1,36 @@
+"""Each part of the prompt with its token count, against the model's context."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from engine.assistant import BuiltPrompt
+
+
+class PromptInspector(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.summary = QLabel("Press Inspect to see the prompt before generating.")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Prompt parts and token counts")
+        self.tree.setHeaderLabels(["Part", "Tokens"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setMinimumHeight(60)
+        layout.addWidget(self.tree)
+        self.messages: list[dict[str, str]] = []
+
+    def show_prompt(self, built: BuiltPrompt) -> None:
+        self.tree.clear()
+        for part in built.parts:
+            QTreeWidgetItem(self.tree, [part.name, str(part.tokens)])
+        trimmed = ", ".join(built.trimmed) if built.trimmed else "nothing"
+        self.summary.setText(
+            f"{built.total_tokens} prompt tokens + up to {built.max_tokens} for the answer, "
+            f"of {built.context} in the model's context. Trimmed: {trimmed}.")
+        self.messages = built.messages
+        self.tree.setToolTip("\n\n".join(f"[{m['role']}]\n{m['content']}" for m in
+                                         built.messages))

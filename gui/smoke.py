@@ -1,0 +1,118 @@
+"""``python main.py --smoke [--screenshot FILE]``: a scripted run of the real app.
+
+Opens the sample document, selects a paragraph, runs a template with the real model,
+accepts the best suggestion, waits for grammar underlines, saves to a temporary file,
+writes the screenshot and prints a one-line JSON summary. Exit 0 when every step worked.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from engine.paths import resource_dir
+
+SAMPLE = resource_dir() / "samples" / "sample.md"
+
+
+def wait_for(app: QApplication, condition: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    loop = QEventLoop()
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        QTimer.singleShot(20, loop.quit)
+        loop.exec()
+    return condition()
+
+
+def select_paragraph_with(window: object, needle: str) -> bool:
+    editor = window.editor  # type: ignore[attr-defined]
+    found = editor.document().find(needle)
+    if found.isNull():
+        return False
+    cursor = editor.textCursor()
+    cursor.setPosition(found.position())
+    editor.setTextCursor(cursor)
+    editor.select_paragraph()
+    return editor.textCursor().hasSelection()
+
+
+def run_smoke(app: QApplication, window: object, screenshot: str | None) -> int:
+    started = time.monotonic()
+    window.setProperty("quiet", True)  # type: ignore[attr-defined]
+    window.resize(1440, 900)  # type: ignore[attr-defined]
+    window.show()  # type: ignore[attr-defined]
+    assist, grammar, docs = window.assist, window.grammar, window.documents  # type: ignore
+    summary: dict[str, object] = {"ok": False}
+    steps: list[str] = []
+    done: dict[str, object] = {}
+    assist.generation_done.connect(lambda outcome: done.setdefault("outcome", outcome))
+    try:
+        if not wait_for(app, lambda: assist.model_ready, 120):
+            raise RuntimeError("the model did not load")
+        steps.append("model loaded")
+        docs.open_now(SAMPLE)
+        steps.append("sample opened")
+        if wait_for(app, lambda: grammar.last is not None and
+                    grammar.last.engines.get("languagetool") == "ready", 90):
+            steps.append("LanguageTool ready")
+        if not select_paragraph_with(window, "willows"):
+            raise RuntimeError("the paragraph to rewrite was not found")
+        original = window.editor.textCursor().selectedText().replace("\u2029", "\n")  # type: ignore
+        window.panel.select_template("proofread")  # type: ignore[attr-defined]
+        window.panel.count.setValue(2)  # type: ignore[attr-defined]
+        assist.generate(seed=7)
+        if not wait_for(app, lambda: "outcome" in done, 300):
+            raise RuntimeError("generation did not finish")
+        outcome = done["outcome"]
+        steps.append(f"{len(outcome.candidates)} candidates")  # type: ignore[attr-defined]
+        cards = window.panel.cards  # type: ignore[attr-defined]
+        usable = [c for c in cards if c.candidate is not None and c.candidate.text]
+        if not usable or not assist.accept(usable[0]):
+            raise RuntimeError("no suggestion could be accepted")
+        accepted = usable[0].candidate
+        steps.append("best suggestion accepted")
+        text_now = window.editor.toPlainText()  # type: ignore[attr-defined]
+        window.editor.moveCursor(QTextCursor.MoveOperation.Start)  # type: ignore
+        if not wait_for(app, lambda: grammar.last is not None and grammar.revision ==
+                        grammar.last.revision and bool(window.editor.issues), 120):  # type: ignore
+            raise RuntimeError("no grammar underlines appeared")
+        wait_for(app, lambda: grammar.last.engines.get("languagetool") == "ready", 60)
+        grammar.check_now()
+        wait_for(app, lambda: not grammar.in_flight, 60)
+        steps.append(f"{len(window.editor.issues)} issues underlined")  # type: ignore
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "smoke.md"
+            if not docs.save(target):
+                raise RuntimeError("saving failed")
+            saved_ok = target.read_text(encoding="utf-8") == text_now
+        steps.append("saved")
+        if screenshot:
+            window.panel.show_ranked(outcome.candidates)  # type: ignore
+            wait_for(app, lambda: False, 0.5)
+            shot = window.grab()  # type: ignore[attr-defined]
+            Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
+            if not shot.save(screenshot):
+                raise RuntimeError(f"the screenshot could not be written to {screenshot}")
+            steps.append("screenshot written")
+        summary.update(
+            ok=saved_ok, template="proofread", original=original, accepted=accepted.text,
+            best_score=accepted.score, candidates=len(outcome.candidates),  # type: ignore
+            rounds=len(outcome.rounds), issues=len(window.editor.issues),  # type: ignore
+            engines=grammar.last.engines, model=window.status.model.text(),  # type: ignore
+            saved=saved_ok, screenshot=screenshot or "", steps=steps)
+    except Exception as exc:
+        summary.update(ok=False, error=str(exc), steps=steps)
+    summary["seconds"] = round(time.monotonic() - started, 1)
+    window.closing = True  # type: ignore[attr-defined]
+    window.close()  # type: ignore[attr-defined]
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0 if summary["ok"] else 1

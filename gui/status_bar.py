@@ -1,0 +1,41 @@
+"""Model and device, speed, grammar engines, counts, and saved state."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Status")
+        self.model = QLabel("Model: loading…")
+        self.speed = QLabel("")
+        self.grammar = QLabel("Grammar: starting…")
+        self.counts = QLabel("0 words")
+        self.saved = QLabel("Saved")
+        for label in (self.model, self.speed, self.grammar, self.counts, self.saved):
+            label.setMargin(2)
+            self.addPermanentWidget(label)
+        self.states: dict[str, str] = {}
+
+    def set_model(self, text: str) -> None:
+        self.model.setText(text)
+
+    def set_speed(self, tokens_per_s: float | None) -> None:
+        self.speed.setText(f"{tokens_per_s:.0f} tok/s" if tokens_per_s else "")
+
+    def set_engine(self, engine: str, state: str) -> None:
+        self.states[engine] = state
+        parts = []
+        for name, value in sorted(self.states.items()):
+            short = "Harper" if name == "harper" else "LanguageTool"
+            parts.append(f"{short}: {value.split(':')[0]}")
+        self.grammar.setText(" · ".join(parts))
+        self.grammar.setToolTip("\n".join(f"{k}: {v}" for k, v in self.states.items()))
+
+    def set_counts(self, words: int, chars: int) -> None:
+        self.counts.setText(f"{words:,} words · {chars:,} characters")
+
+    def set_saved(self, saved: bool, title: str = "") -> None:
+        self.saved.setText("Saved" if saved else "Unsaved changes")

@@ -1,0 +1,248 @@
+"""Worker objects that live on their own threads and talk to the window through signals.
+
+One thread owns the model (ModelWorker), one the grammar checkers (GrammarWorker), one
+the ontology (OntologyWorker). Work arrives through queued signals; results leave through
+signals. Cancel is a ``threading.Event`` the window sets directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from engine.assistant import Assistant, AssistRequest
+from engine.config import Settings
+from engine.errors import WordloomError
+from engine.evaluate import Evaluator
+from engine.grammar import GrammarChecker, Issue
+from engine.llm import LlamaRunner
+from engine.optimize import suggest
+from engine.templates import TemplateLibrary
+
+log = logging.getLogger("wordloom.gui")
+
+
+def start_thread(worker: QObject, name: str) -> QThread:
+    thread = QThread()
+    thread.setObjectName(name)
+    worker.moveToThread(thread)
+    thread.start()
+    return thread
+
+
+def plain_error(exc: BaseException) -> str:
+    if isinstance(exc, WordloomError):
+        return str(exc)
+    log.error("unexpected error in a worker:\n%s", "".join(traceback.format_exception(exc)))
+    return f"something went wrong ({type(exc).__name__}: {exc}); details are in the log"
+
+
+class ModelWorker(QObject):
+    loaded = Signal(dict)
+    load_failed = Signal(str)
+    prompt_ready = Signal(int, object)
+    chunk = Signal(int, int, str)
+    candidate_done = Signal(int, object)
+    round_done = Signal(int, object)
+    finished = Signal(int, object)
+    failed = Signal(int, str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runner: LlamaRunner | None = None
+        self.assistant: Assistant | None = None
+        self.evaluator: Evaluator | None = None
+        self.library = TemplateLibrary()
+        self.matcher: Any = None
+        self.words: list[str] = []
+
+    @Slot(object)
+    def load(self, settings: Settings) -> None:
+        try:
+            if self.runner is not None:
+                self.runner.close()
+                self.runner = None
+            runner = LlamaRunner.from_settings(settings)
+            runner.load()
+        except Exception as exc:
+            self.load_failed.emit(plain_error(exc))
+            return
+        self.runner = runner
+        self.settings = settings
+        self.assistant = Assistant(runner, self.library)
+        self.evaluator = Evaluator(GrammarChecker(settings, engines=("harper",)), self.matcher)
+        self.evaluator.grammar.accept_words(self.words)
+        if getattr(self, "_lt_url", ""):
+            self.use_languagetool(self._lt_url)
+        self.loaded.emit({"name": runner.info.name, "path": runner.info.path,
+                          "device": runner.device_label, "n_ctx": runner.n_ctx,
+                          "threads": runner.threads, "gpu_layers": runner.gpu_layers})
+
+    @Slot(str)
+    def use_languagetool(self, url: str) -> None:
+        """Score candidates with the running LanguageTool server too (Harper always)."""
+        from dataclasses import replace
+
+        from engine.grammar_engines import LanguageToolEngine
+
+        if self.evaluator is None or self.runner is None:
+            self._lt_url = url
+            return
+        settings = replace(self.settings, languagetool_mode="server", languagetool_url=url)
+        engine = LanguageToolEngine(settings)
+        engine.start(wait=True, timeout=30)
+        if engine.ready:
+            self.evaluator.grammar = GrammarChecker(settings, lt=engine)
+            self.evaluator.grammar.accept_words(self.words)
+
+    @Slot(object, object)
+    def set_ontology(self, matcher: Any, words: list[str]) -> None:
+        """The ontology's name index (facts kept) and its words (not misspellings)."""
+        self.matcher, self.words = matcher, list(words)
+        if self.evaluator is not None:
+            self.evaluator.matcher = matcher
+            if self.evaluator.grammar is not None:
+                self.evaluator.grammar.accept_words(self.words)
+
+    @Slot(int, object)
+    def inspect(self, job: int, request: AssistRequest) -> None:
+        if self.assistant is None:
+            return
+        try:
+            self.prompt_ready.emit(job, self.assistant.build(request))
+        except Exception as exc:
+            self.failed.emit(job, plain_error(exc))
+
+    @Slot(int, object, object, int)
+    def generate(self, job: int, request: AssistRequest, cancel: threading.Event,
+                 rounds: int) -> None:
+        if self.assistant is None or self.evaluator is None:
+            self.failed.emit(job, "the model is not loaded")
+            return
+        try:
+            outcome = suggest(
+                self.assistant, self.evaluator, request, max_rounds=rounds,
+                on_chunk=lambda i, text: self.chunk.emit(job, i, text), cancel=cancel,
+                on_round=lambda r: self.round_done.emit(job, r),
+                on_candidate=lambda c: self.candidate_done.emit(job, c))
+        except Exception as exc:
+            self.failed.emit(job, plain_error(exc))
+            return
+        self.finished.emit(job, outcome)
+
+    @Slot()
+    def shutdown(self) -> None:
+        if self.runner is not None:
+            self.runner.close()
+            self.runner = None
+
+
+class GrammarWorker(QObject):
+    result = Signal(object)
+    state = Signal(str, str)
+    failed = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.checker: GrammarChecker | None = None
+
+    @Slot(object)
+    def start(self, settings: Settings) -> None:
+        try:
+            self.checker = GrammarChecker(settings, on_state=self.state.emit)
+            self.state.emit("harper", self.checker.harper_state)
+            self.checker.start(wait=False)  # spawned from this long-lived thread
+            if self.checker.lt is not None:
+                self.state.emit("languagetool", self.checker.lt.state)
+        except Exception as exc:
+            self.failed.emit(plain_error(exc))
+
+    @Slot(str, int, str)
+    def check(self, text: str, revision: int, markup: str) -> None:
+        if self.checker is None:
+            return
+        try:
+            self.result.emit(self.checker.check(text, revision, markup))
+        except Exception as exc:
+            self.failed.emit(plain_error(exc))
+
+    @Slot(str)
+    def add_word(self, word: str) -> None:
+        if self.checker is not None:
+            self.checker.add_to_dictionary(word)
+
+    @Slot(str)
+    def ignore_rule(self, rule: str) -> None:
+        if self.checker is not None:
+            self.checker.ignore_rule(rule)
+
+    @Slot(object)
+    def ignore_once(self, issue: Issue) -> None:
+        if self.checker is not None:
+            self.checker.ignore_once(issue)
+
+    @Slot(object)
+    def accept_words(self, words: list[str]) -> None:
+        if self.checker is not None:
+            self.checker.accept_words(words)
+
+    @Slot(object)
+    def set_words(self, words: list[str]) -> None:
+        if self.checker is not None:
+            self.checker.dictionary.replace(words)
+            self.checker._make_harper()
+
+    @Slot(str, bool)
+    def set_options(self, language: str, picky: bool) -> None:
+        if self.checker is not None:
+            self.checker.set_options(language, picky)
+
+    @Slot()
+    def shutdown(self) -> None:
+        if self.checker is not None:
+            self.checker.close()
+
+
+class OntologyWorker(QObject):
+    opened = Signal(dict)
+    open_failed = Signal(str)
+    looked_up = Signal(int, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.knowledge: Any = None
+
+    @Slot(str, str)
+    def open(self, path: str, language: str) -> None:
+        from ontology.knowledge import Knowledge
+
+        try:
+            knowledge = Knowledge.open(path, language)
+        except Exception as exc:
+            self.open_failed.emit(plain_error(exc))
+            return
+        if self.knowledge is not None:
+            self.knowledge.close()
+        self.knowledge = knowledge
+        self.opened.emit({"path": path, "entities": len(knowledge.entities),
+                          "warnings": list(knowledge.warnings),
+                          "matcher": knowledge.matcher, "words": knowledge.name_words()})
+
+    @Slot(int, str, int)
+    def lookup(self, job: int, text: str, budget: int) -> None:
+        if self.knowledge is None:
+            return
+        try:
+            self.looked_up.emit(job, self.knowledge.lookup(text, budget))
+        except Exception as exc:
+            self.open_failed.emit(plain_error(exc))
+
+    @Slot()
+    def shutdown(self) -> None:
+        if self.knowledge is not None:
+            self.knowledge.close()
+            self.knowledge = None
