@@ -127,7 +127,7 @@ class AssistController(QObject):
         return start, end, self.editor.text_between(start, end), False
 
     def _cursor_moved(self) -> None:
-        start, end, text, selected = self.current_target()
+        _start, _end, text, selected = self.current_target()
         words = len(text.split())
         where = "the selection" if selected else "the current paragraph"
         self.panel.target.setText(f"Working on {where} ({words} words)." if words else

@@ -87,7 +87,7 @@ class CandidateCard(QFrame):
             f"Suggestion {candidate.index + 1} · round {candidate.round}"
         self.title.setText(f"{place}{origin} · score {candidate.score:.2f}{state}")
         shown = ", ".join(f"{k} {v:.2f}" for k, v in sorted(candidate.scores.items()))
-        lines = [shown] + candidate.violations
+        lines = [shown, *candidate.violations]
         self.scores.setText("\n".join(lines))
         self.scores.setToolTip("\n".join(candidate.reasons))
         self._fit()

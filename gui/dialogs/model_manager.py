@@ -71,10 +71,9 @@ class ModelManager(QDialog):
         n_ctx = self.settings.context_size or 4096
         for row, info in enumerate(found):
             mark = "★ " if current and str(current) == info.path else ""
+            memory = info.estimate_memory_bytes(min(n_ctx, info.context_length or n_ctx))
             cells = [mark + info.name, info.quantization, f"{info.size_bytes / 1e6:.0f} MB",
-                     str(info.context_length),
-                     f"{info.estimate_memory_bytes(min(n_ctx, info.context_length or n_ctx)) / 1e6:.0f} MB",
-                     info.path]
+                     str(info.context_length), f"{memory / 1e6:.0f} MB", info.path]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, info.path)
