@@ -36,8 +36,9 @@ def quiet_llama_logs() -> None:
 
     @llama_cpp.llama_log_callback
     def forward(level: int, text: bytes, _user: Any) -> None:
-        if level == 3:  # GGML_LOG_LEVEL_ERROR
-            log.error(text.decode("utf-8", errors="replace").rstrip())
+        message = text.decode("utf-8", errors="replace").rstrip()
+        if level == 3 and "removing memory module entries" not in message:  # an abort's echo
+            log.error(message)
 
     _LOG_CALLBACK = forward
     llama_cpp.llama_log_set(forward, ctypes.c_void_p(0))

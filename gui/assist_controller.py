@@ -277,6 +277,7 @@ class AssistController(QObject):
             self.panel.status.setText("Copied.")
 
     def stop(self, wait_ms: int = 2000) -> None:
+        self.facts_timer.stop()
         if self.cancel_event is not None:
             self.cancel_event.set()
         self.shutdown_model.emit()

@@ -60,6 +60,9 @@ class MainWindow(QMainWindow):
         self.grammar = GrammarController(self.editor, settings) if start_workers else None
         self.assist = AssistController(self.editor, self.panel, settings) \
             if start_workers else None
+        for controller in (self.documents, self.grammar, self.assist):
+            if controller is not None:
+                controller.setParent(self)  # their timers die with the window
         self._wire()
         self._menus()
         self.editor.setLineWrapMode(Editor.LineWrapMode.WidgetWidth if settings.word_wrap
@@ -158,9 +161,14 @@ class MainWindow(QMainWindow):
         focus.setCheckable(True)
         self.focus_action = focus
         view.addSeparator()
+        keys = {"assistant": ("&AI Assistant", "Ctrl+Shift+A"),
+                "issues": ("&Issues", "Ctrl+Shift+E"),
+                "ontology": ("O&ntology", "Ctrl+Shift+O")}
         for key, dock in self.docks.items():
             toggle = dock.toggleViewAction()
             toggle.setObjectName(f"show{key}")
+            toggle.setText(keys[key][0])
+            toggle.setShortcut(QKeySequence(keys[key][1]))
             view.addAction(toggle)
         theme = view.addMenu("T&heme")
         for name in ("system", "light", "dark"):
