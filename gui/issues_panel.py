@@ -1,13 +1,52 @@
-"""Every grammar and style issue in the document; activating one selects it."""
+"""Every grammar and style issue in the document; activating one selects it.
+
+A list model, so thousands of issues cost nothing until they are scrolled into view.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from bisect import bisect_right
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
 
 from engine.grammar import Issue
 from gui.highlighter import COLORS
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class IssueModel(QAbstractListModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.issues: list[Issue] = []
+        self.newlines: list[int] = []
+
+    def set_issues(self, issues: list[Issue], text: str) -> None:
+        self.beginResetModel()
+        self.issues = issues
+        self.newlines = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's API
+        return 0 if parent.isValid() else len(self.issues)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        issue = self.issues[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            line = bisect_right(self.newlines, issue.start - 1) + 1
+            return f"{line}: “{issue.text.strip() or '␣'}” — {issue.message}"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(COLORS.get(issue.category, "#1c7ed6"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{issue.category} · {issue.rule} · {issue.engine}"
+        if role == Qt.ItemDataRole.UserRole:
+            return issue
+        return None
 
 
 class IssuesPanel(QWidget):
@@ -20,28 +59,28 @@ class IssuesPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         self.summary = QLabel("No issues yet.")
         layout.addWidget(self.summary)
-        self.list = QListWidget()
+        self.model = IssueModel()
+        self.list = QListView()
+        self.list.setModel(self.model)
+        self.list.setUniformItemSizes(True)
         self.list.setAccessibleName("Issues list")
-        self.list.itemActivated.connect(self._activated)
-        self.list.itemClicked.connect(self._activated)
+        self.list.activated.connect(self._activated)
+        self.list.clicked.connect(self._activated)
         layout.addWidget(self.list)
 
     def show_issues(self, issues: list[Issue], text: str) -> None:
-        self.list.clear()
+        self.model.set_issues(issues, text)
         counts: dict[str, int] = {}
         for issue in issues:
-            line = text.count("\n", 0, issue.start) + 1
             counts[issue.category] = counts.get(issue.category, 0) + 1
-            item = QListWidgetItem(f"{line}: “{issue.text.strip() or '␣'}” — {issue.message}")
-            item.setData(Qt.ItemDataRole.UserRole, issue)
-            item.setForeground(QColor(COLORS.get(issue.category, "#1c7ed6")))
-            item.setToolTip(f"{issue.category} · {issue.rule} · {issue.engine}")
-            self.list.addItem(item)
         if issues:
             parts = ", ".join(f"{n} {c}" for c, n in sorted(counts.items()))
             self.summary.setText(f"{len(issues)} issues: {parts}")
         else:
             self.summary.setText("No issues found.")
 
-    def _activated(self, item: QListWidgetItem) -> None:
-        self.chosen.emit(item.data(Qt.ItemDataRole.UserRole))
+    def count(self) -> int:
+        return self.model.rowCount()
+
+    def _activated(self, index: QModelIndex) -> None:
+        self.chosen.emit(self.model.data(index, Qt.ItemDataRole.UserRole))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from pathlib import Path
 
@@ -31,7 +32,6 @@ from gui.status_bar import StatusBar
 from gui.theme import apply_theme
 
 FILTERS = "Text and Markdown (*.txt *.md *.markdown);;All files (*)"
-_WORD = re.compile(r"\S+")
 
 
 class MainWindow(QMainWindow):
@@ -74,8 +74,21 @@ class MainWindow(QMainWindow):
         self.editor.document().contentsChanged.connect(self.counts_timer.start)
         self.closing = False
         self._update_title()
+        self._settled = {"model": False, "ontology": False}
         if self.assist is not None:
+            self.assist.model_state.connect(lambda _t: self._settle("model"))
+            self.assist.ontology_opened.connect(lambda _i: self._settle("ontology"))
+            self.assist.ontology_failed.connect(lambda _m: self._settle("ontology"))
             self.assist.start()
+
+    def _settle(self, part: str) -> None:
+        """Once the model and ontology are in memory, keep the garbage collector off them:
+        a full collection over them would stall typing by tens of milliseconds."""
+        if self.assist is not None and part == "model" and not self.assist.model_ready:
+            return
+        self._settled[part] = True
+        if all(self._settled.values()):
+            gc.freeze()  # no collect first: that alone would stall for ~80 ms
 
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
         dock = QDockWidget(title, self)
@@ -290,7 +303,7 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         text = self.editor.toPlainText()
-        self.status.set_counts(len(_WORD.findall(text)), len(text))
+        self.status.set_counts(len(text.split()), len(text))
 
     def _engine_state(self, engine: str, state: str) -> None:
         if engine == "languagetool" and state == "ready" and self.assist is not None:

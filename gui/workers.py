@@ -7,9 +7,12 @@ signals. Cancel is a ``threading.Event`` the window sets directly.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import threading
 import traceback
+from collections.abc import Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -24,6 +27,27 @@ from engine.optimize import suggest
 from engine.templates import TemplateLibrary
 
 log = logging.getLogger("wordloom.gui")
+
+
+_GC_LOCK = threading.Lock()
+_gc_pauses = 0
+
+
+@contextlib.contextmanager
+def no_gc_pauses() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a worker builds big structures: a
+    collection triggered there would stop the window's thread too (the GIL)."""
+    global _gc_pauses
+    with _GC_LOCK:
+        _gc_pauses += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _gc_pauses -= 1
+            if _gc_pauses == 0:
+                gc.enable()
 
 
 def start_thread(worker: QObject, name: str) -> QThread:
@@ -62,6 +86,10 @@ class ModelWorker(QObject):
 
     @Slot(object)
     def load(self, settings: Settings) -> None:
+        with no_gc_pauses():
+            self._load(settings)
+
+    def _load(self, settings: Settings) -> None:
         try:
             if self.runner is not None:
                 self.runner.close()
@@ -76,6 +104,9 @@ class ModelWorker(QObject):
         self.assistant = Assistant(runner, self.library)
         self.evaluator = Evaluator(GrammarChecker(settings, engines=("harper",)), self.matcher)
         self.evaluator.grammar.accept_words(self.words)
+        from engine.readability import reading_ease
+
+        reading_ease("Load the pronouncing dictionary now, not during the first suggestion.")
         if getattr(self, "_lt_url", ""):
             self.use_languagetool(self._lt_url)
         self.loaded.emit({"name": runner.info.name, "path": runner.info.path,
@@ -221,7 +252,8 @@ class OntologyWorker(QObject):
         from ontology.knowledge import Knowledge
 
         try:
-            knowledge = Knowledge.open(path, language)
+            with no_gc_pauses():
+                knowledge = Knowledge.open(path, language)
         except Exception as exc:
             self.open_failed.emit(plain_error(exc))
             return

@@ -164,9 +164,8 @@ def test_context_menu_replacement_and_dictionary(qtbot):
 def test_clicking_an_issue_selects_it(qtbot):
     window = make_window(qtbot)
     put_text(window, "Line one is fine.\n\nHe go to school.")
-    qtbot.waitUntil(lambda: window.issues.list.count() > 0, timeout=30000)
-    item = window.issues.list.item(0)
-    window.issues.list.itemClicked.emit(item)
+    qtbot.waitUntil(lambda: window.issues.count() > 0, timeout=30000)
+    window.issues.list.clicked.emit(window.issues.model.index(0))
     assert window.editor.textCursor().selectedText() == "go"
     close(window)
 
