@@ -13,6 +13,7 @@ import errno
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -218,7 +219,7 @@ def save_document(doc: Document, text: str, path: Path | None = None, *,
                                "opened")
     if not target.parent.is_dir():
         raise DocumentError(f"{target}: cannot save: the folder {target.parent} does not exist")
-    if target.exists() and not os.access(target, os.W_OK):
+    if target.exists() and _read_only(target):
         raise DocumentError(f"{target}: cannot save: the file is read-only")
     data, warnings = encode_text(text, doc)
     try:
@@ -230,6 +231,14 @@ def save_document(doc: Document, text: str, path: Path | None = None, *,
     doc.text = text
     doc.disk_hash = sha256_bytes(data)
     return warnings
+
+
+def _read_only(path: Path) -> bool:
+    """No write access, or no write permission bit (which root would otherwise ignore)."""
+    try:
+        return not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR
+    except OSError:
+        return False
 
 
 def _reason(exc: OSError) -> str:
