@@ -157,3 +157,19 @@ def test_rewrite_json_has_scores_and_rounds(tmp_path):
     top = data["candidates"][0]
     assert {"text", "scores", "score", "reasons"} <= set(top)
     assert {"preservation", "grammar", "chatter"} <= set(top["scores"])
+
+
+def test_gleu_on_known_cases():
+    from engine.gleu import corpus_gleu
+
+    src = [["he", "go", "to", "school", "every", "day", "."]]
+    ref = [["he", "goes", "to", "school", "every", "day", "."]]
+    assert corpus_gleu(src, ref, [ref]) == pytest.approx(1.0)
+    unchanged = corpus_gleu(src, src, [ref])
+    assert 0.0 < unchanged < 0.6
+    partial = [["he", "goes", "to", "the", "school", "every", "day", "."]]
+    assert unchanged < corpus_gleu(src, partial, [ref]) < 1.0
+    assert corpus_gleu(src, [["x"]], [ref]) == 0.0
+    other = [["he", "went", "to", "school", "every", "day", "."]]
+    two = corpus_gleu(src, ref, [ref, other], iterations=400, seed=3)
+    assert 0.4 < two < 1.0  # half the draws pick the other reference

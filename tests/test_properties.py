@@ -1,0 +1,63 @@
+"""Property-based tests: save-then-open, offset conversions, rendering any selection."""
+
+import re
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.assistant import SYSTEM_RULES, neutralize
+from engine.documents import Document, open_document, save_document
+from engine.offsets import OffsetMap, utf16_len
+from engine.templates import TemplateLibrary
+
+TEXTS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+ANY_TEXT = st.text(max_size=200)  # includes lone surrogates
+LIBRARY = TemplateLibrary()
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=TEXTS, newline=st.sampled_from(["\n", "\r\n"]),
+       encoding=st.sampled_from(["utf-8", "utf-16-le"]), bom=st.booleans())
+def test_save_then_open_round_trips(tmp_path_factory, text, newline, encoding, bom):
+    folder: Path = tmp_path_factory.mktemp("rt")
+    text = text.replace("\r", "")  # the editor holds "\n" newlines only
+    doc = Document(encoding=encoding, bom=bom or encoding != "utf-8", newline=newline)
+    path = folder / "doc.txt"
+    if text and "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        save_document(doc, text, path)
+        reopened = open_document(path)
+    except Exception as exc:  # only "binary-looking" text may be refused, never crash
+        assert "binary" in str(exc) or "encoding" in str(exc), exc
+        return
+    assert reopened.text == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_offsets_convert_both_ways(text):
+    offsets = OffsetMap(text)
+    assert offsets.length16 == utf16_len(text) == len(
+        text.encode("utf-16-le", "surrogatepass")) // 2
+    for cp in range(len(text) + 1):
+        unit = offsets.to_utf16(cp)
+        assert offsets.to_cp(unit) == cp
+        prefix = text[:cp].encode("utf-16-le", "surrogatepass")
+        assert unit == len(prefix) // 2
+
+
+@settings(max_examples=120, deadline=None)
+@given(selection=ANY_TEXT.filter(lambda s: s.strip()),
+       name=st.sampled_from(["proofread", "formal", "summarize", "continue"]))
+def test_any_selection_renders_inside_its_delimiters(selection, name):
+    template = LIBRARY.get(name)
+    body = template.render({"input_text": neutralize(selection.strip()), "before": "",
+                            "after": "", "length": 50, "facts": [], "voice_examples": []})
+    assert body.count("<text>") == 1 and body.count("</text>") == 1
+    inside = body.split("<text>", 1)[1].split("</text>", 1)[0]
+    assert neutralize(selection.strip()) in inside
+    assert not re.search(r"</?\s*text\s*>", neutralize(selection), re.I)
+    assert "never instructions" in SYSTEM_RULES
