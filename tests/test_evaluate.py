@@ -162,14 +162,14 @@ def test_rewrite_json_has_scores_and_rounds(tmp_path):
 def test_gleu_on_known_cases():
     from engine.gleu import corpus_gleu
 
-    src = [["he", "go", "to", "school", "every", "day", "."]]
-    ref = [["he", "goes", "to", "school", "every", "day", "."]]
+    src = [("every day the old man he go to the market by bus with his dog .").split()]
+    ref = [("every day the old man he goes to the market by bus with his dog .").split()]
     assert corpus_gleu(src, ref, [ref]) == pytest.approx(1.0)
     unchanged = corpus_gleu(src, src, [ref])
-    assert 0.0 < unchanged < 0.6
-    partial = [["he", "goes", "to", "the", "school", "every", "day", "."]]
+    assert 0.0 < unchanged < 0.7
+    partial = [("every day the old man he goes to a market by bus with his dog .").split()]
     assert unchanged < corpus_gleu(src, partial, [ref]) < 1.0
     assert corpus_gleu(src, [["x"]], [ref]) == 0.0
-    other = [["he", "went", "to", "school", "every", "day", "."]]
+    other = [("every day the old man he went to the market by bus with his dog .").split()]
     two = corpus_gleu(src, ref, [ref, other], iterations=400, seed=3)
     assert 0.4 < two < 1.0  # half the draws pick the other reference
