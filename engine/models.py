@@ -232,7 +232,10 @@ def _tensor_data_end(reader: _Reader, n_tensors: int, alignment: int) -> int:
 
 
 def model_dirs(settings: Settings) -> list[Path]:
-    dirs = [app_paths().models]
+    """The models folder, the writer's extra folders, and models shipped with the app."""
+    from engine.paths import resource_dir
+
+    dirs = [app_paths().models, resource_dir() / "models"]
     dirs += [Path(d).expanduser() for d in settings.model_dirs]
     return dirs
 
@@ -264,9 +267,12 @@ def default_model_path(settings: Settings) -> Path | None:
     """The configured model, else the starter model, else the first model found."""
     if settings.model:
         return Path(settings.model).expanduser()
-    starter = app_paths().models / DEFAULT_MODEL_FILE
-    if starter.exists():
-        return starter
+    from engine.paths import resource_dir
+
+    for starter in (app_paths().models / DEFAULT_MODEL_FILE,
+                    resource_dir() / "models" / DEFAULT_MODEL_FILE):
+        if starter.exists():
+            return starter
     for folder in model_dirs(settings):
         if folder.is_dir():
             for path in sorted(folder.glob("*.gguf")):

@@ -81,6 +81,12 @@ def run_gui(argv: Sequence[str]) -> int:
     app.setApplicationName("Wordloom")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("wordloom")
+    from PySide6.QtGui import QIcon
+
+    from engine.paths import resource_dir
+
+    app.setWindowIcon(QIcon(str(resource_dir() / "icons" / "wordloom-256.png")))
+    app.setDesktopFileName("wordloom")
     apply_theme(app, settings.theme)
     window = MainWindow(settings)
     install_crash_handler(window, logfile)

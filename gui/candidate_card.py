@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -91,15 +91,25 @@ class CandidateCard(QFrame):
         self.scores.setText("\n".join(lines))
         self.scores.setToolTip("\n".join(candidate.reasons))
         self._fit()
+        QTimer.singleShot(0, self._fit)  # once the card has its real width
         usable = bool(candidate.text)
         for key, button in self.buttons.items():
             button.setEnabled(usable or key == "regenerate")
 
     def _fit(self) -> None:
         """As tall as the text, within reason."""
-        self.body.document().setTextWidth(self.body.viewport().width() or 300)
-        height = int(self.body.document().size().height()) + 12
-        self.body.setFixedHeight(max(48, min(height, 280)))
+        if self.candidate is None:
+            return
+        width = self.body.viewport().width()
+        if width < 50:
+            return
+        self.body.document().setTextWidth(width)
+        height = int(self.body.document().size().height()) + 2 * self.body.frameWidth() + 4
+        self.body.setFixedHeight(max(40, min(height, 280)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
 
     def mark_cancelled(self) -> None:
         if self.candidate is None:

@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         self._action(edit, "Select &Paragraph", self.editor.select_paragraph, "Ctrl+Shift+P",
                      "selectparagraph")
         edit.addSeparator()
-        self._action(edit, "Se&ttings…", self.open_settings, QKeySequence.StandardKey.Preferences,
+        self._action(edit, "Se&ttings…", self.open_settings, "Ctrl+,",
                      "settings")
         view = bar.addMenu("&View")
         self._action(view, "Zoom &In", lambda: self.editor.zoom(1), QKeySequence.StandardKey.ZoomIn,

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# make package: a portable PyInstaller one-folder app and a .deb around it.
+#   1. a llama-cpp-python wheel built with GGML_NATIVE=OFF (kept in the cache folder),
+#   2. a packaging venv (build/pkgvenv) with that wheel, the app and PyInstaller,
+#   3. PyInstaller (packaging/wordloom.spec) -> dist/wordloom/,
+#   4. dpkg-deb -> dist/wordloom_<version>_amd64.deb (installs under /opt/wordloom).
+# PACKAGE_CMAKE_ARGS overrides the llama.cpp flags (for example to add
+# -DGGML_BACKEND_DL=ON -DGGML_CPU_ALL_VARIANTS=ON, which builds much longer).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PY=${PYTHON:-$(command -v python3.12 || pyenv which python3.12 2>/dev/null || command -v python3)}
+VERSION=$(.venv/bin/python -c 'from engine.version import __version__; print(__version__)')
+LLAMA_VERSION=$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("llama-cpp-python"))')
+FLAGS=${PACKAGE_CMAKE_ARGS:--DGGML_NATIVE=OFF}
+CACHE=$(.venv/bin/python -c 'from engine.paths import app_paths; print(app_paths().cache)')
+WHEELS="$CACHE/wheels/$(echo "$FLAGS" | tr -c 'A-Za-z0-9_=-' '_')"
+START=$(date +%s)
+
+bash packaging/sysdeps.sh dpkg-dev
+
+echo "== 1/4 portable llama-cpp-python $LLAMA_VERSION ($FLAGS)"
+if ! ls "$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl >/dev/null 2>&1; then
+  mkdir -p "$WHEELS"
+  CMAKE_ARGS="$FLAGS" .venv/bin/pip wheel --no-deps --no-cache-dir --no-binary llama-cpp-python \
+    -w "$WHEELS" "llama-cpp-python==$LLAMA_VERSION"
+fi
+
+echo "== 2/4 packaging environment"
+if [ ! -x build/pkgvenv/bin/python ]; then
+  "$PY" -m venv build/pkgvenv
+  build/pkgvenv/bin/pip install -q --upgrade pip
+fi
+build/pkgvenv/bin/pip install -q "$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl
+build/pkgvenv/bin/pip install -q ".[package]"
+build/pkgvenv/bin/python -c 'import llama_cpp, sys; print("llama.cpp:", llama_cpp.llama_print_system_info().decode())'
+
+echo "== 3/4 PyInstaller"
+mkdir -p resources/models
+cp -f "$(.venv/bin/python -c 'from engine.paths import app_paths; from engine.models import DEFAULT_MODEL_FILE as f; print(app_paths().models / f)')" resources/models/
+rm -rf build/pyinstaller dist/wordloom
+build/pkgvenv/bin/pyinstaller --noconfirm --clean --log-level WARN \
+  --workpath build/pyinstaller --distpath dist packaging/wordloom.spec
+
+echo "== 4/4 .deb"
+STAGE=build/deb/wordloom_${VERSION}_amd64
+rm -rf "$STAGE"
+mkdir -p "$STAGE/DEBIAN" "$STAGE/opt" "$STAGE/usr/bin" "$STAGE/usr/share/applications"
+cp -a dist/wordloom "$STAGE/opt/wordloom"
+cat > "$STAGE/usr/bin/wordloom" <<'SH'
+#!/bin/sh
+exec /opt/wordloom/wordloom "$@"
+SH
+chmod 755 "$STAGE/usr/bin/wordloom"
+cp packaging/wordloom.desktop "$STAGE/usr/share/applications/"
+for size in 16 32 48 64 128 256; do
+  dir="$STAGE/usr/share/icons/hicolor/${size}x${size}/apps"
+  mkdir -p "$dir" && cp "resources/icons/wordloom-$size.png" "$dir/wordloom.png"
+done
+mkdir -p "$STAGE/usr/share/icons/hicolor/scalable/apps"
+cp resources/icons/wordloom.svg "$STAGE/usr/share/icons/hicolor/scalable/apps/wordloom.svg"
+SIZE_KB=$(du -sk "$STAGE" | cut -f1)
+sed -e "s/@VERSION@/$VERSION/" -e "s/@SIZE@/$SIZE_KB/" packaging/deb/control > "$STAGE/DEBIAN/control"
+install -m 755 packaging/deb/postinst "$STAGE/DEBIAN/postinst"
+dpkg-deb --root-owner-group -Zzstd --build "$STAGE" "dist/wordloom_${VERSION}_amd64.deb" >/dev/null
+echo "built dist/wordloom_${VERSION}_amd64.deb ($(du -h "dist/wordloom_${VERSION}_amd64.deb" | cut -f1)," \
+     "app folder $(du -sh dist/wordloom | cut -f1)) in $(( $(date +%s) - START )) s"
