@@ -18,10 +18,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtWidgets import QApplication
 
 from engine.config import load_settings
+from gui.smoke import wait_for as spin
 
 TICK_MS = 5
 
@@ -48,17 +49,6 @@ class StallMeter:
     def stop(self) -> float:
         self.timer.stop()
         return self.worst
-
-
-def spin(app: QApplication, condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    loop = QEventLoop()
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        QTimer.singleShot(10, loop.quit)
-        loop.exec()
-    return condition()
 
 
 def document(words: int) -> str:

@@ -107,7 +107,7 @@ class CandidateCard(QFrame):
         height = int(self.body.document().size().height()) + 2 * self.body.frameWidth() + 4
         self.body.setFixedHeight(max(40, min(height, 280)))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
 
