@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -86,7 +87,9 @@ class AssistController(QObject):
         self.facts_timer.timeout.connect(self.refresh_facts)
         editor.cursorPositionChanged.connect(self._cursor_moved)
         editor.selectionChanged.connect(self._cursor_moved)
-        self.stats_started = 0.0
+        self._rate_job = self._rate_index = -1
+        self._rate_start = self._rate_shown = 0.0
+        self._rate_chunks = 0
 
     # -- model and ontology ----------------------------------------------------------------
 
@@ -213,8 +216,18 @@ class AssistController(QObject):
         return self.cancel_event is not None
 
     def _chunk(self, job: int, index: int, text: str) -> None:
-        if job == self.job:
-            self.panel.card(index).append(text)
+        if job != self.job:
+            return
+        self.panel.card(index).append(text)
+        now = time.monotonic()
+        if self._rate_job != job or self._rate_index != index:
+            self._rate_job, self._rate_index, self._rate_start, self._rate_chunks = \
+                job, index, now, 0
+            return
+        self._rate_chunks += 1
+        if now - self._rate_shown > 0.5 and now > self._rate_start:
+            self._rate_shown = now
+            self.speed.emit(self._rate_chunks / (now - self._rate_start))
 
     def _round(self, job: int, rnd: Round) -> None:
         if job == self.job and rnd.reason:

@@ -13,6 +13,7 @@ from gui.editor import Editor
 
 log = logging.getLogger("wordloom.gui")
 MAX_LINE = 1_000_000  # characters; longer lines would stall the text layout
+MAX_CHARS = 20_000_000  # beyond this, showing the text would freeze the window
 
 
 class _Loaded(QObject):
@@ -28,6 +29,9 @@ class _LoadTask(QRunnable):
     def run(self) -> None:
         try:
             doc = open_document(self.path)
+            if len(doc.text) > MAX_CHARS:
+                raise DocumentError(f"{self.path}: has {len(doc.text):,} characters; the "
+                                    f"editor opens files up to {MAX_CHARS:,}")
             longest = max((len(line) for line in doc.text.split("\n")), default=0)
             if longest > MAX_LINE:
                 raise DocumentError(f"{self.path}: has a line of {longest:,} characters; "

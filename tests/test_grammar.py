@@ -1,6 +1,7 @@
 import os
 import signal
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -197,3 +198,24 @@ def test_no_java_means_harper_alone_with_a_reason(monkeypatch):
     assert result.engines["languagetool"] == "unavailable: Java is not installed"
     assert result.engines["harper"] == "ready"
     assert _find(result.issues, "go")
+
+
+def test_a_languagetool_server_url_of_the_writers_own(lt_ready):
+    from engine.ltserver import LanguageToolServer
+
+    server = LanguageToolServer(Path(base_settings().languagetool_dir))
+    server.start()
+    try:
+        assert server.wait_ready(120)
+        settings = base_settings(languagetool_mode="server", languagetool_url=server.url)
+        checker = GrammarChecker(settings, engines=("languagetool",))
+        checker.start(wait=True)
+        assert checker.states()["languagetool"] == "ready"
+        assert _find(checker.check("He go to school.").issues, "go")
+        bad = GrammarChecker(base_settings(languagetool_mode="server",
+                                           languagetool_url="http://127.0.0.1:9/"),
+                             engines=("languagetool",))
+        bad.start(wait=True)
+        assert bad.states()["languagetool"].startswith("unavailable: ")
+    finally:
+        server.stop()
