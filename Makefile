@@ -2,7 +2,7 @@
 # Both set everything up first and are quick when nothing changed.
 
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.12 2>/dev/null || pyenv which python3.12 2>/dev/null || command -v python3)
+PYTHON ?= $(shell bash packaging/find_python.sh)
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
@@ -65,7 +65,9 @@ bench: setup
 package: setup
 	@bash packaging/build.sh
 
-package-test: package
+package-test: setup
+	@[ -f dist/wordloom_$$($(PY) -c 'from engine.version import __version__ as v; print(v)')_amd64.deb ] \
+	  || $(MAKE) --no-print-directory package
 	@bash packaging/smoke_test.sh
 
 clean:

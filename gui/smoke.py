@@ -55,6 +55,7 @@ def run_smoke(app: QApplication, window: object, screenshot: str | None) -> int:
     steps: list[str] = []
     done: dict[str, object] = {}
     assist.generation_done.connect(lambda outcome: done.setdefault("outcome", outcome))
+    assist.model.failed.connect(lambda _job, message: done.setdefault("error", message))
     try:
         if not wait_for(app, lambda: assist.model_ready, 120):
             raise RuntimeError("the model did not load")
@@ -70,8 +71,10 @@ def run_smoke(app: QApplication, window: object, screenshot: str | None) -> int:
         window.panel.select_template("proofread")  # type: ignore[attr-defined]
         window.panel.count.setValue(2)  # type: ignore[attr-defined]
         assist.generate(seed=7)
-        if not wait_for(app, lambda: "outcome" in done, 300):
+        if not wait_for(app, lambda: "outcome" in done or "error" in done, 300):
             raise RuntimeError("generation did not finish")
+        if "error" in done:
+            raise RuntimeError(f"generation failed: {done['error']}")
         outcome = done["outcome"]
         steps.append(f"{len(outcome.candidates)} candidates")  # type: ignore[attr-defined]
         cards = window.panel.cards  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-PY=${PYTHON:-$(command -v python3.12 || pyenv which python3.12 2>/dev/null || command -v python3)}
+PY=${PYTHON:-$(bash packaging/find_python.sh)}
 VERSION=$(.venv/bin/python -c 'from engine.version import __version__; print(__version__)')
 LLAMA_VERSION=$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("llama-cpp-python"))')
 FLAGS=${PACKAGE_CMAKE_ARGS:--DGGML_NATIVE=OFF}
