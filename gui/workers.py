@@ -7,11 +7,13 @@ signals. Cancel is a ``threading.Event`` the window sets directly.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import logging
 import threading
 import traceback
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -50,12 +52,26 @@ def no_gc_pauses() -> Iterator[None]:
                 gc.enable()
 
 
+_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
+
+
 def start_thread(worker: QObject, name: str) -> QThread:
     thread = QThread()
     thread.setObjectName(name)
     worker.moveToThread(thread)
     thread.start()
+    _THREADS.add(thread)
     return thread
+
+
+@atexit.register
+def _stop_threads() -> None:
+    """A window that was never closed must not leave running threads to the interpreter's
+    teardown (Qt aborts when a running QThread is destroyed)."""
+    for thread in list(_THREADS):
+        with contextlib.suppress(RuntimeError):
+            thread.quit()
+            thread.wait(3000)
 
 
 def plain_error(exc: BaseException) -> str:
