@@ -72,3 +72,15 @@ def lt_engine(lt_ready: bool) -> Iterator[object]:
     engine.check(["A warm-up sentence for the server."], "en-US", False)
     yield engine
     engine.stop()
+
+
+@pytest.fixture
+def windows() -> Iterator[list]:
+    """Main windows a test opens; all are closed afterwards, without questions, even
+    when the test failed."""
+    opened: list = []
+    yield opened
+    while opened:
+        window = opened.pop()
+        window.closing = True
+        window.close()

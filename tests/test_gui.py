@@ -27,13 +27,11 @@ OPEN: list[MainWindow] = []
 
 
 @pytest.fixture(autouse=True)
-def close_windows():
-    """Close every window a test opened, even when it failed, without asking questions."""
+def _track(windows):
+    """Every window made here is closed afterwards (see the ``windows`` fixture)."""
+    OPEN.clear()
     yield
-    while OPEN:
-        window = OPEN.pop()
-        window.closing = True
-        window.close()
+    windows.extend(OPEN)
 
 
 def make_window(qtbot, **overrides) -> MainWindow:

@@ -22,18 +22,6 @@ AUTOSAVE_S = 1
 KILL_RUNS = 20
 
 
-WINDOWS: list = []
-
-
-@pytest.fixture(autouse=True)
-def close_windows():
-    yield
-    while WINDOWS:
-        window = WINDOWS.pop()
-        window.closing = True
-        window.close()
-
-
 def _typed_at(progress: Path, moment: float) -> int:
     count = 0
     for line in progress.read_text().splitlines():
@@ -77,7 +65,7 @@ def test_killed_twenty_times_while_typing_recovers_the_text(tmp_path, wordloom_h
     print(f"\nkill runs: {KILL_RUNS}, characters recovered: {recovered_chars}")
 
 
-def test_the_next_start_offers_and_restores_the_text(qtbot, wordloom_home):
+def test_the_next_start_offers_and_restores_the_text(qtbot, wordloom_home, windows):
     from gui.main_window import MainWindow
 
     Journal().write("crashed1", None, "Half a chapter that was never saved.", "Untitled")
@@ -87,7 +75,7 @@ def test_the_next_start_offers_and_restores_the_text(qtbot, wordloom_home):
     (orphan,) = Journal().orphans()
     assert orphan.text == "Half a chapter that was never saved."
     window = MainWindow(base_settings(languagetool_mode="off"), start_workers=False)
-    WINDOWS.append(window)
+    windows.append(window)
     window.documents.restore(orphan.path, orphan.text)
     assert window.editor.toPlainText() == orphan.text
     assert window.documents.dirty
@@ -116,7 +104,7 @@ def test_a_second_window_on_the_same_file_is_warned(tmp_path):
 
 
 @pytest.mark.parametrize("code", ["ENOSPC", "EACCES", "EIO"])
-def test_the_app_says_why_a_save_failed(qtbot, tmp_path, monkeypatch, code):
+def test_the_app_says_why_a_save_failed(qtbot, tmp_path, monkeypatch, code, windows):
     import errno
 
     import engine.fsutil as fsutil
@@ -125,7 +113,7 @@ def test_the_app_says_why_a_save_failed(qtbot, tmp_path, monkeypatch, code):
     path = tmp_path / "chapter.md"
     path.write_text("Original chapter.\n")
     window = MainWindow(base_settings(languagetool_mode="off"), start_workers=False)
-    WINDOWS.append(window)
+    windows.append(window)
     window.setProperty("quiet", True)
     window.documents.open_now(path)
     window.editor.selectAll()
@@ -147,7 +135,7 @@ def test_the_app_says_why_a_save_failed(qtbot, tmp_path, monkeypatch, code):
     window.close()
 
 
-def test_a_model_that_fails_to_load_and_a_broken_ontology(qtbot, tmp_path):
+def test_a_model_that_fails_to_load_and_a_broken_ontology(qtbot, tmp_path, windows):
     from gui.main_window import MainWindow
 
     bad_model = tmp_path / "broken.gguf"
@@ -157,7 +145,7 @@ def test_a_model_that_fails_to_load_and_a_broken_ontology(qtbot, tmp_path):
     settings = base_settings(languagetool_mode="off", model=str(bad_model),
                              ontology=str(bad_onto))
     window = MainWindow(settings)
-    WINDOWS.append(window)
+    windows.append(window)
     window.setProperty("quiet", True)
     messages = []
     window.assist.message.connect(messages.append)
@@ -173,11 +161,11 @@ def test_a_model_that_fails_to_load_and_a_broken_ontology(qtbot, tmp_path):
     window.close()
 
 
-def test_languagetool_killed_in_the_app_comes_back(qtbot, lt_ready):
+def test_languagetool_killed_in_the_app_comes_back(qtbot, lt_ready, windows):
     from gui.main_window import MainWindow
 
     window = MainWindow(base_settings(languagetool_mode="local"))
-    WINDOWS.append(window)
+    windows.append(window)
     window.setProperty("quiet", True)
     grammar = window.grammar
     qtbot.waitUntil(lambda: window.status.states.get("languagetool") == "ready",
