@@ -12,6 +12,7 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,14 +29,14 @@ MESSAGES = [
 SAMPLING = {"temperature": 0.8, "top_p": 0.95, "top_k": 40, "repeat_penalty": 1.1}
 
 
-def run_engine(runner: LlamaRunner, max_tokens: int, seed: int) -> tuple[float, float, int]:
+def timed(texts: Iterator[str]) -> tuple[float, float, int]:
+    """Time to the first text chunk, decode rate after it, and the number of chunks.
+
+    ``texts`` is lazy, so the request starts inside the timing."""
     start = time.perf_counter()
     first = None
     chunks = 0
-    for item in runner.stream(MESSAGES, GenerationParams(max_tokens=max_tokens, seed=seed,
-                                                         **SAMPLING)):
-        if isinstance(item, GenerationStats):
-            break
+    for _ in texts:
         chunks += 1
         if first is None:
             first = time.perf_counter()
@@ -44,19 +45,17 @@ def run_engine(runner: LlamaRunner, max_tokens: int, seed: int) -> tuple[float, 
     return first - start, (chunks - 1) / (end - first), chunks
 
 
+def run_engine(runner: LlamaRunner, max_tokens: int, seed: int) -> tuple[float, float, int]:
+    params = GenerationParams(max_tokens=max_tokens, seed=seed, **SAMPLING)
+    return timed(item for item in runner.stream(MESSAGES, params)
+                 if not isinstance(item, GenerationStats))
+
+
 def run_bare(llm, max_tokens: int, seed: int) -> tuple[float, float, int]:
-    start = time.perf_counter()
-    first = None
-    chunks = 0
-    for chunk in llm.create_chat_completion(MESSAGES, max_tokens=max_tokens, seed=seed,
-                                            stream=True, **SAMPLING):
-        if chunk["choices"][0]["delta"].get("content"):
-            chunks += 1
-            if first is None:
-                first = time.perf_counter()
-    end = time.perf_counter()
-    assert first is not None
-    return first - start, (chunks - 1) / (end - first), chunks
+    stream = llm.create_chat_completion(MESSAGES, max_tokens=max_tokens, seed=seed,
+                                        stream=True, **SAMPLING)
+    return timed(c["choices"][0]["delta"]["content"] for c in stream
+                 if c["choices"][0]["delta"].get("content"))
 
 
 def main() -> int:

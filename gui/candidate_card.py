@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -68,7 +69,9 @@ class CandidateCard(QFrame):
 
     def append(self, text: str) -> None:
         self._raw += text
-        self.body.setPlainText(self._raw)
+        cursor = self.body.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(text)  # not the whole text again for every token
         bar = self.body.verticalScrollBar()
         bar.setValue(bar.maximum())
 
