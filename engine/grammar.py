@@ -170,7 +170,7 @@ class GrammarChecker:
 
     def _make_harper(self) -> None:
         if HarperEngine.supports(self.language):
-            words = sorted(self.dictionary.items | getattr(self, "session_words", set()))
+            words = sorted(self.dictionary.items | self.session_words)
             self.harper = HarperEngine(self.language, self.picky, words)
             self.harper_state = "ready"
         else:
@@ -214,6 +214,11 @@ class GrammarChecker:
         self.session_words.update(new)
         if new and self.harper is not None:
             self.harper.add_words(new)
+
+    def set_dictionary(self, words: Iterable[str]) -> None:
+        """Replace the personal dictionary (the settings editor) and rebuild Harper's."""
+        self.dictionary.replace(words)
+        self._make_harper()
 
     def add_to_dictionary(self, word: str) -> None:
         if self.dictionary.add(word) and self.harper is not None:

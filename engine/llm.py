@@ -114,6 +114,7 @@ class LlamaRunner:
         self._formatter: Any = None
         self._lock = threading.Lock()
         self._cancel = threading.Event()
+        self._watch: threading.Event | None = None  # the running request's cancel
         self._abort_cb: Any = None
         self._abort_installed = False
 
@@ -316,7 +317,7 @@ class LlamaRunner:
     # -- abort callback (prompt processing) ------------------------------------------------
 
     def _should_abort(self, _data: Any) -> bool:
-        watch = getattr(self, "_watch", None)
+        watch = self._watch
         return bool((watch is not None and watch.is_set()) or self._cancel.is_set())
 
     def _install_abort(self) -> None:

@@ -240,8 +240,7 @@ class GrammarWorker(QObject):
     @Slot(object)
     def set_words(self, words: list[str]) -> None:
         if self.checker is not None:
-            self.checker.dictionary.replace(words)
-            self.checker._make_harper()
+            self.checker.set_dictionary(words)
 
     @Slot(str, bool)
     def set_options(self, language: str, picky: bool) -> None:
