@@ -21,7 +21,7 @@ MODEL = REAL.models / DEFAULT_MODEL_FILE
 LT_HOME = REAL.languagetool
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-PIZZA = REPO.parent / "shared" / "data" / "pizza.owl"
+PIZZA = DATA / "pizza.owl"
 
 if not MODEL.exists():
     raise pytest.UsageError(f"the starter model is missing ({MODEL}): run 'make setup'")
