@@ -7,36 +7,38 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 INSTALLED := $(VENV)/.installed
+SYSDEPS := $(VENV)/.sysdeps
 LLAMA_FLAGS := $(VENV)/.llama-cmake-args
 
 .PHONY: setup sysdeps venv llama model languagetool run demo test lint bench package package-test clean
 
-setup: venv llama model languagetool
+setup: sysdeps venv llama model languagetool
 
-sysdeps:
+# Debian packages: again whenever their list or the script changes.
+$(SYSDEPS): packaging/deb/depends.txt packaging/sysdeps.sh | $(PY)
 	@bash packaging/sysdeps.sh
+	@touch $@
+
+sysdeps: $(SYSDEPS)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 
-$(INSTALLED): pyproject.toml | $(PY)
-	@$(MAKE) --no-print-directory sysdeps
-	CMAKE_ARGS="$(CMAKE_ARGS)" $(PIP) install -e '.[dev]'
+# llama.cpp is built for this machine: CMAKE_ARGS (e.g. -DGGML_CUDA=on) plus what the CPU
+# needs (packaging/llama_cpu_args.sh); a change of either rebuilds it.
+LLAMA_ARGS := $(strip $(CMAKE_ARGS) $(shell bash packaging/llama_cpu_args.sh))
+
+$(INSTALLED): pyproject.toml | $(PY) $(SYSDEPS)
+	@bash packaging/install_llama.sh "$(LLAMA_ARGS)"
+	$(PIP) install -q -e '.[dev]'
 	@touch $@
 
 venv: $(INSTALLED)
 
-# Rebuild llama-cpp-python when CMAKE_ARGS differ from the last build
-# (CMAKE_ARGS="-DGGML_CUDA=on" make setup gives a CUDA build).
 llama: venv
-	@if [ "$$(cat $(LLAMA_FLAGS) 2>/dev/null)" != "$(CMAKE_ARGS)" ]; then \
-	  v=$$($(PY) -c 'import importlib.metadata as m; print(m.version("llama-cpp-python"))'); \
-	  echo "building llama-cpp-python $$v with CMAKE_ARGS='$(CMAKE_ARGS)'"; \
-	  if [ -n "$(CMAKE_ARGS)" ]; then cache=--no-cache-dir; else cache=; fi; \
-	  CMAKE_ARGS="$(CMAKE_ARGS)" $(PIP) install --force-reinstall --no-deps $$cache \
-	    "llama-cpp-python==$$v" || exit 1; \
-	  echo "$(CMAKE_ARGS)" > $(LLAMA_FLAGS); \
+	@if [ "$$(cat $(LLAMA_FLAGS) 2>/dev/null)" != "$(LLAMA_ARGS)" ]; then \
+	  bash packaging/install_llama.sh "$(LLAMA_ARGS)"; \
 	fi
 
 model: venv

@@ -1,20 +1,37 @@
 #!/usr/bin/env bash
-# Install the Debian packages Wordloom needs at run time and for its tests, when missing:
-# the system libraries Qt's wheels load, a font, Java >= 17 and Maven for LanguageTool.
+# Install the Debian packages Wordloom needs, when missing: the run-time list the .deb
+# depends on (packaging/deb/depends.txt, one list for both), a font, Maven to assemble
+# LanguageTool, and Xvfb for the test that opens a real X11 window.
 # Extra packages can be named as arguments (packaging/build.sh asks for its tools this way).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-need=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0 fonts-dejavu-core "$@")
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
 java_major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1 || true)
-if [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then
-  need+=(openjdk-17-jre-headless)
-fi
-command -v mvn >/dev/null 2>&1 || need+=(maven)
-
 missing=()
-for pkg in "${need[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+# Each line of the run-time list: the first alternative is installed when none is.
+while IFS= read -r line; do
+  line=${line%%#*}
+  [ -n "${line// /}" ] || continue
+  if [[ "$line" == *java* ]] && [ -n "$java_major" ] && [ "$java_major" -ge 17 ]; then
+    continue  # a Java >= 17 that did not come from a package is fine too
+  fi
+  have=""
+  IFS='|' read -ra alternatives <<< "$line"
+  for alt in "${alternatives[@]}"; do
+    name=$(echo "$alt" | sed 's/(.*)//' | xargs)
+    installed "$name" && have=1 && break
+  done
+  [ -n "$have" ] || missing+=("$(echo "${alternatives[0]}" | sed 's/(.*)//' | xargs)")
+done < packaging/deb/depends.txt
+
+for pkg in fonts-dejavu-core xvfb "$@"; do
+  installed "$pkg" || missing+=("$pkg")
 done
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -22,7 +39,13 @@ if ! command -v apt-get >/dev/null 2>&1; then
   exit 0
 fi
 sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "sysdeps: please install (as root): ${missing[*]}" >&2
+    exit 0
+  fi
+  sudo="sudo"
+fi
 echo "sysdeps: installing ${missing[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
