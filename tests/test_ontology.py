@@ -104,7 +104,7 @@ def test_mentions_with_typos_plurals_and_chinese():
 
 def test_pizza_typo_and_restriction_facts():
     knowledge = Knowledge.open(PIZZA)
-    result = knowledge.lookup("A Margarita, please.", budget=400)
+    result = knowledge.lookup("A Margheritta, please.", budget=400)
     assert [knowledge.label(m.iri) for m in result.mentions] == ["Margherita"]
     texts = [f.text for f in result.facts]
     assert "a Margherita has some tomato topping" in texts
@@ -254,3 +254,23 @@ def test_hermit_explains_an_inconsistency(tmp_path):
     assert not report.consistent
     assert report.explanations == ["Rex is both a Cat and a Dog, but those are declared "
                                    "disjoint."]
+
+
+@pytest.mark.parametrize("sentence", [
+    "There is many reason why people go to the mountains.",  # reason is no typo of Season
+    "A margarita by the sea.",  # a real word, not a misspelt Margherita
+])
+def test_dictionary_words_are_not_fuzzy_hits(sentence):
+    knowledge = Knowledge.open(REPO / "resources" / "ontology" / "travel.owl")
+    pizza = Knowledge.open(PIZZA)
+    assert knowledge.matcher.find(sentence) == []
+    assert pizza.matcher.find(sentence) == []
+
+
+def test_properties_are_not_mentions_but_stay_in_facts():
+    knowledge = Knowledge.open(REPO / "resources" / "ontology" / "travel.owl")
+    found = knowledge.lookup("Darjeeling is famous for its tea. Hangzhou is lovely.", 400)
+    kinds = {knowledge.entities[m.iri].kind for m in found.mentions}
+    assert kinds and not any(k.endswith("property") for k in kinds)
+    assert TR + "famousFor" not in {m.iri for m in found.mentions}
+    assert any("famous for" in f.text for f in found.facts)
