@@ -35,7 +35,7 @@ class Settings:
     languagetool_url: str = ""
     languagetool_dir: str = ""
     languagetool_heap_mb: int = 512
-    language: str = "en-US"
+    language: str = "auto"  # per paragraph, detected offline; or a code such as en-GB
     picky: bool = False
     ontology: str = ""
     autosave_seconds: int = 5
@@ -44,6 +44,7 @@ class Settings:
     editor_font_size: int = 12
     word_wrap: bool = True
     recent_files: list[str] = field(default_factory=list)
+    last_template: str = "proofread"  # the AI panel opens on the template used last
 
 
 Check = Callable[[Any], str | None]
@@ -118,6 +119,7 @@ CHECKS: dict[str, Check] = {
     "languagetool_dir": _is(str),
     "languagetool_heap_mb": _int_range(128, 16384),
     "language": _is(str),
+    "last_template": _is(str),
     "picky": _is(bool),
     "ontology": _is(str),
     "autosave_seconds": _int_range(1, 3600),

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 from engine.config import Settings
 from engine.fsutil import atomic_write_text
 from engine.grammar_engines import HarperEngine, LanguageToolEngine, RawIssue
+from engine.language import detect, is_auto
 from engine.offsets import OffsetMap
 from engine.paths import app_paths
 
@@ -53,6 +54,12 @@ class CheckResult:
     issues: list[Issue]
     engines: dict[str, str]
     sent: dict[str, int] = field(default_factory=dict)  # paragraphs sent per engine
+    languages: dict[str, int] = field(default_factory=dict)  # paragraphs per language
+    complete: bool = True  # False: Harper's answer, LanguageTool's still to come
+
+    @property
+    def main_language(self) -> str:
+        return max(self.languages, key=self.languages.__getitem__) if self.languages else ""
 
 
 @dataclass(frozen=True)
@@ -156,6 +163,7 @@ class GrammarChecker:
         self.ignored_once: set[str] = set()
         self.session_words: set[str] = set()  # right for this session (ontology names)
         self.sent: Counter[str] = Counter()
+        self._detected: dict[str, str] = {}  # paragraph text -> its language ("": unsure)
         self._cache: OrderedDict[tuple[str, ...], list[RawIssue]] = OrderedDict()
         wanted = set(engines)
         self.harper: HarperEngine | None = None
@@ -238,21 +246,57 @@ class GrammarChecker:
 
     # -- checking ------------------------------------------------------------------------
 
-    def check(self, text: str, revision: int = 0, markup: str = "plaintext") -> CheckResult:
-        """Issues in ``text``; only paragraphs not seen before are sent to the engines."""
+    def check(self, text: str, revision: int = 0, markup: str = "plaintext",
+              on_partial: Callable[[CheckResult], None] | None = None) -> CheckResult:
+        """Issues in ``text``; only paragraphs not seen before are sent to the engines.
+
+        With ``on_partial``, Harper's issues (and LanguageTool's for unchanged paragraphs)
+        are handed over before LanguageTool is asked about the changed ones, so the fast
+        underlines never wait for the server."""
         paragraphs = split_paragraphs(text)
+        languages = self._languages(paragraphs)
         sent: Counter[str] = Counter()
         found: dict[str, list[list[RawIssue]]] = {}
         for engine in self._active_engines():
-            keys = [self._key(engine, markup, p.text) for p in paragraphs]
-            missing = [i for i, k in enumerate(keys) if k not in self._cache]
+            keys = [self._key(engine, markup, p.text, lang)
+                    for p, lang in zip(paragraphs, languages, strict=True)]
+            missing = [i for i, k in enumerate(keys)
+                       if k not in self._cache and _engine_reads(engine, languages[i])]
+            if missing and engine == "languagetool" and on_partial is not None:
+                found[engine] = [self._cache.get(k, []) for k in keys]
+                on_partial(self._result(text, paragraphs, languages, found, revision, sent,
+                                        complete=False))
             if missing:
-                fresh = self._run(engine, [paragraphs[i].text for i in missing], markup)
+                fresh = self._run(engine, [paragraphs[i].text for i in missing],
+                                  [languages[i] for i in missing], markup)
                 for i, issues in zip(missing, fresh, strict=True):
                     self._remember(keys[i], issues)
                 sent[engine] += len(missing)
-            found[engine] = [self._cache[k] for k in keys]
+            found[engine] = [self._cache.get(k, []) for k in keys]
         self.sent.update(sent)
+        return self._result(text, paragraphs, languages, found, revision, sent)
+
+    def _languages(self, paragraphs: list[Paragraph]) -> list[str]:
+        """Each paragraph's language: the setting, or detected per paragraph for auto;
+        a paragraph too short to tell takes the language of the one before."""
+        if not is_auto(self.language):
+            return [self.language] * len(paragraphs)
+        out: list[str] = []
+        previous = "en-US"
+        for paragraph in paragraphs:
+            language = self._detected.get(paragraph.text)
+            if language is None:
+                language = detect(paragraph.text, "")
+                if len(self._detected) > CACHE_LIMIT:
+                    self._detected.clear()
+                self._detected[paragraph.text] = language
+            previous = language or previous
+            out.append(previous)
+        return out
+
+    def _result(self, text: str, paragraphs: list[Paragraph], languages: list[str],
+                found: dict[str, list[list[RawIssue]]], revision: int,
+                sent: Counter[str], complete: bool = True) -> CheckResult:
         issues: list[Issue] = []
         offsets = OffsetMap(text)
         for index, paragraph in enumerate(paragraphs):
@@ -265,7 +309,8 @@ class GrammarChecker:
                     issues.append(_place(raw, paragraph, offsets, digest))
         words = {w.lower() for w in self.dictionary.items | self.session_words}
         visible = [i for i in merge_issues(issues) if self._visible(i, words)]
-        return CheckResult(revision, visible, self.states(), dict(sent))
+        return CheckResult(revision, visible, self.states(), dict(sent),
+                           dict(Counter(languages)), complete)
 
     def _active_engines(self) -> list[str]:
         active = []
@@ -280,8 +325,8 @@ class GrammarChecker:
         server = self.lt.server if self.lt else None
         return server is not None and server.state == "ready" and not server.alive()
 
-    def _key(self, engine: str, markup: str, text: str) -> tuple[str, ...]:
-        return (engine, self.language, str(self.picky), markup, text)
+    def _key(self, engine: str, markup: str, text: str, language: str) -> tuple[str, ...]:
+        return (engine, language, str(self.picky), markup, text)
 
     def _remember(self, key: tuple[str, ...], issues: list[RawIssue]) -> None:
         self._cache[key] = issues
@@ -289,16 +334,29 @@ class GrammarChecker:
         while len(self._cache) > CACHE_LIMIT:
             self._cache.popitem(last=False)
 
-    def _run(self, engine: str, texts: list[str], markup: str) -> list[list[RawIssue]]:
+    def _run(self, engine: str, texts: list[str], languages: list[str],
+             markup: str) -> list[list[RawIssue]]:
         if engine == "harper":
             assert self.harper is not None
             return [self.harper.check(t, markup) for t in texts]
         assert self.lt is not None
+        out: list[list[RawIssue]] = [[] for _ in texts]
+        by_language: dict[str, list[int]] = {}
+        for i, language in enumerate(languages):
+            by_language.setdefault(language, []).append(i)
         try:
-            return self.lt.check(texts, self.language, self.picky)
+            for language, indexes in by_language.items():
+                answers = self.lt.check([texts[i] for i in indexes], language, self.picky)
+                for i, issues in zip(indexes, answers, strict=True):
+                    out[i] = issues
         except Exception as exc:
             self.lt._set_state(f"unavailable: {str(exc).splitlines()[0][:160]}")
-            return [[] for _ in texts]
+        return out
+
+
+def _engine_reads(engine: str, language: str) -> bool:
+    """Harper reads English only; LanguageTool reads every language it has."""
+    return engine != "harper" or HarperEngine.supports(language)
 
 
 def _place(raw: RawIssue, paragraph: Paragraph, offsets: OffsetMap, digest: str) -> Issue:

@@ -85,7 +85,7 @@ class HarperEngine:
 
     @staticmethod
     def supports(language: str) -> bool:
-        return language.lower().startswith("en")
+        return language.lower().startswith("en") or language.lower() == "auto"
 
     def add_words(self, words: Sequence[str]) -> None:
         self.linter.import_words(list(words))

@@ -46,6 +46,7 @@ class GrammarController(QObject):
         self.accept_words.connect(self.worker.accept_words)
         self.set_options.connect(self.worker.set_options)
         self.shutdown.connect(self.worker.shutdown)
+        self.worker.partial.connect(self._partial)
         self.worker.result.connect(self._result)
         self.worker.state.connect(self._state)
         self.worker.failed.connect(self.failed)
@@ -72,11 +73,19 @@ class GrammarController(QObject):
         self.sent_text = self.editor.toPlainText()
         self.request.emit(self.sent_text, self.revision, self.markup)
 
+    def _partial(self, result: CheckResult) -> None:
+        """Harper's underlines at once; LanguageTool's are merged in when they come."""
+        if result.revision == self.revision and not self.pending:
+            self._show(result)
+
     def _result(self, result: CheckResult) -> None:
         self.in_flight = False
         if result.revision != self.revision or self.pending:
             self.check_now()  # the text moved on: this result is stale
             return
+        self._show(result)
+
+    def _show(self, result: CheckResult) -> None:
         self.last = result
         self.editor.set_issues(result.issues, self.sent_text)
         self.checked.emit(result)

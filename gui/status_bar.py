@@ -12,9 +12,12 @@ class StatusBar(QStatusBar):
         self.model = QLabel("Model: loading…")
         self.speed = QLabel("")
         self.grammar = QLabel("Grammar: starting…")
+        self.language = QLabel("")
+        self.language.setAccessibleName("Document language")
         self.counts = QLabel("0 words")
         self.saved = QLabel("Saved")
-        for label in (self.model, self.speed, self.grammar, self.counts, self.saved):
+        for label in (self.model, self.speed, self.grammar, self.language, self.counts,
+                      self.saved):
             label.setMargin(2)
             self.addPermanentWidget(label)
         self.states: dict[str, str] = {}
@@ -34,8 +37,16 @@ class StatusBar(QStatusBar):
         self.grammar.setText(" · ".join(parts))
         self.grammar.setToolTip("\n".join(f"{k}: {v}" for k, v in self.states.items()))
 
+    def set_languages(self, languages: dict[str, int]) -> None:
+        """The languages being checked, the main one first (detected when set to auto)."""
+        ordered = sorted(languages, key=lambda k: -languages[k])
+        self.language.setText(" · ".join(ordered[:3]) + (" …" if len(ordered) > 3 else ""))
+        self.language.setToolTip("\n".join(f"{k}: {languages[k]} paragraph(s)"
+                                           for k in ordered))
+
     def set_counts(self, words: int, chars: int) -> None:
         self.counts.setText(f"{words:,} words · {chars:,} characters")
 
-    def set_saved(self, saved: bool, title: str = "") -> None:
-        self.saved.setText("Saved" if saved else "Unsaved changes")
+    def set_saved(self, dirty: bool, has_file: bool) -> None:
+        self.saved.setText("Unsaved changes" if dirty else "Saved" if has_file
+                           else "New document")

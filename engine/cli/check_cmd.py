@@ -16,7 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("check", help="check grammar, spelling and style")
     parser.add_argument("file", metavar="FILE|-", help="a text file, or - for stdin")
     parser.add_argument("--engine", choices=("harper", "languagetool", "all"), default="all")
-    parser.add_argument("--language", default=None, help="e.g. en-US, en-GB, de-DE, fr-FR")
+    parser.add_argument("--language", default=None,
+                        help="auto (each paragraph's own, the default), or e.g. en-GB, de-DE")
     parser.add_argument("--picky", action="store_true", help="report style nits too")
     parser.add_argument("--timeout", type=float, default=180.0,
                         help="seconds to wait for the LanguageTool server (default 180)")
@@ -59,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
                                  "replacements", "start16", "end16", "text")}
                        for i in result.issues],
             "engines": engines_state,
+            "languages": result.languages,
         })
         return 0
     for issue in result.issues:
@@ -70,4 +72,6 @@ def run(args: argparse.Namespace) -> int:
               f"{issue.engine}] {issue.text!r}{fix}")
     for name, state in engines_state.items():
         print(f"{name}: {state}", file=sys.stderr)
+    shown = ", ".join(f"{k} ({v})" for k, v in result.languages.items())
+    print(f"languages: {shown or 'none'}", file=sys.stderr)
     return 0

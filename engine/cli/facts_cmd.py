@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from engine.cli.common import print_json, read_text_arg, settings
+from engine.language import base
 from ontology.knowledge import Knowledge, default_ontology_path
 
 
@@ -24,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     conf = settings()
     text = read_text_arg(args.text, is_file=False)
     path = args.ontology or default_ontology_path(conf)
-    language = (args.language or conf.language).split("-")[0]
+    language = base(args.language or conf.language)
     knowledge = Knowledge.open(path, language)
     try:
         result = knowledge.lookup(text, max(0, args.budget))

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from engine import language
 from engine.assistant import STYLES, Assistant, AssistRequest
 from engine.cli.common import print_json, read_text_arg, settings
 from engine.errors import WordloomError
@@ -62,13 +63,14 @@ def run(args: argparse.Namespace) -> int:
 
         path = Path(args.ontology) if args.ontology else default_ontology_path(conf)
         if args.ontology or path.exists():
-            knowledge = Knowledge.open(path, conf.language.split("-")[0])
+            knowledge = Knowledge.open(path, language.base(conf.language))
     runner = LlamaRunner.from_settings(conf, args.model)
     grammar = GrammarChecker(conf, engines=("harper",))
     assistant = Assistant(runner, library, knowledge)
     request = AssistRequest(template=args.template, selection=text, style=args.style,
                             length=args.length, candidates=args.candidates, seed=args.seed,
-                            temperature=args.temperature, language=conf.language,
+                            temperature=args.temperature,
+                            language=language.resolve(conf.language, text),
                             variables=_variables(args.set))
     live = not args.json and sys.stdout.isatty()
     try:
