@@ -56,6 +56,8 @@ class AssistRequest:
     max_tokens: int = 0
     variables: dict[str, str] = field(default_factory=dict)
     facts: list[str] | None = None  # None: look them up in the ontology, if there is one
+    fact_items: list[Any] = field(default_factory=list)  # the facts' objects, with IRIs
+    excluded_facts: list[str] = field(default_factory=list)  # the writer unticked these
     fact_budget: int = 200
     extra_instructions: list[str] = field(default_factory=list)  # from evaluation retries
 
@@ -134,6 +136,11 @@ def voice_examples(paragraphs: Sequence[str], selected: int, limit: int = 3,
     return out
 
 
+def fact_subject(request: AssistRequest) -> str:
+    """The text whose facts a request wants: the selection and the template's variables."""
+    return " ".join([request.selection, *request.variables.values()])
+
+
 def word_count(text: str) -> int:
     return len(text.split())
 
@@ -165,11 +172,14 @@ class Assistant:
         return min(wanted, max(64, self.runner.n_ctx // 2))
 
     def _lookup_facts(self, template: Template, request: AssistRequest) -> tuple[list, list]:
-        if request.facts is not None or self.knowledge is None:
+        if request.facts is not None:
+            return list(request.fact_items), []
+        if self.knowledge is None:
             return [], []
-        subject = " ".join([request.selection, *request.variables.values()])
-        found = self.knowledge.lookup(subject, request.fact_budget, self.runner.count_tokens)
-        return found.facts, found.mentions
+        found = self.knowledge.lookup(fact_subject(request), request.fact_budget,
+                                      self.runner.count_tokens)
+        excluded = set(request.excluded_facts)
+        return [f for f in found.facts if f.text not in excluded], found.mentions
 
     def build(self, request: AssistRequest) -> BuiltPrompt:
         """The chat messages for a request, trimmed to fit, with their token accounting."""

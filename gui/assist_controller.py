@@ -10,12 +10,16 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
-from engine.assistant import AssistRequest, Candidate, voice_examples
+from engine.assistant import AssistRequest, voice_examples
 from engine.config import Settings
 from engine.grammar import split_paragraphs
+from engine.language import base as language_base
+from engine.language import resolve as resolve_language
 from engine.optimize import MAX_ROUNDS, Outcome, Round
 from gui.assistant_panel import AssistantPanel
+from gui.candidate_card import CandidateCard
 from gui.editor import Editor
+from gui.target import Target
 from gui.workers import ModelWorker, OntologyWorker, start_thread
 
 CONTEXT_CHARS = 1500
@@ -23,8 +27,8 @@ CONTEXT_CHARS = 1500
 
 class AssistController(QObject):
     load_model = Signal(object)
-    run = Signal(int, object, object, int)
-    inspect = Signal(int, object)
+    prepare = Signal(int, object, object, int)  # to the ontology thread, then the model
+    serve = Signal(int, object, object, int)  # straight to the model (no ontology open)
     open_ontology = Signal(str, str)
     lookup = Signal(int, str, int)
     set_ontology = Signal(object, object)
@@ -46,17 +50,19 @@ class AssistController(QObject):
         self.settings = settings
         self.job = 0
         self.cancel_event: threading.Event | None = None
-        self.target: tuple[int, int, str] = (0, 0, "")  # start16, end16, original text
         self.last_request: AssistRequest | None = None
+        self.last_target = Target(0, 0, "")
         self.model_ready = False
+        self.ontology_ready = False
         self.lookup_job = 0
         self.model = ModelWorker()
         self.model_thread = start_thread(self.model, "model")
         self.ontology = OntologyWorker()
         self.ontology_thread = start_thread(self.ontology, "ontology")
         self.load_model.connect(self.model.load)
-        self.run.connect(self.model.generate)
-        self.inspect.connect(self.model.inspect)
+        self.prepare.connect(self.ontology.prepare)
+        self.ontology.prepared.connect(self.model.serve)  # facts flow one way
+        self.serve.connect(self.model.serve)
         self.set_ontology.connect(self.model.set_ontology)
         self.use_languagetool.connect(self.model.use_languagetool)
         self.shutdown_model.connect(self.model.shutdown)
@@ -73,6 +79,7 @@ class AssistController(QObject):
         self.ontology.opened.connect(self._ontology_opened)
         self.ontology.open_failed.connect(self.ontology_failed)
         self.ontology.looked_up.connect(self._looked_up)
+        self.ontology.facts_attached.connect(self._facts_attached)
         panel.generate_requested.connect(self.generate)
         panel.cancel_requested.connect(self.cancel)
         panel.inspect_requested.connect(self.inspect_prompt)
@@ -102,7 +109,7 @@ class AssistController(QObject):
         from ontology.knowledge import default_ontology_path
 
         self.open_ontology.emit(str(default_ontology_path(self.settings)),
-                                self.settings.language.split("-")[0])
+                                language_base(self.settings.language))
 
     def _loaded(self, info: dict) -> None:
         self.model_ready = True
@@ -114,6 +121,7 @@ class AssistController(QObject):
         self.message.emit(f"The model could not be loaded: {message}")
 
     def _ontology_opened(self, info: dict) -> None:
+        self.ontology_ready = True
         self.set_ontology.emit(info["matcher"], info.get("words", []))
         self.ontology_opened.emit(info)
         self.refresh_facts()
@@ -148,9 +156,19 @@ class AssistController(QObject):
             self.panel.facts.show_lookup(lookup, self._lookup_text)
             self.looked_up.emit(lookup, self._lookup_text)
 
+    def _facts_attached(self, job: int, lookup: object, text: str) -> None:
+        """The facts sent with a request, looked up for its exact text."""
+        if job == self.job:
+            self.facts_timer.stop()
+            self.lookup_job += 1  # a slower lookup for an older cursor position is stale
+            self._lookup_text = text
+            self.panel.facts.show_lookup(lookup, text)
+            self.looked_up.emit(lookup, text)
+
     # -- generation ----------------------------------------------------------------------------
 
-    def build_request(self, seed: int | None = None) -> AssistRequest | None:
+    def build_request(self, seed: int | None = None) -> tuple[AssistRequest, Target] | None:
+        """A request for the text at the cursor now, and where that text is."""
         start, end, text, _selected = self.current_target()
         options = self.panel.options()
         if not text.strip() and options.template != "travel":
@@ -164,14 +182,24 @@ class AssistController(QObject):
             paragraphs = [p.text for p in split_paragraphs(full)]
             here = next((i for i, p in enumerate(paragraphs) if text.strip() in p), 0)
             examples = voice_examples(paragraphs, here)
-        self.target = (start, end, text)
-        return AssistRequest(
+        request = AssistRequest(
             template=options.template, selection=text, before=before, after=after,
             document_title=self.settings.recent_files[0] if self.settings.recent_files else "",
-            language=self.settings.language, style=options.style, voice_examples=examples,
+            language=resolve_language(self.settings.language, text), style=options.style,
+            voice_examples=examples,
             length=options.length, candidates=options.candidates,
-            temperature=options.temperature, facts=options.facts,
+            temperature=options.temperature, excluded_facts=options.excluded_facts,
             seed=seed if seed is not None else random.randrange(1 << 30))
+        return request, Target(start, end, text)
+
+    def _send(self, job: int, request: AssistRequest, cancel: threading.Event | None,
+              rounds: int) -> None:
+        """To the model thread by way of the ontology thread, which attaches the facts for
+        this exact request (rounds 0: only build the prompt, for the inspector)."""
+        if self.ontology_ready:
+            self.prepare.emit(job, request, cancel, rounds)
+        else:
+            self.serve.emit(job, replace(request, facts=[]), cancel, rounds)
 
     def generate(self, seed: int | None = None) -> None:
         if not self.model_ready:
@@ -179,41 +207,36 @@ class AssistController(QObject):
             return
         if self.cancel_event is not None:
             return
-        request = self.build_request(seed)
-        if request is None:
+        built = self.build_request(seed)
+        if built is None:
             return
-        self.last_request = request
+        request, target = built
+        self._start(request, target, f"{request.template}: "
+                    f"{' '.join(request.selection.split()[:6])}…")
+
+    def _start(self, request: AssistRequest, target: Target, title: str) -> None:
+        self.last_request, self.last_target = request, target
         self.job += 1
         self.cancel_event = threading.Event()
         self.panel.set_busy(True)
-        self.panel.start(request.selection, f"{request.template}: "
-                         f"{' '.join(request.selection.split()[:6])}…")
-        self.run.emit(self.job, request, self.cancel_event, MAX_ROUNDS)
+        self.panel.start(target, title)
+        self._send(self.job, request, self.cancel_event, MAX_ROUNDS)
 
     def regenerate(self, _card: object = None) -> None:
         if self.last_request is not None and self.cancel_event is None:
             request = replace(self.last_request, seed=random.randrange(1 << 30))
-            self.job += 1
-            self.last_request = request
-            self.cancel_event = threading.Event()
-            self.panel.set_busy(True)
-            self.panel.start(request.selection, f"{request.template} (again)")
-            self.run.emit(self.job, request, self.cancel_event, MAX_ROUNDS)
+            self._start(request, self.last_target, f"{request.template} (again)")
 
     def inspect_prompt(self) -> None:
-        request = self.build_request()
-        if request is not None and self.model_ready:
+        built = self.build_request()
+        if built is not None and self.model_ready:
             self.panel.tabs.setCurrentWidget(self.panel.inspector)
-            self.inspect.emit(self.job, request)
+            self._send(self.job, built[0], None, 0)
 
     def cancel(self) -> None:
         if self.cancel_event is not None:
             self.cancel_event.set()
             self.panel.status.setText("Cancelling…")
-
-    @property
-    def busy(self) -> bool:
-        return self.cancel_event is not None
 
     def _chunk(self, job: int, index: int, text: str) -> None:
         if job != self.job:
@@ -259,32 +282,27 @@ class AssistController(QObject):
 
     # -- card actions ----------------------------------------------------------------------------
 
-    def _candidate(self, card: object) -> Candidate | None:
-        return getattr(card, "candidate", None)
-
-    def accept(self, card: object) -> bool:
-        """Replace the original with the suggestion, as one undo step."""
-        candidate = self._candidate(card)
-        start, end, original = self.target
+    def accept(self, card: CandidateCard) -> bool:
+        """Replace the card's own target with its suggestion, as one undo step."""
+        candidate, target = card.candidate, card.target
         if candidate is None or not candidate.text:
             return False
-        if self.editor.text_between(start, end) != original:
+        if self.editor.text_between(target.start, target.end) != target.text:
             self.message.emit("The original text has changed since the suggestion was made; "
                               "copy the suggestion instead.")
             return False
-        self.editor.replace_range(start, end, candidate.text)
-        new_end = start + len(candidate.text.encode("utf-16-le")) // 2
-        self.target = (start, new_end, candidate.text)
+        self.editor.replace_range(target.start, target.end, candidate.text)
+        target.moved_to(candidate.text)
         return True
 
-    def insert_after(self, card: object) -> None:
-        candidate = self._candidate(card)
+    def insert_after(self, card: CandidateCard) -> None:
+        candidate = card.candidate
         if candidate is not None and candidate.text:
-            _start, end, _text = self.target
+            end = card.target.end
             self.editor.replace_range(end, end, "\n\n" + candidate.text)
 
-    def copy(self, card: object) -> None:
-        candidate = self._candidate(card)
+    def copy(self, card: CandidateCard) -> None:
+        candidate = card.candidate
         if candidate is not None and candidate.text:
             QGuiApplication.clipboard().setText(candidate.text)
             self.panel.status.setText("Copied.")

@@ -26,6 +26,7 @@ from engine.templates import Template
 from gui.candidate_card import CandidateCard
 from gui.facts_view import FactsView
 from gui.prompt_inspector import PromptInspector
+from gui.target import Target
 
 STYLE_LABELS = {"": "Template's own", "voice": "Match my voice", **{
     k: k.title() for k in STYLES if k != "voice"}}
@@ -38,13 +39,13 @@ class PanelOptions:
     length: int
     candidates: int
     temperature: float
-    facts: list[str]
+    excluded_facts: list[str]  # unticked in the Facts tab
 
 
 @dataclass
 class HistoryEntry:
     title: str
-    original: str
+    target: Target
     candidates: list[Candidate]
 
 
@@ -65,7 +66,7 @@ class AssistantPanel(QWidget):
         self.templates: list[Template] = []
         self.cards: list[CandidateCard] = []
         self.history: list[HistoryEntry] = []
-        self.original = ""
+        self.current = Target(0, 0, "")  # what the cards on show were made from
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
 
@@ -212,7 +213,7 @@ class AssistantPanel(QWidget):
     def options(self) -> PanelOptions:
         return PanelOptions(self.template.currentData() or "", self.style.currentData() or "",
                             self.length.value(), self.count.value(), self.temperature.value(),
-                            self.facts.checked())
+                            sorted(self.facts.excluded))
 
     # -- generation state --------------------------------------------------------------------
 
@@ -221,10 +222,10 @@ class AssistantPanel(QWidget):
         self.inspect.setEnabled(not busy)
         self.cancel.setEnabled(busy)
 
-    def start(self, original: str, title: str) -> None:
-        self.original = original
+    def start(self, target: Target, title: str) -> None:
+        self.current = target
         self.clear_cards()
-        self.history.append(HistoryEntry(title, original, []))
+        self.history.append(HistoryEntry(title, target, []))
         self.history_box.addItem(title)
         self.history_box.setCurrentIndex(self.history_box.count() - 1)
         self.tabs.setCurrentIndex(0)
@@ -238,7 +239,7 @@ class AssistantPanel(QWidget):
 
     def card(self, index: int) -> CandidateCard:
         while len(self.cards) <= index:
-            card = CandidateCard(len(self.cards), self.original)
+            card = CandidateCard(len(self.cards), self.current)
             for name in ("accept", "insert_after", "copy", "regenerate"):
                 getattr(card, name).connect(getattr(self, name))
             self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
@@ -249,20 +250,18 @@ class AssistantPanel(QWidget):
         """Reorder the cards best first, once every candidate is scored."""
         if self.history:
             self.history[-1].candidates = list(candidates)
-        self._show_candidates(candidates, self.original)
+        self._show_candidates(candidates, self.current)
 
-    def _show_candidates(self, candidates: list[Candidate], original: str) -> None:
-        self.original = original
+    def _show_candidates(self, candidates: list[Candidate], target: Target) -> None:
+        self.current = target
         self.clear_cards()
         for rank, candidate in enumerate(candidates, 1):
-            card = self.card(len(self.cards))
-            card.original = original
-            card.finish(candidate, rank)
+            self.card(len(self.cards)).finish(candidate, rank)
 
     def _show_history(self, index: int) -> None:
         if 0 <= index < len(self.history):
             entry = self.history[index]
-            self._show_candidates(entry.candidates, entry.original)
+            self._show_candidates(entry.candidates, entry.target)
             self.tabs.setCurrentIndex(0)
 
     def keyPressEvent(self, event) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from engine.assistant import Candidate
 from engine.textdiff import diff_html
+from gui.target import Target
 
 
 class CandidateCard(QFrame):
@@ -27,12 +28,13 @@ class CandidateCard(QFrame):
     copy = Signal(object)
     regenerate = Signal(object)
 
-    def __init__(self, index: int, original: str, parent: QWidget | None = None) -> None:
+    def __init__(self, index: int, target: Target, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("candidateCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.index = index
-        self.original = original
+        self.target = target  # where the suggestion goes; shared by its generation
+        self.original = target.original  # what the diff is against
         self.candidate: Candidate | None = None
         self._raw = ""
         layout = QVBoxLayout(self)

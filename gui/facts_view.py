@@ -22,8 +22,11 @@ class FactsView(QWidget):
         self.list.setWordWrap(True)
         self.list.setMinimumHeight(60)
         layout.addWidget(self.list)
+        self.excluded: set[str] = set()  # facts the writer unticked; they stay out
+        self.list.itemChanged.connect(self._ticked)
 
     def show_lookup(self, lookup: Any, text: str) -> None:
+        self.list.blockSignals(True)
         self.list.clear()
         names = []
         for mention in lookup.mentions:
@@ -35,14 +38,18 @@ class FactsView(QWidget):
         for fact in lookup.facts:
             item = QListWidgetItem(fact.text)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            item.setCheckState(Qt.CheckState.Unchecked if fact.text in self.excluded
+                               else Qt.CheckState.Checked)
             item.setToolTip(fact.iri)
             self.list.addItem(item)
+        self.list.blockSignals(False)
+
+    def _ticked(self, item: QListWidgetItem) -> None:
+        if item.checkState() == Qt.CheckState.Checked:
+            self.excluded.discard(item.text())
+        else:
+            self.excluded.add(item.text())
 
     def clear(self, message: str = "No ontology entities found yet.") -> None:
         self.list.clear()
         self.entities.setText(message)
-
-    def checked(self) -> list[str]:
-        return [self.list.item(i).text() for i in range(self.list.count())
-                if self.list.item(i).checkState() == Qt.CheckState.Checked]

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from engine.config import Settings, save_settings
-from engine.errors import WordloomError
 from engine.grammar import CheckResult
 from engine.journal import Journal
 from engine.version import __version__
 from gui.assist_controller import AssistController
 from gui.assistant_panel import AssistantPanel
+from gui.consistency_check import ConsistencyCheck
 from gui.document_controller import DocumentController
 from gui.editor import Editor
 from gui.grammar_controller import GrammarController
@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
         self.grammar = GrammarController(self.editor, settings) if start_workers else None
         self.assist = AssistController(self.editor, self.panel, settings) \
             if start_workers else None
+        self.consistency = ConsistencyCheck(self.assist.ontology, self) \
+            if self.assist is not None else None
         for controller in (self.documents, self.grammar, self.assist):
             if controller is not None:
                 controller.setParent(self)  # their timers die with the window
@@ -124,6 +126,8 @@ class MainWindow(QMainWindow):
             self.assist.ontology_failed.connect(self.ontology.show_failed)
             self.assist.looked_up.connect(self.ontology.show_lookup)
         self.ontology.open_requested.connect(self.choose_ontology)
+        self.panel.select_template(self.settings.last_template)
+        self.panel.template_changed.connect(self._template_changed)
 
     # -- menus ----------------------------------------------------------------------------
 
@@ -149,7 +153,9 @@ class MainWindow(QMainWindow):
         self._action(file, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs,
                      "saveas")
         file.addSeparator()
-        self._action(file, "&Close", self.close, QKeySequence.StandardKey.Close)
+        self._action(file, "&Close Document", self.new_document, QKeySequence.StandardKey.Close,
+                     "close")
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
         edit = bar.addMenu("&Edit")
         self._action(edit, "&Undo", self.editor.undo, QKeySequence.StandardKey.Undo)
         self._action(edit, "&Redo", self.editor.redo, QKeySequence.StandardKey.Redo)
@@ -288,6 +294,11 @@ class MainWindow(QMainWindow):
         self._persist()
         self._fill_recent()
 
+    def _template_changed(self, name: str) -> None:
+        if name and name != self.settings.last_template:
+            self.settings.last_template = name
+            self._persist()
+
     def _persist(self) -> None:
         try:
             save_settings(self.settings)
@@ -299,7 +310,7 @@ class MainWindow(QMainWindow):
         dirty = self.documents.dirty
         self.setWindowTitle(f"{title}[*] — Wordloom")
         self.setWindowModified(dirty)
-        self.status.set_saved(not dirty)
+        self.status.set_saved(dirty, self.documents.doc.path is not None)
 
     def _update_counts(self) -> None:
         text = self.editor.toPlainText()
@@ -317,6 +328,7 @@ class MainWindow(QMainWindow):
         self.issues.show_issues(result.issues, self.grammar.sent_text if self.grammar else "")
         for engine, state in result.engines.items():
             self.status.set_engine(engine, state)
+        self.status.set_languages(result.languages)
 
     # -- view -----------------------------------------------------------------------------------
 
@@ -406,17 +418,8 @@ class MainWindow(QMainWindow):
                 self.assist.start_ontology()
 
     def check_ontology(self) -> None:
-        from ontology.knowledge import default_ontology_path
-        from ontology.reasoner import check_consistency
-        from ontology.store import OntologyStore
-
-        try:
-            store = OntologyStore.open(default_ontology_path(self.settings))
-            report = check_consistency(store, timeout=60)
-            store.close()
-            QMessageBox.information(self, "Ontology consistency", report.summary())
-        except WordloomError as exc:
-            self.tell("Consistency check", str(exc))
+        if self.consistency is not None:
+            self.consistency.start()
 
     def about(self) -> None:
         QMessageBox.about(self, "About Wordloom",
@@ -435,6 +438,8 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Cancel work, stop the workers and clear the journal: a clean exit."""
+        if self.consistency is not None:
+            self.consistency.stop()
         if self.assist is not None:
             self.assist.stop()
         if self.grammar is not None:

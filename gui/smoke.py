@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QPixmap, QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from engine.paths import resource_dir
@@ -43,6 +43,16 @@ def select_paragraph_with(window: object, needle: str) -> bool:
     editor.setTextCursor(cursor)
     editor.select_paragraph()
     return editor.textCursor().hasSelection()
+
+
+def take_screenshot(app: QApplication, window: object) -> QPixmap:
+    """On a real display, what the X server shows of the window; offscreen, Qt's own
+    rendering of it."""
+    if app.platformName() == "xcb":
+        frame = window.frameGeometry()  # type: ignore[attr-defined]
+        return app.primaryScreen().grabWindow(0, frame.x(), frame.y(), frame.width(),
+                                              frame.height())
+    return window.grab()  # type: ignore[attr-defined]
 
 
 def run_smoke(app: QApplication, window: object, screenshot: str | None) -> int:
@@ -101,7 +111,7 @@ def run_smoke(app: QApplication, window: object, screenshot: str | None) -> int:
         if screenshot:
             window.panel.show_ranked(outcome.candidates)  # type: ignore
             wait_for(app, lambda: False, 0.5)
-            shot = window.grab()  # type: ignore[attr-defined]
+            shot = take_screenshot(app, window)
             Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
             if not shot.save(screenshot):
                 raise RuntimeError(f"the screenshot could not be written to {screenshot}")
@@ -111,7 +121,8 @@ def run_smoke(app: QApplication, window: object, screenshot: str | None) -> int:
             best_score=accepted.score, candidates=len(outcome.candidates),  # type: ignore
             rounds=len(outcome.rounds), issues=len(window.editor.issues),  # type: ignore
             engines=grammar.last.engines, model=window.status.model.text(),  # type: ignore
-            saved=saved_ok, screenshot=screenshot or "", steps=steps)
+            saved=saved_ok, screenshot=screenshot or "", steps=steps,
+            platform=app.platformName())
     except Exception as exc:
         summary.update(ok=False, error=str(exc), steps=steps)
     summary["seconds"] = round(time.monotonic() - started, 1)

@@ -15,11 +15,12 @@ import threading
 import traceback
 import weakref
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from engine.assistant import Assistant, AssistRequest
+from engine.assistant import Assistant, AssistRequest, fact_subject
 from engine.config import Settings
 from engine.errors import WordloomError
 from engine.evaluate import Evaluator
@@ -132,8 +133,6 @@ class ModelWorker(QObject):
     @Slot(str)
     def use_languagetool(self, url: str) -> None:
         """Score candidates with the running LanguageTool server too (Harper always)."""
-        from dataclasses import replace
-
         from engine.grammar_engines import LanguageToolEngine
 
         if self.evaluator is None or self.runner is None:
@@ -155,7 +154,16 @@ class ModelWorker(QObject):
             if self.evaluator.grammar is not None:
                 self.evaluator.grammar.accept_words(self.words)
 
-    @Slot(int, object)
+    @Slot(int, object, object, int)
+    def serve(self, job: int, request: AssistRequest, cancel: threading.Event | None,
+              rounds: int) -> None:
+        """A request with its facts attached: generate, or with 0 rounds only build the
+        prompt (the inspector)."""
+        if rounds > 0 and cancel is not None:
+            self.generate(job, request, cancel, rounds)
+        else:
+            self.inspect(job, request)
+
     def inspect(self, job: int, request: AssistRequest) -> None:
         if self.assistant is None:
             return
@@ -164,7 +172,6 @@ class ModelWorker(QObject):
         except Exception as exc:
             self.failed.emit(job, plain_error(exc))
 
-    @Slot(int, object, object, int)
     def generate(self, job: int, request: AssistRequest, cancel: threading.Event,
                  rounds: int) -> None:
         if self.assistant is None or self.evaluator is None:
@@ -189,6 +196,7 @@ class ModelWorker(QObject):
 
 
 class GrammarWorker(QObject):
+    partial = Signal(object)  # Harper's issues, before LanguageTool answers
     result = Signal(object)
     state = Signal(str, str)
     failed = Signal(str)
@@ -213,7 +221,8 @@ class GrammarWorker(QObject):
         if self.checker is None:
             return
         try:
-            self.result.emit(self.checker.check(text, revision, markup))
+            self.result.emit(self.checker.check(text, revision, markup,
+                                                on_partial=self.partial.emit))
         except Exception as exc:
             self.failed.emit(plain_error(exc))
 
@@ -257,10 +266,16 @@ class OntologyWorker(QObject):
     opened = Signal(dict)
     open_failed = Signal(str)
     looked_up = Signal(int, object)
+    prepared = Signal(int, object, object, int)  # a request with its facts, to the model
+    facts_attached = Signal(int, object, str)  # the lookup behind them, to the panel
+    consistency = Signal(int, object)  # a ConsistencyReport
+    consistency_failed = Signal(int, str)
+    _hermit_done = Signal(int, object, object)  # from the waiting thread back to this one
 
     def __init__(self) -> None:
         super().__init__()
         self.knowledge: Any = None
+        self._hermit_done.connect(self._finish_check)
 
     @Slot(str, str)
     def open(self, path: str, language: str) -> None:
@@ -287,6 +302,63 @@ class OntologyWorker(QObject):
             self.looked_up.emit(job, self.knowledge.lookup(text, budget))
         except Exception as exc:
             self.open_failed.emit(plain_error(exc))
+
+    @Slot(int, object, object, int)
+    def prepare(self, job: int, request: AssistRequest, cancel: threading.Event | None,
+                rounds: int) -> None:
+        """Attach the facts for this request's exact text (less the ones the writer
+        unticked), with their IRIs, and pass it on to the model thread."""
+        facts: list[Any] = []
+        if self.knowledge is not None:
+            subject = fact_subject(request)
+            try:
+                lookup = self.knowledge.lookup(subject, request.fact_budget)
+            except Exception as exc:
+                self.open_failed.emit(plain_error(exc))
+            else:
+                excluded = set(request.excluded_facts)
+                facts = [f for f in lookup.facts if f.text not in excluded]
+                self.facts_attached.emit(job, lookup, subject)
+        request = replace(request, facts=[f.text for f in facts], fact_items=facts)
+        self.prepared.emit(job, request, cancel, rounds)
+
+    @Slot(int, object)
+    def check_consistency(self, job: int, cancel: threading.Event) -> None:
+        """HermiT on the open ontology. This thread only saves the copy and reads the
+        answer; the minute HermiT may take is waited out on another thread, so facts for
+        the writer's requests keep coming."""
+        from ontology.reasoner import HermitRun
+
+        if self.knowledge is None:
+            self.consistency_failed.emit(job, "no ontology is open")
+            return
+        try:
+            run = HermitRun(self.knowledge.store)
+        except Exception as exc:
+            self.consistency_failed.emit(job, plain_error(exc))
+            return
+
+        def wait() -> None:
+            try:
+                self._hermit_done.emit(job, run, run.wait(60.0, cancel))
+            except Exception as exc:
+                self.consistency_failed.emit(job, plain_error(exc))
+
+        threading.Thread(target=wait, name="hermit", daemon=True).start()
+
+    @Slot(int, object, object)
+    def _finish_check(self, job: int, run: Any, result: Any) -> None:
+        from ontology.reasoner import read_report
+
+        if self.knowledge is None or self.knowledge.store is not run.store:
+            self.consistency_failed.emit(job, "another ontology was opened during the check")
+            return
+        try:
+            report = read_report(run.store, result, self.knowledge.language)
+        except Exception as exc:
+            self.consistency_failed.emit(job, plain_error(exc))
+            return
+        self.consistency.emit(job, report)
 
     @Slot()
     def shutdown(self) -> None:

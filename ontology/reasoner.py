@@ -11,13 +11,14 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from engine.errors import OntologyError
+from engine.errors import CancelledError, OntologyError
 from ontology.store import OntologyStore
 
 _NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
@@ -41,32 +42,61 @@ class ConsistencyReport:
         return "The ontology is consistent."
 
 
-def check_consistency(store: OntologyStore, timeout: float = 60.0,
-                      language: str = "en") -> ConsistencyReport:
-    java = shutil.which("java")
-    if java is None:
-        raise OntologyError("the consistency check needs Java, which is not installed")
-    from owlready2.reasoning import _HERMIT_CLASSPATH
+class HermitRun:
+    """HermiT running on a copy of an ontology. ``wait`` needs no owlready2 access, so it
+    can run on any thread while the store's own thread stays free."""
 
+    def __init__(self, store: OntologyStore) -> None:
+        java = shutil.which("java")
+        if java is None:
+            raise OntologyError("the consistency check needs Java, which is not installed")
+        from owlready2.reasoning import _HERMIT_CLASSPATH
+
+        self.store = store
+        self._folder = tempfile.TemporaryDirectory(prefix="wordloom-hermit-")
+        copy = Path(self._folder.name) / "onto.owl"
+        store.onto.save(file=str(copy), format="rdfxml")
+        cmd = [java, "-Xmx1000M", "-cp", _HERMIT_CLASSPATH,
+               "org.semanticweb.HermiT.cli.CommandLine", "-c", "-O", "-D", "-I", copy.as_uri()]
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True)
+
+    def wait(self, timeout: float = 60.0,
+             cancel: threading.Event | None = None) -> tuple[int, str, str, float]:
+        """(exit code, stdout, stderr, seconds); a cancel or the timeout ends HermiT."""
+        deadline = self.started + timeout
+        try:
+            while True:
+                try:
+                    out, err = self.process.communicate(timeout=0.1)
+                    return (self.process.returncode, out, err,
+                            time.monotonic() - self.started)
+                except subprocess.TimeoutExpired:
+                    if cancel is not None and cancel.is_set():
+                        raise CancelledError("the consistency check was cancelled") from None
+                    if time.monotonic() > deadline:
+                        raise OntologyError(
+                            f"the reasoner did not finish within {timeout:.0f} s") from None
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.communicate()
+            self._folder.cleanup()
+
+
+def read_report(store: OntologyStore, result: tuple[int, str, str, float],
+                language: str = "en") -> ConsistencyReport:
+    """HermiT's answer in plain words (on the store's own thread: it reads the world)."""
+    code, stdout, stderr, seconds = result
     labels = store.by_iri()
 
     def name(iri: str) -> str:
         entity = labels.get(iri)
         return entity.label(language) if entity else iri.rsplit("#", 1)[-1]
 
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "onto.owl"
-        store.onto.save(file=str(copy), format="rdfxml")
-        cmd = [java, "-Xmx1000M", "-cp", _HERMIT_CLASSPATH,
-               "org.semanticweb.HermiT.cli.CommandLine", "-c", "-O", "-D", "-I", copy.as_uri()]
-        started = time.monotonic()
-        try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired as exc:
-            raise OntologyError(f"the reasoner did not finish within {timeout:.0f} s") from exc
-        seconds = time.monotonic() - started
-    output = done.stdout + done.stderr
-    if done.returncode != 0:
+    output = stdout + stderr
+    if code != 0:
         if "Inconsistent ontology" in output or "InconsistentOntology" in output:
             why = _explain_individuals(store, name) or [
                 "HermiT found facts that contradict each other; no simple cause was found."]
@@ -74,12 +104,18 @@ def check_consistency(store: OntologyStore, timeout: float = 60.0,
         last = (output.strip().splitlines() or ["no output"])[-1]
         raise OntologyError(f"the reasoner failed: {last[:200]}")
     unsatisfiable: list[str] = []
-    for line in done.stdout.splitlines():
+    for line in stdout.splitlines():
         found = _EQUIV.match(line.strip())
         if found and _NOTHING in found.group(1):
             unsatisfiable += [i for i in _IRI.findall(found.group(1)) if i != _NOTHING]
     explanations = [_explain_class(store, iri, name) for iri in unsatisfiable]
     return ConsistencyReport(True, seconds, unsatisfiable, explanations)
+
+
+def check_consistency(store: OntologyStore, timeout: float = 60.0, language: str = "en",
+                      cancel: threading.Event | None = None) -> ConsistencyReport:
+    """HermiT's verdict on ``store``, waiting for it on this thread."""
+    return read_report(store, HermitRun(store).wait(timeout, cancel), language)
 
 
 def _disjoint_pairs(store: OntologyStore) -> set[frozenset[Any]]:

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from engine.config import LT_MODES, THEMES, Settings, validate
 from engine.paths import app_paths
 
-LANGUAGES = ["en-US", "en-GB", "en-AU", "en-CA", "de-DE", "fr-FR", "es-ES", "pt-PT", "ca-ES",
-             "zh-CN"]
+LANGUAGES = ["auto", "en-US", "en-GB", "en-AU", "en-CA", "de-DE", "fr-FR", "es-ES", "pt-PT",
+             "ca-ES", "zh-CN"]
 
 
 def _browse_row(edit: QLineEdit, title: str, filters: str) -> QWidget:
