@@ -1,10 +1,10 @@
 """A local LanguageTool server that Wordloom starts, watches and stops.
 
 The server is assembled by ``make setup`` (packaging/provision_languagetool.py) into the
-cache folder. It listens on 127.0.0.1 only, with a bounded heap. If it dies it is
-started again on the next check; on exit it is stopped, and on Linux it is also tied to
-the life of the thread that started it (``setpriv --pdeathsig``), so a crash of Wordloom
-leaves no JVM behind.
+cache folder; the packaged app carries the same one among its resources. It listens on
+127.0.0.1 only, with a bounded heap. If it dies it is started again on the next check; on
+exit it is stopped, and on Linux it is also tied to the life of the thread that started it
+(``setpriv --pdeathsig``), so a crash of Wordloom leaves no JVM behind.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engine.config import Settings
-from engine.paths import app_paths
+from engine.paths import app_paths, resource_dir
 
 log = logging.getLogger("wordloom.languagetool")
 MAIN_CLASS = "org.languagetool.server.HTTPServer"
@@ -50,8 +50,15 @@ def java_version() -> int | None:
 
 
 def languagetool_home(settings: Settings) -> Path:
-    return Path(settings.languagetool_dir).expanduser() if settings.languagetool_dir \
-        else app_paths().languagetool
+    """Where the server's jars are: the folder the settings name, else the one ``make
+    setup`` assembles in the cache folder, else the one the packaged app carries."""
+    if settings.languagetool_dir:
+        return Path(settings.languagetool_dir).expanduser()
+    assembled = app_paths().languagetool
+    bundled = resource_dir() / "languagetool"
+    if installed_version(assembled) is None and installed_version(bundled) is not None:
+        return bundled
+    return assembled
 
 
 def installed_version(home: Path) -> str | None:
@@ -117,7 +124,9 @@ class LanguageToolServer:
 
     def command(self) -> list[str]:
         config = self.home / "server.properties"
-        if not config.exists():
+        if not config.exists():  # a packaged server's folder is read-only: use the cache
+            config = app_paths().cache / "languagetool-server.properties"
+            config.parent.mkdir(parents=True, exist_ok=True)
             config.write_text("cacheSize=2000\n")
         cmd = [
             shutil.which("java") or "java", f"-Xmx{self.heap_mb}m", "-XX:+UseSerialGC",

@@ -38,6 +38,12 @@ build/pkgvenv/bin/python -c 'import llama_cpp, sys; print("llama.cpp:", llama_cp
 echo "== 3/4 PyInstaller"
 mkdir -p resources/models
 cp -f "$(.venv/bin/python -c 'from engine.paths import app_paths; from engine.models import DEFAULT_MODEL_FILE as f; print(app_paths().models / f)')" resources/models/
+# The LanguageTool server make setup assembled travels inside the package.
+LT_HOME=$(.venv/bin/python -c 'from engine.paths import app_paths; print(app_paths().languagetool)')
+[ -f "$LT_HOME/installed.json" ] || { echo "error: no LanguageTool in $LT_HOME: run make setup" >&2; exit 1; }
+rm -rf resources/languagetool && mkdir -p resources/languagetool
+cp -a "$LT_HOME/lib" "$LT_HOME/installed.json" resources/languagetool/
+printf 'cacheSize=2000\n' > resources/languagetool/server.properties
 rm -rf build/pyinstaller dist/wordloom
 build/pkgvenv/bin/pyinstaller --noconfirm --clean --log-level WARN \
   --workpath build/pyinstaller --distpath dist packaging/wordloom.spec
@@ -60,7 +66,9 @@ done
 mkdir -p "$STAGE/usr/share/icons/hicolor/scalable/apps"
 cp resources/icons/wordloom.svg "$STAGE/usr/share/icons/hicolor/scalable/apps/wordloom.svg"
 SIZE_KB=$(du -sk "$STAGE" | cut -f1)
-sed -e "s/@VERSION@/$VERSION/" -e "s/@SIZE@/$SIZE_KB/" packaging/deb/control > "$STAGE/DEBIAN/control"
+DEPENDS=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' packaging/deb/depends.txt | paste -sd, - | sed 's/,/, /g')
+sed -e "s/@VERSION@/$VERSION/" -e "s/@SIZE@/$SIZE_KB/" -e "s/@DEPENDS@/$DEPENDS/" \
+  packaging/deb/control > "$STAGE/DEBIAN/control"
 install -m 755 packaging/deb/postinst "$STAGE/DEBIAN/postinst"
 dpkg-deb --root-owner-group -Zzstd --build "$STAGE" "dist/wordloom_${VERSION}_amd64.deb" >/dev/null
 echo "built dist/wordloom_${VERSION}_amd64.deb ($(du -h "dist/wordloom_${VERSION}_amd64.deb" | cut -f1)," \

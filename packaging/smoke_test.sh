@@ -23,10 +23,8 @@ got=$("$APP" --version)
 [ "$got" = "wordloom $VERSION" ] || { echo "error: --version said '$got'" >&2; exit 1; }
 echo "version: $got"
 
-# The packaged app finds its own starter model; LanguageTool comes from the cache folder.
-LT_DIR=$(.venv/bin/python -c 'from engine.paths import app_paths; print(app_paths().languagetool)')
-mkdir -p "$HOME_DIR/config"
-printf 'languagetool_dir = "%s"\n' "$LT_DIR" > "$HOME_DIR/config/settings.toml"
+# The packaged app finds its own starter model and its own LanguageTool server: the
+# home folder (settings, cache) starts empty.
 export WORDLOOM_HOME="$HOME_DIR" QT_QPA_PLATFORM=offscreen
 "$APP" models --json | .venv/bin/python -c '
 import json, sys
@@ -39,10 +37,15 @@ import json, sys
 data = json.loads(sys.argv[1])
 assert data["ok"], data
 assert data["engines"]["harper"] == "ready", data
+assert data["engines"]["languagetool"] == "ready", data
 print(f"smoke: ok in {data['seconds']} s, {data['candidates']} candidates, "
       f"{data['issues']} issues, engines {data['engines']}, accepted {data['accepted']!r}")
 PY
 [ -s "$HOME_DIR/shot.png" ] || { echo "error: no screenshot" >&2; exit 1; }
+if find "$HOME_DIR" -name 'languagetool-server-*.jar' | grep -q .; then
+  echo "error: LanguageTool was found outside the package" >&2; exit 1
+fi
+echo "languagetool: the package's own server was ready with an empty cache folder"
 
 zmm=$(objdump -d --no-show-raw-insn "$ROOT/opt/wordloom/_internal/llama_cpp/lib/libggml-cpu.so" | grep -c zmm || true)
 [ "$zmm" = "0" ] || { echo "error: the packaged llama.cpp uses AVX-512 ($zmm zmm instructions)" >&2; exit 1; }

@@ -1,0 +1,50 @@
+"""The app on a real X server (Xvfb, the ``xcb`` platform), not only offscreen: Qt's X11
+plugin loads with the libraries the set-up installs, and a screenshot of the real window
+shows the editor and its panels."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtGui import QImage
+
+from conftest import REPO
+
+
+@pytest.fixture
+def display() -> str:
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        raise pytest.UsageError("Xvfb is missing: run 'make setup' (packaging/sysdeps.sh)")
+    read, write = os.pipe()
+    server = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1600x1000x24",
+                               "-nolisten", "tcp"], pass_fds=(write,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    assert number, "Xvfb did not start"
+    yield f":{number}"
+    server.terminate()
+    server.wait(10)
+
+
+def test_app_runs_on_a_real_x_server(display, tmp_path):
+    shot = tmp_path / "x11.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display}
+    done = subprocess.run([sys.executable, str(REPO / "main.py"), "--smoke", "--screenshot",
+                           str(shot)], env=env, capture_output=True, text=True, timeout=600)
+    assert "could not load the Qt platform plugin" not in done.stderr, done.stderr[-2000:]
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert done.returncode == 0 and summary["ok"], summary
+    assert summary["platform"] == "xcb"
+    image = QImage(str(shot))
+    assert image.width() >= 1000 and image.height() >= 700
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+               for y in range(0, image.height(), 7)}
+    assert len(colours) > 50, "the screenshot is blank"
