@@ -73,6 +73,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeat-penalty", type=float, default=None,
+                        help="override the template's repeat penalty (1.0: none)")
     args = parser.parse_args()
     sources, refs = read_corpus(args.data)
     if args.limit:
@@ -89,11 +91,13 @@ def main() -> int:
     for n, line in enumerate(sources):
         systems["auto-fix"].append(apply_fixes(line, grammar.check(line).issues))
         request = AssistRequest(template=args.template, selection=line,
-                                seed=args.seed + n, candidates=1)
+                                seed=args.seed + n, candidates=1,
+                                repeat_penalty=args.repeat_penalty)
         alone = assistant.generate(request)
         systems["model alone"].append(alone[0].text if alone and alone[0].text else line)
         outcome = suggest(assistant, evaluator, AssistRequest(
-            template=args.template, selection=line, seed=args.seed + n), args.rounds)
+            template=args.template, selection=line, seed=args.seed + n,
+            repeat_penalty=args.repeat_penalty), args.rounds)
         best = outcome.candidates[0].text if outcome.candidates else line
         systems["model + evaluation"].append(best or line)
     elapsed = time.perf_counter() - started
@@ -103,7 +107,8 @@ def main() -> int:
     if args.out:
         args.out.write_text("\n".join(systems["model + evaluation"]) + "\n", encoding="utf-8")
     print(f"{len(sources)} sentences, {len(refs)} references each, template "
-          f"{args.template}, engines {engines} ({elapsed:.0f} s)")
+          f"{args.template}, repeat penalty {args.repeat_penalty or 'template'}, "
+          f"engines {engines} ({elapsed:.0f} s)")
     print(f"{'system':<22}{'BLEU':>8}{'chrF':>8}{'ROUGE-L':>9}{'GLEU':>8}")
     for name, hyps in systems.items():
         row = scores(sources, hyps, refs)

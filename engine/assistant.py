@@ -52,6 +52,7 @@ class AssistRequest:
     length: int = 0  # target words; 0 means the template's default
     candidates: int = 0  # 0 means the template's default
     temperature: float | None = None
+    repeat_penalty: float | None = None  # None: the template's
     seed: int | None = None
     max_tokens: int = 0
     variables: dict[str, str] = field(default_factory=dict)
@@ -295,8 +296,10 @@ class Assistant:
             if cancel.is_set():
                 break
             seed = base_seed + n
+            penalty = template.repeat_penalty if request.repeat_penalty is None \
+                else request.repeat_penalty
             params = GenerationParams(max_tokens=built.max_tokens, temperature=temperature,
-                                      seed=seed, repeat_penalty=1.15, stop=["</text>"])
+                                      seed=seed, repeat_penalty=penalty, stop=["</text>"])
             parts: list[str] = []
             stats: GenerationStats | None = None
             for item in self.runner.stream(built.messages, params, cancel):

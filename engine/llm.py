@@ -117,6 +117,7 @@ class LlamaRunner:
         self._watch: threading.Event | None = None  # the running request's cancel
         self._abort_cb: Any = None
         self._abort_installed = False
+        self._primed: list[int] | None = None  # the prompt head the KV cache was built from
 
     @classmethod
     def from_settings(cls, settings: Settings, model: str | None = None) -> LlamaRunner:
@@ -268,6 +269,7 @@ class LlamaRunner:
         first: float | None = None
         finish = "length"
         try:
+            self._prime(prompt.tokens)
             chunks = self._llm.create_completion(
                 prompt=prompt.tokens,
                 max_tokens=params.max_tokens,
@@ -295,6 +297,7 @@ class LlamaRunner:
             finally:
                 chunks.close()
         except RuntimeError as exc:
+            self._primed = None  # an aborted evaluation leaves the cache half-built
             if not (cancel.is_set() or self._cancel.is_set()):
                 raise ModelError(f"llama.cpp failed while generating ({exc})") from exc
         end = time.perf_counter()
@@ -313,6 +316,28 @@ class LlamaRunner:
             finish_reason=finish,
             gpu_layers=self.gpu_layers,
         )
+
+    def _prime(self, tokens: list[int]) -> None:
+        """Make the KV cache hold exactly ``tokens[:-1]``, evaluated from scratch.
+
+        llama-cpp-python reuses the cache for a shared prefix and always evaluates the
+        prompt's last token on its own. Left to itself, a prompt's tail is evaluated in
+        batches whose split depends on the request before, and on some CPUs a different
+        split gives slightly different logits, so the same request and seed could give
+        different text after another request. Here every prompt but its last token is
+        evaluated from an empty cache, in the same batches each time, or kept as it is when
+        the previous request had the same prompt (the next candidate); the library then
+        evaluates the last token alone, as it always does. Output depends on the request
+        only."""
+        head = tokens[:-1]
+        if self._primed == head and self._llm.n_tokens >= len(head) and \
+                self._llm.input_ids[:len(head)].tolist() == head:
+            return
+        self._primed = None
+        self._llm.reset()
+        if head:
+            self._llm.eval(head)
+        self._primed = head
 
     # -- abort callback (prompt processing) ------------------------------------------------
 

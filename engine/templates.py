@@ -42,6 +42,9 @@ class Template:
     temperature: float = 0.7
     max_tokens: int = 0  # 0: sized from the selection
     candidates: int = 2
+    # 1.0 is none. bench/quality.py (proofread, tests/data/gec): the starter model alone
+    # scores GLEU 47.3 with 1.15 and 7.8 with 1.0, where it loops until max_tokens
+    repeat_penalty: float = 1.15
     length_ratio: float = 0.0  # default target length as a share of the input's words
     styles: bool = False  # style transfer applies
     scoring: dict[str, float] = field(default_factory=dict)
@@ -112,6 +115,7 @@ def parse_template(text: str, path: Path, source: str = "built-in") -> Template:
         temperature=float(generation.get("temperature", 0.7)),
         max_tokens=int(generation.get("max_tokens", 0)),
         candidates=int(generation.get("candidates", 2)),
+        repeat_penalty=float(generation.get("repeat_penalty", 1.15)),
         length_ratio=float(data.get("length_ratio", 0.0)),
         styles=bool(data.get("styles", data["category"] == "edit")),
         scoring={str(k): float(v) for k, v in dict(data.get("scoring", {})).items()},

@@ -66,6 +66,19 @@ def test_seed_makes_generation_repeatable(runner):
     assert first != other
 
 
+@pytest.mark.parametrize("temperature", [0.0, 0.8])
+def test_same_request_same_text_whatever_ran_before(runner, temperature):
+    count = [{"role": "user", "content": "Count from 1 to 20, separated by commas."}]
+    poem = [{"role": "user", "content": "Write a short poem about the sea."}]
+    params = GenerationParams(max_tokens=48, temperature=temperature, seed=11,
+                              repeat_penalty=1.15)
+    first, _ = runner.generate(count, params)
+    runner.generate(poem, params)  # another request in between
+    again, _ = runner.generate(count, params)
+    once_more, _ = runner.generate(count, params)
+    assert first == again == once_more
+
+
 def test_stop_sequence_stops(runner):
     ask = [{"role": "user", "content": "Count from 1 to 20, separated by commas."}]
     free, _ = runner.generate(ask, GenerationParams(max_tokens=60, temperature=0, seed=1))
