@@ -192,10 +192,12 @@ class Assistant:
                                 f"{', '.join(STYLES)})")
         length = self._target_length(template, request)
         max_tokens = self._max_tokens(template, request, length)
-        fact_items, mentions = self._lookup_facts(template, request) \
-            if "facts" in template.uses else ([], [])
-        facts = list(request.facts) if request.facts is not None else [f.text for f in
-                                                                       fact_items]
+        # facts only for templates whose prompt has them (the prompt shows what was sent)
+        uses_facts = "facts" in template.uses
+        fact_items, mentions = self._lookup_facts(template, request) if uses_facts \
+            else ([], [])
+        facts = ([f.text for f in fact_items] if request.facts is None else
+                 list(request.facts)) if uses_facts else []
         state = {"before": request.before, "after": request.after,
                  "examples": list(request.voice_examples if request.style == "voice" else []),
                  "facts": facts}

@@ -75,7 +75,7 @@ class AssistController(QObject):
         self.model.round_done.connect(self._round)
         self.model.finished.connect(self._finished)
         self.model.failed.connect(self._failed)
-        self.model.prompt_ready.connect(lambda _job, built: panel.inspector.show_prompt(built))
+        self.model.prompt_ready.connect(self._prompt_ready)  # a method: runs on this thread
         self.ontology.opened.connect(self._ontology_opened)
         self.ontology.open_failed.connect(self.ontology_failed)
         self.ontology.looked_up.connect(self._looked_up)
@@ -155,6 +155,9 @@ class AssistController(QObject):
         if job == self.lookup_job:
             self.panel.facts.show_lookup(lookup, self._lookup_text)
             self.looked_up.emit(lookup, self._lookup_text)
+
+    def _prompt_ready(self, _job: int, built: object) -> None:
+        self.panel.inspector.show_prompt(built)
 
     def _facts_attached(self, job: int, lookup: object, text: str) -> None:
         """The facts sent with a request, looked up for its exact text."""

@@ -33,6 +33,7 @@ class Editor(QPlainTextEdit):
         self.setCenterOnScroll(False)
         self.document().setDocumentMargin(18)
         self.base_point_size = 12.0
+        self.document().setModified(False)  # setting the margin counts as a change
 
     # -- issues --------------------------------------------------------------------------
 

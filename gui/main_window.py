@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self._action(file, "&Close Document", self.new_document, QKeySequence.StandardKey.Close,
                      "close")
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
+        self._action(file, "&Quit", self.close, "Ctrl+Q", "quit")  # Cmd+Q on macOS
         edit = bar.addMenu("&Edit")
         self._action(edit, "&Undo", self.editor.undo, QKeySequence.StandardKey.Undo)
         self._action(edit, "&Redo", self.editor.redo, QKeySequence.StandardKey.Redo)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QPushButton
 
 from conftest import base_settings
 from engine.config import load_settings, save_settings
@@ -101,7 +102,7 @@ def test_accept_from_history_goes_to_that_generations_paragraph(qtbot):
 def test_facts_are_for_the_exact_target_at_generate(qtbot):
     window = make_window(qtbot)
     window.editor.setPlainText(f"{HANGZHOU}\n\n{BEIJING}")
-    window.panel.select_template("rewrite")
+    window.panel.select_template("expand")  # a template whose prompt lists facts
     window.panel.count.setValue(1)
     cursor_into(window, "Hangzhou has")
     qtbot.waitUntil(lambda: window.panel.facts.list.count() > 0, timeout=20000)
@@ -116,10 +117,11 @@ def test_facts_are_for_the_exact_target_at_generate(qtbot):
     assert TR + "Hangzhou" not in {f.iri for f in sent}
     # untick one fact: it stays out of the next request
     facts = window.panel.facts
-    dropped = facts.list.item(0)
-    dropped.setCheckState(Qt.CheckState.Unchecked)
+    item = facts.list.item(0)
+    dropped = item.text()
+    item.setCheckState(Qt.CheckState.Unchecked)
     outcome = generate(qtbot, window, seed=6)
-    assert dropped.text() not in outcome.prompt.facts
+    assert dropped not in outcome.prompt.facts
     assert outcome.prompt.facts, "the other facts were dropped too"
 
 
@@ -136,7 +138,9 @@ def test_consistency_check_runs_off_the_window_thread(qtbot):
     assert not window.consistency.running and window.consistency.dialog is None
     with qtbot.waitSignal(window.consistency.finished, timeout=30000) as cancelled:
         window.check_ontology()
-        window.consistency.dialog.cancel()
+        button = window.consistency.dialog.findChild(QPushButton)
+        assert button.text() == "Cancel"
+        button.click()
     assert "cancelled" in cancelled.args[0]
     assert window.consistency.dialog is None
 
