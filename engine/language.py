@@ -31,6 +31,11 @@ def _identifier() -> Any:
     return identifier
 
 
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0002ffff" or \
+        "\u3040" <= char <= "\u30ff"
+
+
 def is_auto(language: str) -> bool:
     return language.strip().lower() == AUTO
 
@@ -43,10 +48,13 @@ def base(language: str) -> str:
 def detect(text: str, fallback: str = "en-US") -> str:
     """The LanguageTool code for ``text``'s language, or ``fallback`` when unsure."""
     letters = sum(1 for c in text if c.isalpha())
-    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    cjk = sum(1 for c in text if _is_cjk(c))
     if cjk >= 4 and cjk * 2 >= letters:
         return LT_CODES["zh"] if not any("\u3040" <= c <= "\u30ff" for c in text) \
             else LT_CODES["ja"]
+    if cjk:  # a few Chinese words in another language's sentence: identify the rest
+        text = "".join(" " if _is_cjk(c) else c for c in text)
+        letters -= cjk
     if letters < MIN_LETTERS:
         return fallback
     with _LOCK:  # one identifier, shared by the grammar and model threads

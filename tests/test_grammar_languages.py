@@ -83,3 +83,9 @@ def test_check_command_takes_auto(tmp_path, lt_ready):
     data = json.loads(done.stdout)
     assert data["languages"] == {"en-US": 1, "zh-CN": 1, "de-DE": 1, "fr": 1}
     assert any(i["text"] == "门" for i in data["issues"])
+
+
+def test_a_few_chinese_words_do_not_make_an_english_paragraph_chinese():
+    assert detect("我们喜欢𠀋写作。 She recieved the letter and read it twice.") == "en-US"
+    assert detect("She said 你好 to everyone at the party and then went home early.") \
+        == "en-US"
