@@ -18,6 +18,7 @@ from typing import Any
 
 from engine.cleanup import clean_output
 from engine.errors import ContextOverflowError, WordloomError
+from engine.language import resolve as resolve_language
 from engine.llm import GenerationParams, GenerationStats, LlamaRunner
 from engine.templates import Template, TemplateLibrary
 
@@ -46,7 +47,7 @@ class AssistRequest:
     before: str = ""
     after: str = ""
     document_title: str = ""
-    language: str = "en-US"
+    language: str = "en-US"  # or "auto": the selection's own, detected
     style: str = ""  # a key of STYLES, or ""
     voice_examples: list[str] = field(default_factory=list)
     length: int = 0  # target words; 0 means the template's default
@@ -199,6 +200,7 @@ class Assistant:
         facts = ([f.text for f in fact_items] if request.facts is None else
                  list(request.facts)) if uses_facts else []
         state = {"before": request.before, "after": request.after,
+                 "language": resolve_language(request.language, request.selection),
                  "examples": list(request.voice_examples if request.style == "voice" else []),
                  "facts": facts}
         trimmed: list[str] = []
@@ -242,7 +244,8 @@ class Assistant:
             "input_text": neutralize(request.selection.strip()),
             "before": neutralize(state["before"].strip()),
             "after": neutralize(state["after"].strip()),
-            "document_title": request.document_title, "language": request.language,
+            "document_title": request.document_title,
+            "language": state["language"],
             "style": request.style, "length": length, "output_format": template.output_format,
             "facts": state["facts"], "voice_examples": examples,
         }

@@ -117,11 +117,12 @@ def merge_issues(issues: list[Issue]) -> list[Issue]:
     issues = sorted(issues, key=lambda i: (i.start, i.end, i.engine))
     merged: list[Issue] = []
     for issue in issues:
-        twin = next((m for m in reversed(merged[-4:]) if _same_problem(m, issue)), None)
-        if twin is None:
+        index = next((i for i in range(len(merged) - 1, max(-1, len(merged) - 5), -1)
+                      if _same_problem(merged[i], issue)), -1)
+        if index < 0:
             merged.append(issue)
             continue
-        index = merged.index(twin)
+        twin = merged[index]
         lt, other = (twin, issue) if twin.engine != "harper" else (issue, twin)
         replacements = tuple(dict.fromkeys(lt.replacements + other.replacements))[:5]
         merged[index] = Issue(
@@ -164,6 +165,8 @@ class GrammarChecker:
         self.session_words: set[str] = set()  # right for this session (ontology names)
         self.sent: Counter[str] = Counter()
         self._detected: dict[str, str] = {}  # paragraph text -> its language ("": unsure)
+        # (paragraph text, its answers) -> merged issues relative to the paragraph
+        self._merged: dict[tuple[str, tuple[int, ...]], tuple[object, list[Issue]]] = {}
         self._cache: OrderedDict[tuple[str, ...], list[RawIssue]] = OrderedDict()
         wanted = set(engines)
         self.harper: HarperEngine | None = None
@@ -297,19 +300,31 @@ class GrammarChecker:
     def _result(self, text: str, paragraphs: list[Paragraph], languages: list[str],
                 found: dict[str, list[list[RawIssue]]], revision: int,
                 sent: Counter[str], complete: bool = True) -> CheckResult:
+        """Every paragraph's merged issues, placed in the whole text. A paragraph's merged
+        issues are kept (relative to the paragraph) while its engines' answers are the
+        same, so after an edit only the edited paragraph is merged again."""
         issues: list[Issue] = []
         offsets = OffsetMap(text)
-        for index, paragraph in enumerate(paragraphs):
-            if not any(engine_issues[index] for engine_issues in found.values()):
-                continue
-            digest = hashlib.blake2s(paragraph.text.encode("utf-8", "surrogatepass"),
-                                     digest_size=8).hexdigest()
-            for engine_issues in found.values():
-                for raw in engine_issues[index]:
-                    issues.append(_place(raw, paragraph, offsets, digest))
         words = {w.lower() for w in self.dictionary.items | self.session_words}
-        visible = [i for i in merge_issues(issues) if self._visible(i, words)]
-        return CheckResult(revision, visible, self.states(), dict(sent),
+        for index, paragraph in enumerate(paragraphs):
+            answers = tuple(engine_issues[index] for engine_issues in found.values())
+            if not any(answers):
+                continue
+            key = (paragraph.text, tuple(id(a) for a in answers))
+            relative = self._merged.get(key)
+            if relative is None or relative[0] is not answers[0]:
+                relative = (answers[0], _merge_paragraph(paragraph.text, answers))
+                if len(self._merged) > CACHE_LIMIT:
+                    self._merged.clear()
+                self._merged[key] = relative
+            start, start16 = paragraph.start, offsets.to_utf16(paragraph.start)
+            for issue in relative[1]:  # tuple.__new__: a thousand of these per keystroke
+                placed = tuple.__new__(Issue, (
+                    issue[0] + start, issue[1] + start, issue[2] + start16,
+                    issue[3] + start16, *issue[4:]))
+                if self._visible(placed, words):
+                    issues.append(placed)
+        return CheckResult(revision, issues, self.states(), dict(sent),
                            dict(Counter(languages)), complete)
 
     def _active_engines(self) -> list[str]:
@@ -359,10 +374,14 @@ def _engine_reads(engine: str, language: str) -> bool:
     return engine != "harper" or HarperEngine.supports(language)
 
 
-def _place(raw: RawIssue, paragraph: Paragraph, offsets: OffsetMap, digest: str) -> Issue:
-    start, end = paragraph.start + raw.start, paragraph.start + raw.end
-    return Issue(
-        start=start, end=end, start16=offsets.to_utf16(start), end16=offsets.to_utf16(end),
-        message=raw.message, category=raw.category, rule=raw.rule, engine=raw.engine,
-        replacements=raw.replacements, text=paragraph.text[raw.start:raw.end],
-        key=f"{raw.rule}:{digest}:{raw.start}:{paragraph.text[raw.start:raw.end]}")
+def _merge_paragraph(text: str, answers: tuple[list[RawIssue], ...]) -> list[Issue]:
+    """One paragraph's issues from every engine, merged, positioned in the paragraph."""
+    digest = hashlib.blake2s(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    offsets = OffsetMap(text)
+    issues = [Issue(
+        start=raw.start, end=raw.end, start16=offsets.to_utf16(raw.start),
+        end16=offsets.to_utf16(raw.end), message=raw.message, category=raw.category,
+        rule=raw.rule, engine=raw.engine, replacements=raw.replacements,
+        text=text[raw.start:raw.end], key=f"{raw.rule}:{digest}:{raw.start}:"
+        f"{text[raw.start:raw.end]}") for answer in answers for raw in answer]
+    return merge_issues(issues)

@@ -9,7 +9,6 @@ document's main language (the one of most earlier paragraphs) or English.
 from __future__ import annotations
 
 import threading
-from functools import cache
 from typing import Any
 
 AUTO = "auto"
@@ -20,15 +19,28 @@ LT_CODES = {"en": "en-US", "de": "de-DE", "fr": "fr", "es": "es", "pt": "pt-PT",
 MIN_LETTERS = 12  # below this a guess is a coin toss
 MIN_CONFIDENCE = 0.6
 _LOCK = threading.Lock()
+_LOAD_LOCK = threading.Lock()
 
 
-@cache
+_IDENTIFIER: Any = None
+
+
 def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """py3langid's model, loaded once (about a second: call ``warm`` on a worker)."""
+    global _IDENTIFIER
+    with _LOAD_LOCK:
+        if _IDENTIFIER is None:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(sorted(LT_CODES))
-    return identifier
+            identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            identifier.set_languages(sorted(LT_CODES))
+            _IDENTIFIER = identifier
+    return _IDENTIFIER
+
+
+def warm() -> None:
+    """Load the model now rather than at the first paragraph."""
+    _identifier()
 
 
 def _is_cjk(char: str) -> bool:

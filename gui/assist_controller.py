@@ -14,7 +14,6 @@ from engine.assistant import AssistRequest, voice_examples
 from engine.config import Settings
 from engine.grammar import split_paragraphs
 from engine.language import base as language_base
-from engine.language import resolve as resolve_language
 from engine.optimize import MAX_ROUNDS, Outcome, Round
 from gui.assistant_panel import AssistantPanel
 from gui.candidate_card import CandidateCard
@@ -188,7 +187,7 @@ class AssistController(QObject):
         request = AssistRequest(
             template=options.template, selection=text, before=before, after=after,
             document_title=self.settings.recent_files[0] if self.settings.recent_files else "",
-            language=resolve_language(self.settings.language, text), style=options.style,
+            language=self.settings.language, style=options.style,
             voice_examples=examples,
             length=options.length, candidates=options.candidates,
             temperature=options.temperature, excluded_facts=options.excluded_facts,

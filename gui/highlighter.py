@@ -8,12 +8,14 @@ slice at a time, so a 20,000-word document never stalls the window.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from engine.grammar import Issue
+from engine.offsets import utf16_len
 
 COLORS = {
     "spelling": "#e03131", "grammar": "#1c7ed6", "style": "#9c36b5",
@@ -44,16 +46,17 @@ class IssueHighlighter(QSyntaxHighlighter):
             self.setFormat(start, length, self.formats.get(category, self.formats["grammar"]))
 
     def apply(self, issues: list[Issue], checked_text: str) -> None:
-        """Show ``issues`` found in ``checked_text`` (the document's text at check time)."""
-        document = self.document()
+        """Show ``issues`` found in ``checked_text`` (the document's text at check time:
+        its lines are the document's blocks, so only blocks whose underlines changed are
+        queued for repainting)."""
+        lines = checked_text.split("\n")
+        starts = _block_starts16(lines)
         spans: dict[int, list[Span]] = defaultdict(list)
-        starts = _block_starts16(checked_text)
         for issue in issues:
             index = _block_of(starts, issue.start16)
             offset = issue.start16 - starts[index]
             length = max(1, issue.end16 - issue.start16)
             spans[index].append((offset, length, issue.category))
-        lines = checked_text.split("\n")
         fresh: dict[str, list[Span]] = {}
         for index, block_spans in spans.items():
             if index < len(lines):
@@ -63,12 +66,14 @@ class IssueHighlighter(QSyntaxHighlighter):
         self.by_text = fresh
         if not changed:
             return
-        block = document.begin()
-        todo = []
-        while block.isValid():
-            if block.text() in changed:
-                todo.append(block.blockNumber())
-            block = block.next()
+        if self.document().blockCount() == len(lines):
+            todo = [number for number, line in enumerate(lines) if line in changed]
+        else:  # the text moved on meanwhile: find the blocks by their text
+            todo, block = [], self.document().begin()
+            while block.isValid():
+                if block.text() in changed:
+                    todo.append(block.blockNumber())
+                block = block.next()
         self._queue.extend(todo)
         self._timer.start()
 
@@ -86,17 +91,13 @@ class IssueHighlighter(QSyntaxHighlighter):
         self.apply([], self.document().toPlainText())
 
 
-def _block_starts16(text: str) -> list[int]:
-    from engine.offsets import utf16_len
-
+def _block_starts16(lines: list[str]) -> list[int]:
     starts, pos = [], 0
-    for line in text.split("\n"):
+    for line in lines:
         starts.append(pos)
         pos += utf16_len(line) + 1
     return starts
 
 
 def _block_of(starts: list[int], position: int) -> int:
-    from bisect import bisect_right
-
     return max(0, bisect_right(starts, position) - 1)

@@ -325,7 +325,9 @@ class MainWindow(QMainWindow):
                 self.assist.use_languagetool.emit(url)
 
     def _checked(self, result: CheckResult) -> None:
-        self.issues.show_issues(result.issues, self.grammar.sent_text if self.grammar else "")
+        if result.complete:  # Harper's early answer: underlines only, the list follows
+            self.issues.show_issues(result.issues,
+                                    self.grammar.sent_text if self.grammar else "")
         for engine, state in result.engines.items():
             self.status.set_engine(engine, state)
         self.status.set_languages(result.languages)

