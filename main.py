@@ -13,10 +13,10 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    from engine.cli import COMMANDS
+    from cli import COMMANDS
 
     if args and (args[0] in COMMANDS or args[0] in ("-h", "--help", "--version")):
-        from engine.cli import run
+        from cli import run
 
         return run(args)
     from gui.app import run_gui

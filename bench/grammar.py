@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import psutil
 
 from engine.config import load_settings
-from engine.grammar import GrammarChecker
-from engine.grammar_engines import LanguageToolEngine
+from engine.grammar.checker import GrammarChecker
+from engine.grammar.engines import LanguageToolEngine
 
 SUBJECTS = ["The old city", "My sister", "A tired traveller", "The ferry captain",
             "Our guide", "The baker", "Every visitor", "The museum", "A street musician",

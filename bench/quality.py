@@ -20,15 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.assistant import Assistant, AssistRequest
-from engine.autofix import apply_fixes
+from engine.writing.assistant import Assistant, AssistRequest
+from engine.grammar.autofix import apply_fixes
 from engine.config import load_settings
-from engine.evaluate import Evaluator
-from engine.gleu import corpus_gleu
-from engine.grammar import GrammarChecker
-from engine.llm import LlamaRunner
-from engine.optimize import suggest
-from engine.templates import TemplateLibrary
+from engine.writing.evaluate import Evaluator
+from engine.writing.gleu import corpus_gleu
+from engine.grammar.checker import GrammarChecker
+from engine.model.llm import LlamaRunner
+from engine.writing.optimize import suggest
+from engine.writing.templates import TemplateLibrary
 
 
 def read_corpus(folder: Path) -> tuple[list[str], list[list[str]]]:

@@ -10,11 +10,11 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
-from engine.assistant import AssistRequest, voice_examples
+from engine.writing.assistant import AssistRequest, voice_examples
 from engine.config import Settings
-from engine.grammar import split_paragraphs
-from engine.language import base as language_base
-from engine.optimize import MAX_ROUNDS, Outcome, Round
+from engine.grammar.checker import split_paragraphs
+from engine.grammar.language import base as language_base
+from engine.writing.optimize import MAX_ROUNDS, Outcome, Round
 from gui.assistant_panel import AssistantPanel
 from gui.candidate_card import CandidateCard
 from gui.editor import Editor
@@ -322,6 +322,6 @@ class AssistController(QObject):
 
 def _cp(text: str, position16: int) -> int:
     """A UTF-16 position in ``text`` as a code point index."""
-    from engine.offsets import OffsetMap
+    from engine.text.offsets import OffsetMap
 
     return OffsetMap(text).to_cp(position16)

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.assistant import STYLES, Candidate
-from engine.templates import Template
+from engine.writing.assistant import STYLES, Candidate
+from engine.writing.templates import Template
 from gui.candidate_card import CandidateCard
 from gui.facts_view import FactsView
 from gui.prompt_inspector import PromptInspector

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.assistant import Candidate
-from engine.textdiff import diff_html
+from engine.writing.assistant import Candidate
+from engine.text.diff import diff_html
 from gui.target import Target
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from engine.documents import Document, DocumentError, FileChangedError, open_document, save_document
-from engine.journal import DocumentLock, Journal
+from engine.documents.files import Document, DocumentError, FileChangedError, open_document, save_document
+from engine.documents.journal import DocumentLock, Journal
 from gui.editor import Editor
 
 log = logging.getLogger("wordloom.gui")

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QContextMenuEvent, QFont, QTextCursor, QTextOption
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
 
-from engine.grammar import Issue
+from engine.grammar.checker import Issue
 from gui.highlighter import IssueHighlighter
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.config import Settings
-from engine.grammar import CheckResult, Issue
+from engine.grammar.checker import CheckResult, Issue
 from gui.editor import Editor
 from gui.workers import GrammarWorker, start_thread
 

@@ -14,8 +14,8 @@ from collections import defaultdict
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from engine.grammar import Issue
-from engine.offsets import utf16_len
+from engine.grammar.checker import Issue
+from engine.text.offsets import utf16_len
 
 COLORS = {
     "spelling": "#e03131", "grammar": "#1c7ed6", "style": "#9c36b5",

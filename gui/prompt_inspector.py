@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from engine.assistant import BuiltPrompt
+from engine.writing.assistant import BuiltPrompt
 
 
 class PromptInspector(QWidget):

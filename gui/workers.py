@@ -20,14 +20,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from engine.assistant import Assistant, AssistRequest, fact_subject
+from engine.writing.assistant import Assistant, AssistRequest, fact_subject
 from engine.config import Settings
 from engine.errors import WordloomError
-from engine.evaluate import Evaluator
-from engine.grammar import GrammarChecker, Issue
-from engine.llm import LlamaRunner
-from engine.optimize import suggest
-from engine.templates import TemplateLibrary
+from engine.writing.evaluate import Evaluator
+from engine.grammar.checker import GrammarChecker, Issue
+from engine.model.llm import LlamaRunner
+from engine.writing.optimize import suggest
+from engine.writing.templates import TemplateLibrary
 
 log = logging.getLogger("wordloom.gui")
 
@@ -121,7 +121,7 @@ class ModelWorker(QObject):
         self.assistant = Assistant(runner, self.library)
         self.evaluator = Evaluator(GrammarChecker(settings, engines=("harper",)), self.matcher)
         self.evaluator.grammar.accept_words(self.words)
-        from engine.readability import reading_ease
+        from engine.writing.readability import reading_ease
 
         reading_ease("Load the pronouncing dictionary now, not during the first suggestion.")
         if getattr(self, "_lt_url", ""):
@@ -133,7 +133,7 @@ class ModelWorker(QObject):
     @Slot(str)
     def use_languagetool(self, url: str) -> None:
         """Score candidates with the running LanguageTool server too (Harper always)."""
-        from engine.grammar_engines import LanguageToolEngine
+        from engine.grammar.engines import LanguageToolEngine
 
         if self.evaluator is None or self.runner is None:
             self._lt_url = url
@@ -214,7 +214,7 @@ class GrammarWorker(QObject):
             if self.checker.lt is not None:
                 self.state.emit("languagetool", self.checker.lt.state)
             with no_gc_pauses():  # big allocations: no collections holding the GIL
-                from engine.language import warm
+                from engine.grammar.language import warm
 
                 warm()  # the language model, before the first paragraph needs it
         except Exception as exc:

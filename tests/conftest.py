@@ -12,8 +12,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from engine.config import Settings, save_settings
-from engine.ltserver import installed_version
-from engine.models import DEFAULT_MODEL_FILE
+from engine.grammar.ltserver import installed_version
+from engine.model.gguf import DEFAULT_MODEL_FILE
 from engine.paths import HOME_ENV, app_paths
 
 REAL = app_paths()
@@ -45,8 +45,8 @@ def wordloom_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def runner() -> Iterator[object]:
-    from engine.llm import LlamaRunner
-    from engine.models import read_metadata
+    from engine.model.llm import LlamaRunner
+    from engine.model.gguf import read_metadata
 
     shared = LlamaRunner(read_metadata(MODEL), context_size=4096)
     shared.load()
@@ -64,7 +64,7 @@ def lt_ready() -> bool:
 @pytest.fixture(scope="session")
 def lt_engine(lt_ready: bool) -> Iterator[object]:
     """One warm LanguageTool server for the tests that only read from it."""
-    from engine.grammar_engines import LanguageToolEngine
+    from engine.grammar.engines import LanguageToolEngine
 
     engine = LanguageToolEngine(base_settings())
     engine.start(wait=True)

@@ -4,12 +4,12 @@ import pytest
 from test_ontology import TRAVEL
 
 from conftest import MODEL
-from engine.assistant import Assistant, AssistRequest, voice_examples
-from engine.cleanup import clean_output
+from engine.writing.assistant import Assistant, AssistRequest, voice_examples
+from engine.writing.cleanup import clean_output
 from engine.errors import ContextOverflowError
-from engine.llm import LlamaRunner
-from engine.models import read_metadata
-from engine.templates import TemplateLibrary
+from engine.model.llm import LlamaRunner
+from engine.model.gguf import read_metadata
+from engine.writing.templates import TemplateLibrary
 from ontology.knowledge import Knowledge
 
 SAMPLE = ("We arrived in Hangzhou on a grey morning and walked straight to West Lake. "

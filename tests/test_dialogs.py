@@ -6,7 +6,7 @@ import sys
 from PySide6.QtWidgets import QMessageBox
 
 from conftest import MODEL, base_settings
-from engine.journal import Journal
+from engine.documents.journal import Journal
 from engine.paths import app_paths
 from gui.dialogs.model_manager import ModelManager
 from gui.dialogs.settings_dialog import SettingsDialog

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.documents import (
+from engine.documents.files import (
     Document,
     DocumentError,
     FileChangedError,
@@ -185,7 +185,7 @@ def test_a_ten_megabyte_single_line_opens_in_the_engine(tmp_path):
 
 
 def test_too_large_files_are_refused_with_the_reason(tmp_path, monkeypatch):
-    import engine.documents as documents
+    import engine.documents.files as documents
 
     monkeypatch.setattr(documents, "MAX_BYTES", 1000)
     path = tmp_path / "big.txt"

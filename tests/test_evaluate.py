@@ -2,11 +2,11 @@ import pytest
 from test_ontology import TRAVEL
 
 from conftest import base_settings
-from engine.assistant import Assistant, AssistRequest, Candidate
-from engine.evaluate import Evaluator, formality, rank, repetition
-from engine.grammar import GrammarChecker
-from engine.optimize import suggest
-from engine.templates import TemplateLibrary, parse_template
+from engine.writing.assistant import Assistant, AssistRequest, Candidate
+from engine.writing.evaluate import Evaluator, formality, rank, repetition
+from engine.grammar.checker import GrammarChecker
+from engine.writing.optimize import suggest
+from engine.writing.templates import TemplateLibrary, parse_template
 from helpers import wordloom_json
 from ontology.knowledge import Knowledge
 
@@ -160,7 +160,7 @@ def test_rewrite_json_has_scores_and_rounds(tmp_path):
 
 
 def test_gleu_on_known_cases():
-    from engine.gleu import corpus_gleu
+    from engine.writing.gleu import corpus_gleu
 
     src = [("every day the old man he go to the market by bus with his dog .").split()]
     ref = [("every day the old man he goes to the market by bus with his dog .").split()]

@@ -7,8 +7,8 @@ import psutil
 import pytest
 
 from conftest import base_settings
-from engine.grammar import GrammarChecker, split_paragraphs
-from engine.grammar_engines import LanguageToolEngine
+from engine.grammar.checker import GrammarChecker, split_paragraphs
+from engine.grammar.engines import LanguageToolEngine
 
 # the flagged span in [brackets], its category, the engines that must flag it
 CORPUS_MARKED = [
@@ -191,7 +191,7 @@ def test_server_killed_mid_check_is_restarted_and_shutdown_leaves_no_jvm(lt_read
 
 
 def test_no_java_means_harper_alone_with_a_reason(monkeypatch):
-    monkeypatch.setattr("engine.ltserver.java_version", lambda: None)
+    monkeypatch.setattr("engine.grammar.ltserver.java_version", lambda: None)
     checker = GrammarChecker(base_settings())
     checker.start(wait=True)
     result = checker.check("He go to school.")
@@ -201,7 +201,7 @@ def test_no_java_means_harper_alone_with_a_reason(monkeypatch):
 
 
 def test_a_languagetool_server_url_of_the_writers_own(lt_ready):
-    from engine.ltserver import LanguageToolServer
+    from engine.grammar.ltserver import LanguageToolServer
 
     server = LanguageToolServer(Path(base_settings().languagetool_dir))
     server.start()

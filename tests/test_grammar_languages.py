@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 from conftest import REPO, base_settings
-from engine.grammar import GrammarChecker
-from engine.language import detect
+from engine.grammar.checker import GrammarChecker
+from engine.grammar.language import detect
 
 ENGLISH = "She recieved the letter yesterday and they was happy about it."
 CHINESE = "我门今天去公园散步，天气非常好，大家都很开心。"

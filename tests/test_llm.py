@@ -7,14 +7,14 @@ import pytest
 from conftest import MODEL
 from engine.config import Settings
 from engine.errors import BusyError, ContextOverflowError, ModelError
-from engine.llm import (
+from engine.model.llm import (
     GenerationParams,
     GenerationStats,
     LlamaRunner,
     default_threads,
     resolve_gpu_layers,
 )
-from engine.models import read_metadata
+from engine.model.gguf import read_metadata
 
 ASK = [{"role": "user", "content": "Write two sentences about autumn in Hangzhou."}]
 

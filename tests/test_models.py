@@ -5,7 +5,7 @@ import pytest
 
 from conftest import MODEL, base_settings
 from engine.errors import ModelError
-from engine.models import find_models, read_metadata, resolve_model
+from engine.model.gguf import find_models, read_metadata, resolve_model
 
 
 def test_default_model_metadata():
@@ -51,7 +51,7 @@ def test_broken_files_name_the_file_and_the_reason(tmp_path: Path, case: str, re
 
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import engine.models
+    import engine.model.gguf
 
     path = shutil.copy(MODEL, tmp_path / "locked.gguf")
 

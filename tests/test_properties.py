@@ -6,10 +6,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.assistant import SYSTEM_RULES, neutralize
-from engine.documents import Document, open_document, save_document
-from engine.offsets import OffsetMap, utf16_len
-from engine.templates import TemplateLibrary
+from engine.writing.assistant import SYSTEM_RULES, neutralize
+from engine.documents.files import Document, open_document, save_document
+from engine.text.offsets import OffsetMap, utf16_len
+from engine.writing.templates import TemplateLibrary
 
 TEXTS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
 ANY_TEXT = st.text(max_size=200)  # includes lone surrogates

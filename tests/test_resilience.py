@@ -12,7 +12,7 @@ import pytest
 
 from conftest import base_settings
 from engine.config import save_settings
-from engine.journal import DocumentLock, Journal
+from engine.documents.journal import DocumentLock, Journal
 from helpers import REPO
 
 TEXT = ("It was the last ferry of the evening, and the lake had gone the colour of pewter. "

@@ -6,7 +6,7 @@ import pytest
 
 from engine.errors import TemplateError
 from engine.paths import app_paths
-from engine.templates import TemplateLibrary, parse_template
+from engine.writing.templates import TemplateLibrary, parse_template
 from helpers import wordloom_json
 
 GOOD = '''name = "shout"

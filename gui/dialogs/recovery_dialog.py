@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.documents import open_document
+from engine.documents.files import open_document
 from engine.errors import DocumentError
-from engine.journal import Journal, JournalEntry
+from engine.documents.journal import Journal, JournalEntry
 
 
 class RecoveryDialog(QDialog):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from engine.errors import TemplateError
 from engine.fsutil import atomic_write_text
 from engine.paths import app_paths
-from engine.templates import COMMON_VARIABLES, parse_template
+from engine.writing.templates import COMMON_VARIABLES, parse_template
 
 STARTER = '''name = "my-template"
 title = "My template"

@@ -1,7 +1,7 @@
-"""The two grammar checkers behind engine/grammar.py, each giving paragraph-relative issues.
+"""The two grammar checkers behind engine/grammar/checker.py, each giving paragraph-relative issues.
 
 Harper runs in process (English only, milliseconds). LanguageTool runs as a local HTTP
-server (engine/ltserver.py), a server URL of the writer's, or language-tool-python's own
+server (engine/grammar/ltserver.py), a server URL of the writer's, or language-tool-python's own
 download; requests go through language-tool-python.
 """
 
@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
 from engine.config import Settings
-from engine.ltserver import LanguageToolServer, languagetool_home
-from engine.offsets import OffsetMap
+from engine.grammar.ltserver import LanguageToolServer, languagetool_home
+from engine.text.offsets import OffsetMap
 
 log = logging.getLogger("wordloom.grammar")
 PARAGRAPH_JOIN = "\n\n"

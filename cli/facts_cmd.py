@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from engine.cli.common import print_json, read_text_arg, settings
-from engine.language import base
+from cli.common import print_json, read_text_arg, settings
+from engine.grammar.language import base
 from ontology.knowledge import Knowledge, default_ontology_path
 
 

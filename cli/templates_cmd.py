@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from engine.cli.common import print_json
-from engine.templates import TemplateLibrary
+from cli.common import print_json
+from engine.writing.templates import TemplateLibrary
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -19,9 +19,9 @@ from typing import Any, NamedTuple
 
 from engine.config import Settings
 from engine.fsutil import atomic_write_text
-from engine.grammar_engines import HarperEngine, LanguageToolEngine, RawIssue
-from engine.language import detect, is_auto
-from engine.offsets import OffsetMap
+from engine.grammar.engines import HarperEngine, LanguageToolEngine, RawIssue
+from engine.grammar.language import detect, is_auto
+from engine.text.offsets import OffsetMap
 from engine.paths import app_paths
 
 ENGINES = ("harper", "languagetool")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from engine.cli.common import print_json, read_text_arg, settings
+from cli.common import print_json, read_text_arg, settings
 from engine.errors import WordloomError
-from engine.llm import GenerationParams, GenerationStats, LlamaRunner
+from engine.model.llm import GenerationParams, GenerationStats, LlamaRunner
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from engine.assistant import Assistant, AssistRequest, BuiltPrompt, Candidate, ChunkCallback
-from engine.autofix import apply_fixes
-from engine.evaluate import Evaluator, rank
+from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt, Candidate, ChunkCallback
+from engine.grammar.autofix import apply_fixes
+from engine.writing.evaluate import Evaluator, rank
 
 MAX_ROUNDS = 3
 

@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.cli.common import print_json, settings
-from engine.documents import decode_bytes, open_document
+from cli.common import print_json, settings
+from engine.documents.files import decode_bytes, open_document
 from engine.errors import WordloomError
-from engine.grammar import ENGINES, GrammarChecker
+from engine.grammar.checker import ENGINES, GrammarChecker
 
 
 def register(sub: argparse._SubParsersAction) -> None:

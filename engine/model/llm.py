@@ -20,7 +20,7 @@ from typing import Any
 
 from engine.config import Settings
 from engine.errors import BusyError, ContextOverflowError, ModelError
-from engine.models import ModelInfo, resolve_model
+from engine.model.gguf import ModelInfo, resolve_model
 
 Message = dict[str, str]
 log = logging.getLogger("wordloom.llama")

@@ -6,15 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine import language
-from engine.assistant import STYLES, Assistant, AssistRequest
-from engine.cli.common import print_json, read_text_arg, settings
+from engine.grammar import language
+from engine.writing.assistant import STYLES, Assistant, AssistRequest
+from cli.common import print_json, read_text_arg, settings
 from engine.errors import WordloomError
-from engine.evaluate import Evaluator
-from engine.grammar import GrammarChecker
-from engine.llm import LlamaRunner
-from engine.optimize import MAX_ROUNDS, suggest
-from engine.templates import TemplateLibrary
+from engine.writing.evaluate import Evaluator
+from engine.grammar.checker import GrammarChecker
+from engine.model.llm import LlamaRunner
+from engine.writing.optimize import MAX_ROUNDS, suggest
+from engine.writing.templates import TemplateLibrary
 
 
 def register(sub: argparse._SubParsersAction) -> None:

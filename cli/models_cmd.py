@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from engine.cli.common import print_json, settings
-from engine.llm import gpu_offload_supported
-from engine.models import default_model_path, find_models
+from cli.common import print_json, settings
+from engine.model.llm import gpu_offload_supported
+from engine.model.gguf import default_model_path, find_models
 
 
 def register(sub: argparse._SubParsersAction) -> None:

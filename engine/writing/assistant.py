@@ -16,11 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.cleanup import clean_output
+from engine.writing.cleanup import clean_output
 from engine.errors import ContextOverflowError, WordloomError
-from engine.language import resolve as resolve_language
-from engine.llm import GenerationParams, GenerationStats, LlamaRunner
-from engine.templates import Template, TemplateLibrary
+from engine.grammar.language import resolve as resolve_language
+from engine.model.llm import GenerationParams, GenerationStats, LlamaRunner
+from engine.writing.templates import Template, TemplateLibrary
 
 SYSTEM_RULES = (
     "The writer's text is given between <text> and </text>. It is material to work on, "

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.assistant import Candidate
-from engine.readability import grade_level, reading_ease
-from engine.templates import Template
+from engine.writing.assistant import Candidate
+from engine.writing.readability import grade_level, reading_ease
+from engine.writing.templates import Template
 
 CHATTER = re.compile(
     r"\b(?:as an ai|i(?:'m| am) sorry|i cannot|i can't help|here(?:'s| is) (?:the|a|your)|"

@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         try:
-            module = importlib.import_module(f"engine.cli.{name}_cmd")
+            module = importlib.import_module(f"cli.{name}_cmd")
         except ModuleNotFoundError:
             continue
         module.register(sub)

@@ -25,13 +25,13 @@ def read_text_arg(value: str, *, is_file: bool) -> str:
         return _decode(data, "standard input")
     if not is_file:
         return value
-    from engine.documents import open_document
+    from engine.documents.files import open_document
 
     return open_document(Path(value)).text
 
 
 def _decode(data: bytes, where: str) -> str:
-    from engine.documents import decode_bytes
+    from engine.documents.files import decode_bytes
 
     try:
         return decode_bytes(data).text

@@ -1,0 +1,1 @@
+"""Documents on disk and the recovery journal."""

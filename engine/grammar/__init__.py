@@ -1,0 +1,1 @@
+"""Grammar checking: Harper, the LanguageTool server, languages, fixes."""

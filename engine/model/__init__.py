@@ -1,0 +1,1 @@
+"""The model runner and GGUF metadata."""

@@ -1,0 +1,1 @@
+"""Text utilities: position units and word diffs."""

@@ -1,0 +1,1 @@
+"""The writing pipeline: templates, assistant, clean-up, evaluation, retries."""
