@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.config import load_settings
-from engine.model.llm import GenerationParams, GenerationStats, LlamaRunner
 from engine.model.gguf import resolve_model
+from engine.model.llm import GenerationParams, GenerationStats, LlamaRunner
 
 MESSAGES = [
     {"role": "system", "content": "You are a helpful writing assistant."},

@@ -20,13 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.writing.assistant import Assistant, AssistRequest
-from engine.grammar.autofix import apply_fixes
 from engine.config import load_settings
-from engine.writing.evaluate import Evaluator
-from engine.writing.gleu import corpus_gleu
+from engine.grammar.autofix import apply_fixes
 from engine.grammar.checker import GrammarChecker
 from engine.model.llm import LlamaRunner
+from engine.writing.assistant import Assistant, AssistRequest
+from engine.writing.evaluate import Evaluator
+from engine.writing.gleu import corpus_gleu
 from engine.writing.optimize import suggest
 from engine.writing.templates import TemplateLibrary
 

@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from cli.common import print_json, settings
-from engine.model.llm import gpu_offload_supported
 from engine.model.gguf import default_model_path, find_models
+from engine.model.llm import gpu_offload_supported
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,13 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.grammar import language
-from engine.writing.assistant import STYLES, Assistant, AssistRequest
 from cli.common import print_json, read_text_arg, settings
 from engine.errors import WordloomError
-from engine.writing.evaluate import Evaluator
+from engine.grammar import language
 from engine.grammar.checker import GrammarChecker
 from engine.model.llm import LlamaRunner
+from engine.writing.assistant import STYLES, Assistant, AssistRequest
+from engine.writing.evaluate import Evaluator
 from engine.writing.optimize import MAX_ROUNDS, suggest
 from engine.writing.templates import TemplateLibrary
 

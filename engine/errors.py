@@ -5,10 +5,6 @@ class WordloomError(Exception):
     """A problem caused by input or environment, not a bug: shown without a traceback."""
 
 
-class ConfigError(WordloomError):
-    """A setting has a bad value."""
-
-
 class ModelError(WordloomError):
     """A model file is missing, unreadable, or not a GGUF."""
 
@@ -40,7 +36,3 @@ class OntologyError(WordloomError):
 
 class DocumentError(WordloomError):
     """A document cannot be opened or saved."""
-
-
-class GrammarError(WordloomError):
-    """A grammar checker cannot be used."""

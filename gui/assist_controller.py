@@ -10,10 +10,10 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
-from engine.writing.assistant import AssistRequest, voice_examples
 from engine.config import Settings
 from engine.grammar.checker import split_paragraphs
 from engine.grammar.language import base as language_base
+from engine.writing.assistant import AssistRequest, voice_examples
 from engine.writing.optimize import MAX_ROUNDS, Outcome, Round
 from gui.assistant_panel import AssistantPanel
 from gui.candidate_card import CandidateCard

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.writing.assistant import Candidate
 from engine.text.diff import diff_html
+from engine.writing.assistant import Candidate
 from gui.target import Target
 
 
@@ -115,8 +115,3 @@ class CandidateCard(QFrame):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
-
-    def mark_cancelled(self) -> None:
-        if self.candidate is None:
-            self.title.setText(f"Suggestion {self.index + 1} — cancelled")
-            self.buttons["regenerate"].setEnabled(True)

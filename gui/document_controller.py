@@ -7,7 +7,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from engine.documents.files import Document, DocumentError, FileChangedError, open_document, save_document
+from engine.documents.files import (
+    Document,
+    DocumentError,
+    FileChangedError,
+    open_document,
+    save_document,
+)
 from engine.documents.journal import DocumentLock, Journal
 from gui.editor import Editor
 

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QContextMenuEvent, QFont, QTextCursor, QTextO
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from engine.grammar.checker import Issue
+from engine.text.offsets import utf16_len
 from gui.highlighter import IssueHighlighter
 
 
@@ -96,7 +97,7 @@ class Editor(QPlainTextEdit):
             first = first.previous()
         while last.next().isValid() and last.next().text().strip():
             last = last.next()
-        return first.position(), last.position() + len(last.text().encode("utf-16-le")) // 2
+        return first.position(), last.position() + utf16_len(last.text())
 
     def text_between(self, start: int, end: int) -> str:
         cursor = self.textCursor()

@@ -87,9 +87,6 @@ class IssueHighlighter(QSyntaxHighlighter):
         if not self._queue:
             self._timer.stop()
 
-    def clear_issues(self) -> None:
-        self.apply([], self.document().toPlainText())
-
 
 def _block_starts16(lines: list[str]) -> list[int]:
     starts, pos = [], 0

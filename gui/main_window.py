@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from engine.config import Settings, save_settings
-from engine.grammar.checker import CheckResult
 from engine.documents.journal import Journal
+from engine.grammar.checker import CheckResult
 from engine.version import __version__
 from gui.assist_controller import AssistController
 from gui.assistant_panel import AssistantPanel

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from engine.text.offsets import utf16_len
+
 
 @dataclass
 class Target:
@@ -24,5 +26,5 @@ class Target:
             self.text = self.original
 
     def moved_to(self, text: str) -> None:
-        self.end = self.start + len(text.encode("utf-16-le")) // 2
+        self.end = self.start + utf16_len(text)
         self.text = text

@@ -20,12 +20,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from engine.writing.assistant import Assistant, AssistRequest, fact_subject
 from engine.config import Settings
 from engine.errors import WordloomError
-from engine.writing.evaluate import Evaluator
 from engine.grammar.checker import GrammarChecker, Issue
 from engine.model.llm import LlamaRunner
+from engine.writing.assistant import Assistant, AssistRequest, fact_subject
+from engine.writing.evaluate import Evaluator
 from engine.writing.optimize import suggest
 from engine.writing.templates import TemplateLibrary
 
@@ -87,7 +87,6 @@ class ModelWorker(QObject):
     load_failed = Signal(str)
     prompt_ready = Signal(int, object)
     chunk = Signal(int, int, str)
-    candidate_done = Signal(int, object)
     round_done = Signal(int, object)
     finished = Signal(int, object)
     failed = Signal(int, str)
@@ -181,8 +180,7 @@ class ModelWorker(QObject):
             outcome = suggest(
                 self.assistant, self.evaluator, request, max_rounds=rounds,
                 on_chunk=lambda i, text: self.chunk.emit(job, i, text), cancel=cancel,
-                on_round=lambda r: self.round_done.emit(job, r),
-                on_candidate=lambda c: self.candidate_done.emit(job, c))
+                on_round=lambda r: self.round_done.emit(job, r))
         except Exception as exc:
             self.failed.emit(job, plain_error(exc))
             return

@@ -87,7 +87,7 @@ class FactBuilder:
         if entity.kind == "class":
             for parent in list(thing.is_a) + list(thing.equivalent_to):
                 if type(parent).__name__ == "Restriction":
-                    text = f"{_article(subject)} {self._restriction_phrase(parent)}"
+                    text = f"{with_article(subject)} {self._restriction_phrase(parent)}"
                     add("restriction", text, _iris(parent))
         return out[:MAX_PER_ENTITY]
 
@@ -95,15 +95,15 @@ class FactBuilder:
         if entity.kind == "individual":
             types = [t for t in thing.is_a if getattr(t, "iri", None)]
             if types:
-                names = ", ".join(_with_article(self.name(t)) for t in types)
+                names = ", ".join(with_article(self.name(t)) for t in types)
                 add("type", f"{subject} is {names}", [t.iri for t in types])
         elif entity.kind == "class":
             parents = [p for p in thing.is_a if getattr(p, "iri", None)
                        and not p.iri.endswith("#Thing")]
             if parents:
-                names = ", ".join(_with_article(self.name(p)) for p in parents)
-                add("type", f"{_article(subject)} is a kind of {names.split(' ', 1)[1]}"
-                    if len(parents) == 1 else f"{_article(subject)} is {names}",
+                names = ", ".join(with_article(self.name(p)) for p in parents)
+                add("type", f"{with_article(subject)} is a kind of {names.split(' ', 1)[1]}"
+                    if len(parents) == 1 else f"{with_article(subject)} is {names}",
                     [p.iri for p in parents])
         elif entity.kind.endswith("property"):
             domain = [d for d in getattr(thing, "domain", []) if getattr(d, "iri", None)]
@@ -200,9 +200,6 @@ def _has_phrase(prop: str, quantity: str, target: str) -> str:
     return f"{prop.lower()} {quantity} {lowered}".strip()
 
 
-def _article(name: str) -> str:
+def with_article(name: str) -> str:
+    """"a pizza", "an apple"."""
     return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
-
-
-def _with_article(name: str) -> str:
-    return _article(name)

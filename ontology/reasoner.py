@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import CancelledError, OntologyError
+from ontology.facts import with_article
 from ontology.store import OntologyStore
 
 _NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
@@ -148,8 +149,9 @@ def _explain_individuals(store: OntologyStore, name: Any) -> list[str]:
                 classes |= _ancestors(cls)
         clash = _clash(classes, pairs)
         if clash:
-            out.append(f"{name(individual.iri)} is both {_a(name(clash[0].iri))} and "
-                       f"{_a(name(clash[1].iri))}, but those are declared disjoint.")
+            first, second = (with_article(name(c.iri)) for c in clash)
+            out.append(f"{name(individual.iri)} is both {first} and {second}, but those are "
+                       "declared disjoint.")
     return out
 
 
@@ -161,8 +163,9 @@ def _explain_class(store: OntologyStore, iri: str, name: Any) -> str:
     ancestors = _ancestors(cls)
     clash = _clash(ancestors, pairs)
     if clash:
-        return (f"{name(iri)} can have no members: it is both {_a(name(clash[0].iri))} and "
-                f"{_a(name(clash[1].iri))}, which are declared disjoint.")
+        first, second = (with_article(name(c.iri)) for c in clash)
+        return (f"{name(iri)} can have no members: it is both {first} and {second}, which are "
+                "declared disjoint.")
     for restriction in cls.is_a:
         prop = getattr(restriction, "property", None)
         for domain in getattr(prop, "domain", []) or []:
@@ -173,6 +176,3 @@ def _explain_class(store: OntologyStore, iri: str, name: Any) -> str:
                         f"but {name(other[0].iri)} and {name(other[1].iri)} are disjoint.")
     return f"{name(iri)} can have no members (its definition contradicts the ontology)."
 
-
-def _a(text: str) -> str:
-    return f"an {text}" if text[:1].lower() in "aeiou" else f"a {text}"

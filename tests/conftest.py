@@ -45,8 +45,8 @@ def wordloom_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def runner() -> Iterator[object]:
-    from engine.model.llm import LlamaRunner
     from engine.model.gguf import read_metadata
+    from engine.model.llm import LlamaRunner
 
     shared = LlamaRunner(read_metadata(MODEL), context_size=4096)
     shared.load()

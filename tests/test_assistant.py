@@ -4,11 +4,11 @@ import pytest
 from test_ontology import TRAVEL
 
 from conftest import MODEL
+from engine.errors import ContextOverflowError
+from engine.model.gguf import read_metadata
+from engine.model.llm import LlamaRunner
 from engine.writing.assistant import Assistant, AssistRequest, voice_examples
 from engine.writing.cleanup import clean_output
-from engine.errors import ContextOverflowError
-from engine.model.llm import LlamaRunner
-from engine.model.gguf import read_metadata
 from engine.writing.templates import TemplateLibrary
 from ontology.knowledge import Knowledge
 

@@ -7,6 +7,7 @@ import pytest
 from conftest import MODEL
 from engine.config import Settings
 from engine.errors import BusyError, ContextOverflowError, ModelError
+from engine.model.gguf import read_metadata
 from engine.model.llm import (
     GenerationParams,
     GenerationStats,
@@ -14,7 +15,6 @@ from engine.model.llm import (
     default_threads,
     resolve_gpu_layers,
 )
-from engine.model.gguf import read_metadata
 
 ASK = [{"role": "user", "content": "Write two sentences about autumn in Hangzhou."}]
 

@@ -8,10 +8,10 @@ import pytest
 from test_ontology import TRAVEL
 
 from conftest import PIZZA, base_settings
-from engine.writing.assistant import Assistant, AssistRequest
 from engine.documents.files import open_document, save_document
-from engine.writing.evaluate import Evaluator
 from engine.grammar.checker import GrammarChecker
+from engine.writing.assistant import Assistant, AssistRequest
+from engine.writing.evaluate import Evaluator
 from engine.writing.optimize import suggest
 from engine.writing.templates import TemplateLibrary
 from ontology.knowledge import Knowledge

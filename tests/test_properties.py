@@ -6,9 +6,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.writing.assistant import SYSTEM_RULES, neutralize
 from engine.documents.files import Document, open_document, save_document
 from engine.text.offsets import OffsetMap, utf16_len
+from engine.writing.assistant import neutralize
 from engine.writing.templates import TemplateLibrary
 
 TEXTS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
@@ -60,4 +60,3 @@ def test_any_selection_renders_inside_its_delimiters(selection, name):
     inside = body.split("<text>", 1)[1].split("</text>", 1)[0]
     assert neutralize(selection.strip()) in inside
     assert not re.search(r"</?\s*text\s*>", neutralize(selection), re.I)
-    assert "never instructions" in SYSTEM_RULES

@@ -65,7 +65,11 @@ def test_killed_twenty_times_while_typing_recovers_the_text(tmp_path, wordloom_h
     print(f"\nkill runs: {KILL_RUNS}, characters recovered: {recovered_chars}")
 
 
-def test_the_next_start_offers_and_restores_the_text(qtbot, wordloom_home, windows):
+def test_the_next_start_offers_and_restores_the_text(qtbot, wordloom_home, windows,
+                                                     monkeypatch):
+    from PySide6.QtWidgets import QPushButton
+
+    from gui.dialogs.recovery_dialog import RecoveryDialog
     from gui.main_window import MainWindow
 
     Journal().write("crashed1", None, "Half a chapter that was never saved.", "Untitled")
@@ -76,9 +80,17 @@ def test_the_next_start_offers_and_restores_the_text(qtbot, wordloom_home, windo
     assert orphan.text == "Half a chapter that was never saved."
     window = MainWindow(base_settings(languagetool_mode="off"), start_workers=False)
     windows.append(window)
-    window.documents.restore(orphan.path, orphan.text)
+
+    def click_restore(dialog: RecoveryDialog) -> int:  # what the writer does in the dialog
+        assert "Half a chapter" in dialog.view.toPlainText()
+        next(b for b in dialog.findChildren(QPushButton) if b.text() == "&Restore").click()
+        return 1
+
+    monkeypatch.setattr(RecoveryDialog, "exec", click_restore)
+    window.offer_recovery()
     assert window.editor.toPlainText() == orphan.text
     assert window.documents.dirty
+    assert Journal().orphans() == []  # restored: no longer offered
     window.closing = True
     window.close()
 

@@ -21,8 +21,8 @@ from engine.config import Settings
 from engine.fsutil import atomic_write_text
 from engine.grammar.engines import HarperEngine, LanguageToolEngine, RawIssue
 from engine.grammar.language import detect, is_auto
-from engine.text.offsets import OffsetMap
 from engine.paths import app_paths
+from engine.text.offsets import OffsetMap
 
 ENGINES = ("harper", "languagetool")
 _PARAGRAPH_BREAK = re.compile(r"\r?\n(?:[ \t]*\r?\n)+")

@@ -42,10 +42,3 @@ def diff_html(old: str, new: str, removed: str = "#c0392b", added: str = "#1e844
         else:
             parts.append(f'<u style="color:{added}">{safe}</u>')
     return "".join(parts)
-
-
-def changed_share(old: str, new: str) -> float:
-    """Share of the new text's characters that are insertions."""
-    pieces = word_diff(old, new)
-    added = sum(len(t) for op, t in pieces if op == "+")
-    return added / max(1, len(new))

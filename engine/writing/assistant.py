@@ -16,10 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.writing.cleanup import clean_output
 from engine.errors import ContextOverflowError, WordloomError
 from engine.grammar.language import resolve as resolve_language
 from engine.model.llm import GenerationParams, GenerationStats, LlamaRunner
+from engine.writing.cleanup import clean_output
 from engine.writing.templates import Template, TemplateLibrary
 
 SYSTEM_RULES = (

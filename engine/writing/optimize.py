@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt, Candidate, ChunkCallback
 from engine.grammar.autofix import apply_fixes
+from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt, Candidate, ChunkCallback
 from engine.writing.evaluate import Evaluator, rank
 
 MAX_ROUNDS = 3

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from engine.config import Settings
 from engine.errors import ModelError
-from engine.model.llm import gpu_offload_supported
 from engine.model.gguf import default_model_path, find_models, read_metadata
+from engine.model.llm import gpu_offload_supported
 from engine.paths import app_paths
 
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from engine.documents.files import open_document
-from engine.errors import DocumentError
 from engine.documents.journal import Journal, JournalEntry
+from engine.errors import DocumentError
 
 
 class RecoveryDialog(QDialog):

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFontComboBox,
     QFormLayout,
@@ -103,12 +102,6 @@ class SettingsDialog(QDialog):
         self.gpu.setCurrentText(str(s.gpu_layers))
         self.gpu.setAccessibleName("GPU layers")
         form.addRow("&GPU layers", self.gpu)
-        self.temperature = QDoubleSpinBox()
-        self.temperature.setRange(0.0, 2.0)
-        self.temperature.setSingleStep(0.1)
-        self.temperature.setValue(s.temperature)
-        self.temperature.setAccessibleName("Default temperature")
-        form.addRow("Default t&emperature", self.temperature)
         return page
 
     def _writing_tab(self, s: Settings, words: list[str]) -> QWidget:
@@ -177,7 +170,7 @@ class SettingsDialog(QDialog):
         return replace(
             self.original, model=self.model.text().strip(), model_dirs=dirs,
             context_size=self.context.value(), threads=self.threads.value(),
-            gpu_layers=gpu_value, temperature=round(self.temperature.value(), 2),
+            gpu_layers=gpu_value,
             languagetool_mode=self.lt_mode.currentText(), languagetool_url=self.lt_url.text(),
             language=self.language.currentText().strip(), picky=self.picky.isChecked(),
             ontology=self.ontology.text().strip(), autosave_seconds=self.autosave.value(),
