@@ -53,8 +53,11 @@ run: setup
 demo: setup
 	$(PY) main.py rewrite --template rewrite resources/samples/sample.md
 
+# ruff everywhere; mypy strict on the core and the command line, basic on the GUI
 lint: venv
 	$(PY) -m ruff check .
+	$(PY) -m mypy --strict engine ontology cli
+	$(PY) -m mypy gui
 
 test: setup lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider

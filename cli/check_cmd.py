@@ -12,7 +12,7 @@ from engine.errors import WordloomError
 from engine.grammar.checker import ENGINES, GrammarChecker
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("check", help="check grammar, spelling and style")
     parser.add_argument("file", metavar="FILE|-", help="a text file, or - for stdin")
     parser.add_argument("--engine", choices=("harper", "languagetool", "all"), default="all")

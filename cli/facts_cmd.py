@@ -10,7 +10,7 @@ from engine.grammar.language import base
 from ontology.knowledge import Knowledge, default_ontology_path
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("facts", help="find ontology entities and facts in a text")
     parser.add_argument("text", metavar="TEXT|-", help="the text, or - for stdin")
     parser.add_argument("--ontology", metavar="FILE", help="an OWL file (default: settings)")

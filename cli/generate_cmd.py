@@ -10,7 +10,7 @@ from engine.errors import WordloomError
 from engine.model.llm import GenerationParams, GenerationStats, LlamaRunner
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("generate", help="answer a prompt with the local model")
     parser.add_argument("prompt", metavar="PROMPT|-", help="the prompt, or - for stdin")
     parser.add_argument("--model", metavar="PATH", help="a GGUF file (default: settings)")

@@ -10,7 +10,7 @@ from engine.model.gguf import default_model_path, find_models
 from engine.model.llm import gpu_offload_supported
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("models", help="list the GGUF models found")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(handler=run)

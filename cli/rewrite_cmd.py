@@ -13,11 +13,11 @@ from engine.grammar.checker import GrammarChecker
 from engine.model.llm import LlamaRunner
 from engine.writing.assistant import STYLES, Assistant, AssistRequest
 from engine.writing.evaluate import Evaluator
-from engine.writing.optimize import MAX_ROUNDS, suggest
+from engine.writing.optimize import MAX_ROUNDS, Round, suggest
 from engine.writing.templates import TemplateLibrary
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("rewrite", help="rewrite a text with a template")
     parser.add_argument("file", metavar="FILE|-", help="a text file, or - for stdin")
     parser.add_argument("--template", required=True, metavar="NAME")
@@ -48,6 +48,11 @@ def _variables(pairs: list[str]) -> dict[str, str]:
     return out
 
 
+def report_round(rnd: Round) -> None:
+    if rnd.reason:
+        print(f"round {rnd.number}: retrying because {rnd.reason}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     conf = settings()
     if args.candidates < 0 or args.candidates > 8:
@@ -75,10 +80,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         outcome = suggest(assistant, Evaluator(grammar, knowledge and knowledge.matcher), request,
                           max_rounds=max(1, args.rounds),
-                          on_round=lambda r: r.reason and print(
-                              f"round {r.number}: retrying because {r.reason}",
-                              file=sys.stderr),
-                          on_chunk=(lambda i, c: sys.stderr.write(c)) if live else None)
+                          on_round=report_round,
+                          on_chunk=(lambda _i, c: print(c, end="", file=sys.stderr))
+                          if live else None)
     finally:
         runner.close()
         if knowledge is not None:

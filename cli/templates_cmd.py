@@ -9,7 +9,7 @@ from cli.common import print_json
 from engine.writing.templates import TemplateLibrary
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("templates", help="list the prompt templates")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(handler=run)

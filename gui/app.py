@@ -38,7 +38,7 @@ def install_crash_handler(window: object, logfile: Path) -> None:
         try:
             window.documents.write_journal()  # type: ignore[attr-defined]
         finally:
-            log.error("unexpected error", exc_info=(kind, value, tb))  # type: ignore[arg-type]
+            log.error("unexpected error", exc_info=value)
         if getattr(window, "property", None) and window.property("quiet"):  # type: ignore
             return
         QMessageBox.critical(
@@ -48,7 +48,7 @@ def install_crash_handler(window: object, logfile: Path) -> None:
 
     def on_thread_error(args: threading.ExceptHookArgs) -> None:
         log.error("unexpected error in thread %s", args.thread.name if args.thread else "?",
-                  exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+                  exc_info=args.exc_value)
 
     sys.excepthook = on_error
     threading.excepthook = on_thread_error
@@ -78,6 +78,7 @@ def run_gui(argv: Sequence[str]) -> int:
     logfile = setup_logging()
     settings, problems = load_settings()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName("Wordloom")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("wordloom")

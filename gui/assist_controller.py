@@ -13,7 +13,7 @@ from PySide6.QtGui import QGuiApplication
 from engine.config import Settings
 from engine.grammar.checker import split_paragraphs
 from engine.grammar.language import base as language_base
-from engine.writing.assistant import AssistRequest, voice_examples
+from engine.writing.assistant import AssistRequest, BuiltPrompt, voice_examples
 from engine.writing.optimize import MAX_ROUNDS, Outcome, Round
 from gui.assistant_panel import AssistantPanel
 from gui.candidate_card import CandidateCard
@@ -155,7 +155,7 @@ class AssistController(QObject):
             self.panel.facts.show_lookup(lookup, self._lookup_text)
             self.looked_up.emit(lookup, self._lookup_text)
 
-    def _prompt_ready(self, _job: int, built: object) -> None:
+    def _prompt_ready(self, _job: int, built: BuiltPrompt) -> None:
         self.panel.inspector.show_prompt(built)
 
     def _facts_attached(self, job: int, lookup: object, text: str) -> None:

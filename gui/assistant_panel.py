@@ -81,10 +81,10 @@ class AssistantPanel(QWidget):
         self.description = QLabel("")
         self.description.setWordWrap(True)
         self.description.setObjectName("templateDescription")
-        self.style = QComboBox()
-        self.style.setAccessibleName("Style")
+        self.style_box = QComboBox()
+        self.style_box.setAccessibleName("Style")
         for key, label in STYLE_LABELS.items():
-            self.style.addItem(label, key)
+            self.style_box.addItem(label, key)
         self.length = QSpinBox()
         self.length.setAccessibleName("Target length in words")
         self.length.setRange(0, 2000)
@@ -103,7 +103,7 @@ class AssistantPanel(QWidget):
         form.addRow(self.search)
         form.addRow("&Template", self.template)
         form.addRow(self.description)
-        form.addRow("&Style", self.style)
+        form.addRow("&Style", self.style_box)
         options = QHBoxLayout()
         options.addWidget(self.length)
         options.addWidget(QLabel("×"))
@@ -202,7 +202,7 @@ class AssistantPanel(QWidget):
         self.description.setText(template.description)
         self.count.setValue(template.candidates)
         self.temperature.setValue(template.temperature)
-        self.style.setEnabled(template.styles)
+        self.style_box.setEnabled(template.styles)
         self.template_changed.emit(name)
 
     def select_template(self, name: str) -> None:
@@ -211,7 +211,7 @@ class AssistantPanel(QWidget):
             self.template.setCurrentIndex(index)
 
     def options(self) -> PanelOptions:
-        return PanelOptions(self.template.currentData() or "", self.style.currentData() or "",
+        return PanelOptions(self.template.currentData() or "", self.style_box.currentData() or "",
                             self.length.value(), self.count.value(), self.temperature.value(),
                             sorted(self.facts.excluded))
 

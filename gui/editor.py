@@ -5,7 +5,14 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QContextMenuEvent, QFont, QTextCursor, QTextOption
+from PySide6.QtGui import (
+    QAction,
+    QContextMenuEvent,
+    QFont,
+    QHelpEvent,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from engine.grammar.checker import Issue
@@ -125,7 +132,7 @@ class Editor(QPlainTextEdit):
     # -- hover and menu ------------------------------------------------------------------
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             cursor = self.cursorForPosition(event.pos())
             issue = self.issue_at(cursor.position())
             if issue is not None:
@@ -158,6 +165,9 @@ class Editor(QPlainTextEdit):
             word = QAction(f"Add “{issue.text}” to dictionary", menu)
             word.triggered.connect(lambda: self.add_word.emit(issue.text))
             actions.append(word)
+        if first is None:  # an empty menu: append
+            menu.addActions(actions)
+            return
         for action in actions:
             menu.insertAction(first, action)
         menu.insertSeparator(first)

@@ -24,6 +24,7 @@ class GrammarController(QObject):
     shutdown = Signal()
     checked = Signal(object)  # a CheckResult for the current text
     engine_state = Signal(str, str)
+    lt_address = Signal(str)  # the LanguageTool server's URL, once it is ready
     failed = Signal(str)
 
     def __init__(self, editor: Editor, settings: Settings) -> None:
@@ -36,7 +37,7 @@ class GrammarController(QObject):
         self.sent_text = ""
         self.last: CheckResult | None = None
         self.worker = GrammarWorker()
-        self.thread = start_thread(self.worker, "grammar")
+        self.worker_thread = start_thread(self.worker, "grammar")
         self.request.connect(self.worker.check)
         self.start_worker.connect(self.worker.start)
         self.add_word.connect(self.worker.add_word)
@@ -49,6 +50,7 @@ class GrammarController(QObject):
         self.worker.partial.connect(self._partial)
         self.worker.result.connect(self._result)
         self.worker.state.connect(self._state)
+        self.worker.lt_address.connect(self.lt_address)
         self.worker.failed.connect(self.failed)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -114,5 +116,5 @@ class GrammarController(QObject):
     def stop(self, wait_ms: int = 3000) -> None:
         self.timer.stop()
         self.shutdown.emit()
-        self.thread.quit()
-        self.thread.wait(wait_ms)
+        self.worker_thread.quit()
+        self.worker_thread.wait(wait_ms)

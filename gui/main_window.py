@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import gc
-import re
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.config import Settings, save_settings
+from engine.config import Settings
 from engine.documents.journal import Journal
 from engine.grammar.checker import CheckResult
 from engine.version import __version__
@@ -27,9 +26,10 @@ from gui.document_controller import DocumentController
 from gui.editor import Editor
 from gui.grammar_controller import GrammarController
 from gui.issues_panel import IssuesPanel
+from gui.menus import build_menus
 from gui.ontology_panel import OntologyPanel
+from gui.preferences import Preferences
 from gui.status_bar import StatusBar
-from gui.theme import apply_theme
 
 FILTERS = "Text and Markdown (*.txt *.md *.markdown);;All files (*)"
 
@@ -65,8 +65,9 @@ class MainWindow(QMainWindow):
         for controller in (self.documents, self.grammar, self.assist):
             if controller is not None:
                 controller.setParent(self)  # their timers die with the window
+        self.preferences = Preferences(self)
         self._wire()
-        self._menus()
+        build_menus(self)
         self.editor.setLineWrapMode(Editor.LineWrapMode.WidgetWidth if settings.word_wrap
                                     else Editor.LineWrapMode.NoWrap)
         self.counts_timer = QTimer(self)
@@ -112,7 +113,6 @@ class MainWindow(QMainWindow):
         self.issues.chosen.connect(self.editor.select_issue)
         if self.grammar is not None:
             self.grammar.checked.connect(self._checked)
-            self.grammar.engine_state.connect(self._engine_state)
             self.grammar.engine_state.connect(self.status.set_engine)
             self.grammar.failed.connect(lambda m: self.status.showMessage(m, 10000))
         if self.assist is not None:
@@ -121,105 +121,16 @@ class MainWindow(QMainWindow):
             self.assist.speed.connect(self.status.set_speed)
             self.assist.ontology_opened.connect(self.ontology.show_opened)
             if self.grammar is not None:
+                self.grammar.lt_address.connect(self.assist.use_languagetool)
                 self.assist.ontology_opened.connect(
                     lambda info: self.grammar.accept_session_words(info.get("words", [])))
             self.assist.ontology_failed.connect(self.ontology.show_failed)
             self.assist.looked_up.connect(self.ontology.show_lookup)
-        self.ontology.open_requested.connect(self.choose_ontology)
+        self.ontology.open_requested.connect(self.preferences.choose_ontology)
         self.panel.select_template(self.settings.last_template)
-        self.panel.template_changed.connect(self._template_changed)
+        self.panel.template_changed.connect(self.preferences.template_changed)
 
     # -- menus ----------------------------------------------------------------------------
-
-    def _action(self, menu: object, text: str, slot: object, shortcut: object = None,
-                name: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        action.setObjectName(name or re.sub(r"\W", "", text.replace("&", "")).lower())
-        menu.addAction(action)  # type: ignore[attr-defined]
-        return action
-
-    def _menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self._action(file, "&New", self.new_document, QKeySequence.StandardKey.New)
-        self._action(file, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
-        self.recent_menu = file.addMenu("Open &Recent")
-        self._fill_recent()
-        file.addSeparator()
-        self._action(file, "&Save", self.save, QKeySequence.StandardKey.Save)
-        self._action(file, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs,
-                     "saveas")
-        file.addSeparator()
-        self._action(file, "&Close Document", self.new_document, QKeySequence.StandardKey.Close,
-                     "close")
-        self._action(file, "&Quit", self.close, "Ctrl+Q", "quit")  # Cmd+Q on macOS
-        edit = bar.addMenu("&Edit")
-        self._action(edit, "&Undo", self.editor.undo, QKeySequence.StandardKey.Undo)
-        self._action(edit, "&Redo", self.editor.redo, QKeySequence.StandardKey.Redo)
-        edit.addSeparator()
-        self._action(edit, "&Find and Replace…", self.find_replace, QKeySequence.StandardKey.Find,
-                     "findreplace")
-        self._action(edit, "Select &Paragraph", self.editor.select_paragraph, "Ctrl+Shift+P",
-                     "selectparagraph")
-        edit.addSeparator()
-        self._action(edit, "Se&ttings…", self.open_settings, "Ctrl+,",
-                     "settings")
-        view = bar.addMenu("&View")
-        self._action(view, "Zoom &In", lambda: self.editor.zoom(1), QKeySequence.StandardKey.ZoomIn,
-                     "zoomin")
-        self._action(view, "Zoom &Out", lambda: self.editor.zoom(-1),
-                     QKeySequence.StandardKey.ZoomOut, "zoomout")
-        self._action(view, "&Reset Zoom", self.editor.reset_zoom, "Ctrl+0", "resetzoom")
-        wrap = self._action(view, "&Word Wrap", self.toggle_wrap, "Alt+Z", "wordwrap")
-        wrap.setCheckable(True)
-        wrap.setChecked(self.settings.word_wrap)
-        focus = self._action(view, "&Focus Mode", self.toggle_focus, "F11", "focusmode")
-        focus.setCheckable(True)
-        self.focus_action = focus
-        view.addSeparator()
-        keys = {"assistant": ("&AI Assistant", "Ctrl+Shift+A"),
-                "issues": ("&Issues", "Ctrl+Shift+E"),
-                "ontology": ("O&ntology", "Ctrl+Shift+O")}
-        for key, dock in self.docks.items():
-            toggle = dock.toggleViewAction()
-            toggle.setObjectName(f"show{key}")
-            toggle.setText(keys[key][0])
-            toggle.setShortcut(QKeySequence(keys[key][1]))
-            view.addAction(toggle)
-        theme = view.addMenu("T&heme")
-        for name in ("system", "light", "dark"):
-            self._action(theme, name.title(), lambda _=False, n=name: self.set_theme(n), None,
-                         f"theme{name}")
-        assistant = bar.addMenu("&Assistant")
-        self._action(assistant, "&Generate", self.panel.generate_requested.emit,
-                     "Ctrl+Return", "generate")
-        self._action(assistant, "&Cancel", self.panel.cancel_requested.emit, "Esc", "cancel")
-        self._action(assistant, "&Inspect Prompt", self.panel.inspect_requested.emit,
-                     "Ctrl+Shift+I", "inspect")
-        self._action(assistant, "Focus &Templates", self._focus_templates, "Ctrl+T",
-                     "focustemplates")
-        assistant.addSeparator()
-        self._action(assistant, "&Models…", self.open_models, None, "models")
-        self._action(assistant, "&Templates…", self.open_template_editor, None, "templates")
-        self._action(assistant, "Open &Ontology…", self.choose_ontology, None, "openontology")
-        self._action(assistant, "Check Ontology &Consistency", self.check_ontology, None,
-                     "checkontology")
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&About Wordloom", self.about, None, "about")
-
-    def _focus_templates(self) -> None:
-        self.docks["assistant"].show()
-        self.panel.search.setFocus()
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for path in self.settings.recent_files[:10]:
-            self._action(self.recent_menu, path, lambda _=False, p=path: self.open_path(Path(p)),
-                         None, "recent")
-        self.recent_menu.setEnabled(bool(self.settings.recent_files))
 
     # -- documents --------------------------------------------------------------------------
 
@@ -258,7 +169,7 @@ class MainWindow(QMainWindow):
     def _opened(self, doc: object) -> None:
         path = getattr(doc, "path", None)
         if path is not None:
-            self._remember(str(path))
+            self.preferences.remember(str(path))
             if self.grammar is not None:
                 self.grammar.markup = "markdown" if path.suffix in (".md", ".markdown") \
                     else "plaintext"
@@ -277,7 +188,7 @@ class MainWindow(QMainWindow):
         return bool(path) and self.documents.save(Path(path))
 
     def _saved(self, path: str) -> None:
-        self._remember(path)
+        self.preferences.remember(path)
         self._update_title()
         self.status.showMessage(f"Saved {Path(path).name}", 4000)
 
@@ -287,23 +198,6 @@ class MainWindow(QMainWindow):
             "you opened it. Overwrite it with your version?")
         if answer == QMessageBox.StandardButton.Yes:
             self.documents.save(Path(path), overwrite_changed=True)
-
-    def _remember(self, path: str) -> None:
-        recent = [path] + [p for p in self.settings.recent_files if p != path]
-        self.settings.recent_files = recent[:10]
-        self._persist()
-        self._fill_recent()
-
-    def _template_changed(self, name: str) -> None:
-        if name and name != self.settings.last_template:
-            self.settings.last_template = name
-            self._persist()
-
-    def _persist(self) -> None:
-        try:
-            save_settings(self.settings)
-        except OSError as exc:
-            self.status.showMessage(f"Settings not saved: {exc.strerror}", 8000)
 
     def _update_title(self, *_args: object) -> None:
         title = self.documents.doc.title
@@ -316,14 +210,6 @@ class MainWindow(QMainWindow):
         text = self.editor.toPlainText()
         self.status.set_counts(len(text.split()), len(text))
 
-    def _engine_state(self, engine: str, state: str) -> None:
-        if engine == "languagetool" and state == "ready" and self.assist is not None:
-            checker = self.grammar.worker.checker if self.grammar else None
-            server = checker.lt.server if checker and checker.lt else None
-            url = server.url if server is not None else self.settings.languagetool_url
-            if url:
-                self.assist.use_languagetool.emit(url)
-
     def _checked(self, result: CheckResult) -> None:
         if result.complete:  # Harper's early answer: underlines only, the list follows
             self.issues.show_issues(result.issues,
@@ -334,23 +220,10 @@ class MainWindow(QMainWindow):
 
     # -- view -----------------------------------------------------------------------------------
 
-    def toggle_wrap(self, on: bool) -> None:
-        self.editor.setLineWrapMode(Editor.LineWrapMode.WidgetWidth if on
-                                    else Editor.LineWrapMode.NoWrap)
-        self.settings.word_wrap = bool(on)
-        self._persist()
-
     def toggle_focus(self, on: bool) -> None:
         for dock in self.docks.values():
             dock.setVisible(not on)
         self.status.setVisible(not on)
-
-    def set_theme(self, name: str) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        self.settings.theme = name
-        apply_theme(QApplication.instance(), name)
-        self._persist()
 
     # -- dialogs --------------------------------------------------------------------------------
 
@@ -362,62 +235,9 @@ class MainWindow(QMainWindow):
         self._find.show()
         self._find.find_text.setFocus()
 
-    def open_settings(self) -> None:
-        from gui.dialogs.settings_dialog import SettingsDialog
-
-        words = sorted(self.grammar.worker.checker.dictionary.items) \
-            if self.grammar and self.grammar.worker.checker else []
-        dialog = SettingsDialog(self.settings, words, self)
-        if dialog.exec():
-            self.apply_settings(dialog.result_settings(), dialog.words())
-
-    def apply_settings(self, new: Settings, words: list[str] | None = None) -> None:
-        old = self.settings
-        self.settings = new
-        self._persist()
-        self.editor.set_editor_font(new.editor_font, new.editor_font_size)
-        self.documents.set_interval(new.autosave_seconds)
-        if new.theme != old.theme:
-            self.set_theme(new.theme)
-        if self.grammar is not None:
-            if words is not None:
-                self.grammar.set_words.emit(words)
-            self.grammar.set_options.emit(new.language, new.picky)
-            self.grammar.timer.start()
-        if self.assist is not None:
-            self.assist.settings = new
-            model_keys = ("model", "model_dirs", "context_size", "threads", "gpu_layers")
-            if any(getattr(old, k) != getattr(new, k) for k in model_keys):
-                self.assist.model_ready = False
-                self.assist.model_state.emit("Model: loading…")
-                self.assist.load_model.emit(new)
-            if new.ontology != old.ontology:
-                self.assist.start_ontology()
-
-    def open_models(self) -> None:
-        from gui.dialogs.model_manager import ModelManager
-
-        dialog = ModelManager(self.settings, self)
-        dialog.default_changed.connect(lambda _p: self.apply_settings(self.settings))
-        dialog.exec()
-
-    def open_template_editor(self) -> None:
-        from gui.dialogs.template_editor import TemplateEditor
-
-        dialog = TemplateEditor(self)
-        if self.assist is not None:
-            dialog.saved.connect(lambda _n: self.panel.set_templates(
-                self.assist.model.library.all()))
-        dialog.exec()
-
-    def choose_ontology(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open ontology", "",
-                                              "Ontologies (*.owl *.rdf *.owx *.nt *.ttl)")
-        if path:
-            self.settings.ontology = path
-            self._persist()
-            if self.assist is not None:
-                self.assist.start_ontology()
+    def focus_templates(self) -> None:
+        self.docks["assistant"].show()
+        self.panel.search.setFocus()
 
     def check_ontology(self) -> None:
         if self.consistency is not None:

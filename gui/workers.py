@@ -197,6 +197,7 @@ class GrammarWorker(QObject):
     partial = Signal(object)  # Harper's issues, before LanguageTool answers
     result = Signal(object)
     state = Signal(str, str)
+    lt_address = Signal(str)  # the LanguageTool server's URL, once it is ready
     failed = Signal(str)
 
     def __init__(self) -> None:
@@ -206,7 +207,7 @@ class GrammarWorker(QObject):
     @Slot(object)
     def start(self, settings: Settings) -> None:
         try:
-            self.checker = GrammarChecker(settings, on_state=self.state.emit)
+            self.checker = GrammarChecker(settings, on_state=self._state)
             self.state.emit("harper", self.checker.harper_state)
             self.checker.start(wait=False)  # spawned from this long-lived thread
             if self.checker.lt is not None:
@@ -217,6 +218,12 @@ class GrammarWorker(QObject):
                 warm()  # the language model, before the first paragraph needs it
         except Exception as exc:
             self.failed.emit(plain_error(exc))
+
+    def _state(self, engine: str, state: str) -> None:
+        self.state.emit(engine, state)
+        lt = self.checker.lt if self.checker is not None else None
+        if engine == "languagetool" and state == "ready" and lt is not None and lt.url:
+            self.lt_address.emit(lt.url)
 
     @Slot(str, int, str)
     def check(self, text: str, revision: int, markup: str) -> None:

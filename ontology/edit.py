@@ -45,7 +45,7 @@ class OntologyEditor:
         candidate, n = name, 2
         while self.store.entity(base + candidate) is not None:
             candidate, n = f"{name}{n}", n + 1
-        return base + candidate
+        return str(base) + candidate
 
     def add_class(self, label: str, parent: str | None = None, lang: str = "en") -> str:
         import owlready2
@@ -53,9 +53,9 @@ class OntologyEditor:
         iri = self._new_iri(label)
         bases = (self._resolve(parent),) if parent else (owlready2.Thing,)
         with self.onto:
-            new = types.new_class(iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1], bases)
+            new: Any = types.new_class(iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1], bases)
         new.label.append(owlready2.locstr(label, lang))
-        return new.iri
+        return str(new.iri)
 
     def add_individual(self, label: str, cls: str, lang: str = "en") -> str:
         import owlready2
@@ -65,7 +65,7 @@ class OntologyEditor:
         with self.onto:
             new = klass(iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
         new.label.append(owlready2.locstr(label, lang))
-        return new.iri
+        return str(new.iri)
 
     def set_relation(self, subject: str, prop: str, target: str) -> None:
         thing, relation, value = self._resolve(subject), self._resolve(prop), \

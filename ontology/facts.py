@@ -91,7 +91,7 @@ class FactBuilder:
                     add("restriction", text, _iris(parent))
         return out[:MAX_PER_ENTITY]
 
-    def _kinds(self, thing: Any, entity: Entity, subject: str, add: Callable) -> None:
+    def _kinds(self, thing: Any, entity: Entity, subject: str, add: Callable[..., None]) -> None:
         if entity.kind == "individual":
             types = [t for t in thing.is_a if getattr(t, "iri", None)]
             if types:
@@ -116,7 +116,7 @@ class FactBuilder:
                     parts.append(f"to {' or '.join(self.name(r) for r in rng)}")
                 add("type", " ".join(parts), [x.iri for x in domain + rng])
 
-    def _assertions(self, thing: Any, subject: str, add: Callable) -> None:
+    def _assertions(self, thing: Any, subject: str, add: Callable[..., None]) -> None:
         for prop in thing.get_properties():
             if type(prop).__name__ == "AnnotationPropertyClass":
                 continue

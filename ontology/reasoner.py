@@ -169,8 +169,9 @@ def _explain_class(store: OntologyStore, iri: str, name: Any) -> str:
     for restriction in cls.is_a:
         prop = getattr(restriction, "property", None)
         for domain in getattr(prop, "domain", []) or []:
-            if getattr(domain, "iri", None) and _clash(ancestors | {domain}, pairs):
-                other = _clash(ancestors | {domain}, pairs)
+            other = _clash(ancestors | {domain}, pairs) if getattr(domain, "iri", None) \
+                else None
+            if prop is not None and other is not None:
                 return (f"{name(iri)} can have no members: it uses "
                         f"'{name(prop.iri)}', which only applies to {name(domain.iri)}, "
                         f"but {name(other[0].iri)} and {name(other[1].iri)} are disjoint.")

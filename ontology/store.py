@@ -15,6 +15,7 @@ import io
 import json
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -264,7 +265,7 @@ def _turtle_to_ntriples(path: Path, data: bytes) -> bytes:
 
 
 @contextlib.contextmanager
-def _quiet_parser(errors: list[BaseException]):
+def _quiet_parser(errors: list[BaseException]) -> Iterator[None]:
     """owlready2 prints parser errors through ``sys.excepthook``; keep them instead."""
     import sys
 
@@ -285,7 +286,7 @@ def _quiet_parser(errors: list[BaseException]):
 
 
 @contextlib.contextmanager
-def _offline_imports(folder: Path, warnings: list[str]):
+def _offline_imports(folder: Path, warnings: list[str]) -> Iterator[None]:
     """Local copies beside the file serve imports; any other import becomes empty."""
     import urllib.request
 

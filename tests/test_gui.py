@@ -112,7 +112,7 @@ def test_close_while_generating_exits_cleanly(qtbot):
     elapsed = time.monotonic() - started
     assert elapsed < 2.0
     assert not window.assist.model_thread.isRunning()
-    assert not window.grammar.thread.isRunning()
+    assert not window.grammar.worker_thread.isRunning()
 
 
 def test_underline_lands_after_an_emoji(qtbot):
@@ -172,7 +172,7 @@ def test_settings_persist_across_a_restart(qtbot):
     window = make_window(qtbot)
     changed = base_settings(languagetool_mode="off", theme="dark", editor_font_size=17,
                             autosave_seconds=9, picky=True)
-    window.apply_settings(changed)
+    window.preferences.apply_settings(changed)
     close(window)
     loaded, problems = load_settings()
     assert problems == []

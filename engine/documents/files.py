@@ -107,8 +107,9 @@ def decode_bytes(data: bytes) -> Decoded:
                                     f"valid {encoding} (byte {exc.start})") from exc
             text, newline = _detect_newline(text)
             return Decoded(text, encoding, True, newline)
-    encoding = _utf16_without_bom(data)
-    if encoding:
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        encoding = utf16
         try:
             text, newline = _detect_newline(data.decode(encoding))
             return Decoded(text, encoding, False, newline)

@@ -42,7 +42,8 @@ def _pid_alive(pid: int) -> bool:
     try:
         import psutil
 
-        return psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        return bool(psutil.pid_exists(pid)
+                    and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
     except Exception:
         return True
 

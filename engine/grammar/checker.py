@@ -148,6 +148,11 @@ def _same_problem(a: Issue, b: Issue) -> bool:
         b.category, b.category)
 
 
+def personal_dictionary() -> WordList:
+    """The writer's own words, as saved in the config folder."""
+    return WordList(app_paths().config / "dictionary.txt")
+
+
 class GrammarChecker:
     """Checks text with both engines; meant to live on one worker thread."""
 
@@ -159,7 +164,7 @@ class GrammarChecker:
         self.picky = settings.picky
         self.on_state = on_state
         config = app_paths().config
-        self.dictionary = WordList(config / "dictionary.txt")
+        self.dictionary = personal_dictionary()
         self.ignored_rules = WordList(config / "ignored_rules.txt")
         self.ignored_once: set[str] = set()
         self.session_words: set[str] = set()  # right for this session (ontology names)

@@ -177,6 +177,13 @@ class LanguageToolEngine:
         self._set_state("ready")
 
     @property
+    def url(self) -> str:
+        """Where the server answers ("" when language-tool-python runs its own)."""
+        if self.server is not None:
+            return self.server.url
+        return self._settings.languagetool_url if self.mode == "server" else ""
+
+    @property
     def ready(self) -> bool:
         if self.mode == "local" and self.server is not None:
             return self.server.state == "ready" and self.server.alive()

@@ -179,7 +179,7 @@ class LanguageToolServer:
     def _answers(self) -> bool:
         try:
             with urllib.request.urlopen(self.url + "v2/languages", timeout=2) as resp:
-                return resp.status == 200
+                return bool(resp.status == 200)
         except (urllib.error.URLError, OSError):
             return False
 

@@ -101,10 +101,10 @@ class _Reader:
         return struct.unpack(fmt, self.take(struct.calcsize(fmt)))[0]
 
     def u32(self) -> int:
-        return self.scalar(4)
+        return int(self.scalar(4))
 
     def u64(self) -> int:
-        return self.scalar(10)
+        return int(self.scalar(10))
 
     def string(self) -> str:
         length = self.u64()

@@ -34,7 +34,7 @@ def quiet_llama_logs() -> None:
         return
     import llama_cpp
 
-    @llama_cpp.llama_log_callback
+    @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]  # ctypes, untyped
     def forward(level: int, text: bytes, _user: Any) -> None:
         message = text.decode("utf-8", errors="replace").rstrip()
         if level == 3 and "removing memory module entries" not in message:  # an abort's echo
@@ -355,6 +355,6 @@ class LlamaRunner:
         import llama_cpp
 
         if self._abort_installed and self._llm is not None:
-            null = ctypes.cast(None, llama_cpp.ggml_abort_callback)
+            null = llama_cpp.ggml_abort_callback()  # a NULL function pointer
             llama_cpp.llama_set_abort_callback(self._llm._ctx.ctx, null, None)
         self._abort_installed = False

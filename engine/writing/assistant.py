@@ -173,7 +173,8 @@ class Assistant:
         wanted = max(int(length * 1.8) + 48, int(selection_tokens * 1.4) + 48, 96)
         return min(wanted, max(64, self.runner.n_ctx // 2))
 
-    def _lookup_facts(self, template: Template, request: AssistRequest) -> tuple[list, list]:
+    def _lookup_facts(self, template: Template,
+                      request: AssistRequest) -> tuple[list[Any], list[Any]]:
         if request.facts is not None:
             return list(request.fact_items), []
         if self.knowledge is None:
@@ -199,7 +200,7 @@ class Assistant:
             else ([], [])
         facts = ([f.text for f in fact_items] if request.facts is None else
                  list(request.facts)) if uses_facts else []
-        state = {"before": request.before, "after": request.after,
+        state: dict[str, Any] = {"before": request.before, "after": request.after,
                  "language": resolve_language(request.language, request.selection),
                  "examples": list(request.voice_examples if request.style == "voice" else []),
                  "facts": facts}

@@ -16,7 +16,8 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from engine.errors import TemplateError
 from engine.paths import app_paths, resource_dir
@@ -58,7 +59,7 @@ class Template:
     def render(self, values: dict[str, Any]) -> str:
         merged = {**self.variables, **values}
         try:
-            return self._compiled.render(**merged).strip()
+            return str(self._compiled.render(**merged)).strip()
         except SecurityError as exc:
             raise TemplateError(f"{self.path}: template '{self.name}' tried to reach Python "
                                 f"internals ({exc})") from exc

@@ -112,7 +112,10 @@ class ModelManager(QDialog):
         row = self.table.currentRow()
         if row < 0:
             return
-        path = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        item = self.table.item(row, 0)
+        if item is None:
+            return
+        path = item.data(Qt.ItemDataRole.UserRole)
         self.settings.model = path
         self.default_changed.emit(path)
         self.refresh()

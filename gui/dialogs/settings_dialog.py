@@ -150,11 +150,11 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentText(s.theme)
         self.theme.setAccessibleName("Theme")
         form.addRow("T&heme", self.theme)
-        self.font = QFontComboBox()
+        self.font_box = QFontComboBox()
         if s.editor_font:
-            self.font.setCurrentFont(QFont(s.editor_font))
-        self.font.setAccessibleName("Editor font")
-        form.addRow("Editor &font", self.font)
+            self.font_box.setCurrentFont(QFont(s.editor_font))
+        self.font_box.setAccessibleName("Editor font")
+        form.addRow("Editor &font", self.font_box)
         self.font_size = QSpinBox()
         self.font_size.setRange(6, 72)
         self.font_size.setValue(s.editor_font_size)
@@ -174,7 +174,7 @@ class SettingsDialog(QDialog):
             languagetool_mode=self.lt_mode.currentText(), languagetool_url=self.lt_url.text(),
             language=self.language.currentText().strip(), picky=self.picky.isChecked(),
             ontology=self.ontology.text().strip(), autosave_seconds=self.autosave.value(),
-            theme=self.theme.currentText(), editor_font=self.font.currentFont().family(),
+            theme=self.theme.currentText(), editor_font=self.font_box.currentFont().family(),
             editor_font_size=self.font_size.value())
 
     def words(self) -> list[str]:

@@ -58,7 +58,7 @@ class TemplateEditor(QDialog):
         self.list.currentTextChanged.connect(self._load)
         self.source = QPlainTextEdit()
         self.source.setAccessibleName("Template source (TOML)")
-        self.source.textChanged.connect(lambda: self._timer.start())
+        self.source.textChanged.connect(self._restart_timer)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.preview = QPlainTextEdit()
@@ -137,3 +137,6 @@ class TemplateEditor(QDialog):
         self.saved.emit(self.template_name)
         self.refresh()
         return target
+
+    def _restart_timer(self) -> None:
+        self._timer.start()

@@ -1,0 +1,113 @@
+"""Settings in the app: kept in ``window.settings``, saved, and pushed to whoever needs
+them (editor, documents, grammar and model threads) when they change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from engine.config import Settings, save_settings
+from engine.grammar.checker import personal_dictionary
+from gui.editor import Editor
+from gui.menus import fill_recent
+from gui.theme import apply_theme
+
+MODEL_KEYS = ("model", "model_dirs", "context_size", "threads", "gpu_layers")
+
+
+class Preferences(QObject):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+
+    @property
+    def settings(self) -> Settings:
+        return self.window.settings  # type: ignore[no-any-return]
+
+    def persist(self) -> None:
+        try:
+            save_settings(self.settings)
+        except OSError as exc:
+            self.window.status.showMessage(f"Settings not saved: {exc.strerror}", 8000)
+
+    def remember(self, path: str) -> None:
+        recent = [path] + [p for p in self.settings.recent_files if p != path]
+        self.settings.recent_files = recent[:10]
+        self.persist()
+        fill_recent(self.window)
+
+    def template_changed(self, name: str) -> None:
+        if name and name != self.settings.last_template:
+            self.settings.last_template = name
+            self.persist()
+
+    def toggle_wrap(self, on: bool) -> None:
+        self.window.editor.setLineWrapMode(Editor.LineWrapMode.WidgetWidth if on
+                                           else Editor.LineWrapMode.NoWrap)
+        self.settings.word_wrap = bool(on)
+        self.persist()
+
+    def set_theme(self, name: str) -> None:
+        self.settings.theme = name
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, name)
+        self.persist()
+
+    def open_settings(self) -> None:
+        from gui.dialogs.settings_dialog import SettingsDialog
+
+        words = sorted(personal_dictionary().items)  # the file, not the worker's copy
+        dialog = SettingsDialog(self.settings, words, self.window)
+        if dialog.exec():
+            self.apply_settings(dialog.result_settings(), dialog.words())
+
+    def apply_settings(self, new: Settings, words: list[str] | None = None) -> None:
+        window, old = self.window, self.settings
+        window.settings = new
+        self.persist()
+        window.editor.set_editor_font(new.editor_font, new.editor_font_size)
+        window.documents.set_interval(new.autosave_seconds)
+        if new.theme != old.theme:
+            self.set_theme(new.theme)
+        if window.grammar is not None:
+            if words is not None:
+                window.grammar.set_words.emit(words)
+            window.grammar.set_options.emit(new.language, new.picky)
+            window.grammar.timer.start()
+        if window.assist is not None:
+            window.assist.settings = new
+            if any(getattr(old, k) != getattr(new, k) for k in MODEL_KEYS):
+                window.assist.model_ready = False
+                window.assist.model_state.emit("Model: loading…")
+                window.assist.load_model.emit(new)
+            if new.ontology != old.ontology:
+                window.assist.start_ontology()
+
+    def open_models(self) -> None:
+        from gui.dialogs.model_manager import ModelManager
+
+        dialog = ModelManager(self.settings, self.window)
+        dialog.default_changed.connect(lambda _p: self.apply_settings(self.settings))
+        dialog.exec()
+
+    def open_template_editor(self) -> None:
+        from gui.dialogs.template_editor import TemplateEditor
+
+        window = self.window
+        dialog = TemplateEditor(window)
+        if window.assist is not None:
+            dialog.saved.connect(lambda _n: window.panel.set_templates(
+                window.assist.model.library.all()))
+        dialog.exec()
+
+    def choose_ontology(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open ontology", "",
+                                              "Ontologies (*.owl *.rdf *.owx *.nt *.ttl)")
+        if path:
+            self.settings.ontology = path
+            self.persist()
+            if self.window.assist is not None:
+                self.window.assist.start_ontology()
