@@ -7,7 +7,7 @@ import sys
 
 from cli.common import print_json, read_text_arg, settings
 from engine.errors import WordloomError
-from engine.model.llm import GenerationParams, GenerationStats, LlamaRunner
+from engine.model.llm import GenerationParams, LlamaRunner
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,23 +38,17 @@ def run(args: argparse.Namespace) -> int:
         temperature=conf.temperature if args.temperature is None else args.temperature,
         seed=args.seed,
     )
-    parts: list[str] = []
-    stats: GenerationStats | None = None
+    def echo(text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
     try:
-        for item in runner.stream(messages, params):
-            if isinstance(item, GenerationStats):
-                stats = item
-            elif args.json:
-                parts.append(item)
-            else:
-                sys.stdout.write(item)
-                sys.stdout.flush()
+        text, stats = runner.generate(messages, params, on_text=None if args.json else echo)
     finally:
         runner.close()
-    assert stats is not None
     if args.json:
         print_json({
-            "text": "".join(parts),
+            "text": text,
             "prompt_tokens": stats.prompt_tokens,
             "completion_tokens": stats.completion_tokens,
             "ttft_s": round(stats.ttft_s, 4),

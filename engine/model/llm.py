@@ -14,7 +14,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -235,7 +235,9 @@ class LlamaRunner:
         messages: Sequence[Message],
         params: GenerationParams | None = None,
         cancel: threading.Event | None = None,
+        on_text: Callable[[str], None] | None = None,
     ) -> tuple[str, GenerationStats]:
+        """The whole answer and its stats; ``on_text`` sees each chunk as it comes."""
         parts: list[str] = []
         stats: GenerationStats | None = None
         for item in self.stream(messages, params, cancel):
@@ -243,6 +245,8 @@ class LlamaRunner:
                 stats = item
             else:
                 parts.append(item)
+                if on_text is not None:
+                    on_text(item)
         assert stats is not None
         return "".join(parts), stats
 

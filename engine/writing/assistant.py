@@ -14,6 +14,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from engine.errors import ContextOverflowError, WordloomError
@@ -306,17 +307,9 @@ class Assistant:
                 else request.repeat_penalty
             params = GenerationParams(max_tokens=built.max_tokens, temperature=temperature,
                                       seed=seed, repeat_penalty=penalty, stop=["</text>"])
-            parts: list[str] = []
-            stats: GenerationStats | None = None
-            for item in self.runner.stream(built.messages, params, cancel):
-                if isinstance(item, GenerationStats):
-                    stats = item
-                else:
-                    parts.append(item)
-                    if on_chunk:
-                        on_chunk(first_index + n, item)
-            raw = "".join(parts)
-            if stats is not None and stats.finish_reason == "cancelled":
+            on_text = partial(on_chunk, first_index + n) if on_chunk else None
+            raw, stats = self.runner.generate(built.messages, params, cancel, on_text)
+            if stats.finish_reason == "cancelled":
                 break
             text = clean_output(raw)
             note = "" if text else "the model's answer was empty after clean-up"
