@@ -1,4 +1,4 @@
-"""Decode speed and time to first token: engine.llm against a bare llama_cpp.Llama.
+"""Decode speed and time to first token: engine.model.llm against a bare llama_cpp.Llama.
 
 Both load the same model with the same context, threads, prompt, seed and sampling, and
 run alternately in one process, so the machine's mood affects both alike.

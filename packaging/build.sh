@@ -36,6 +36,9 @@ build/pkgvenv/bin/pip install -q ".[package]"
 build/pkgvenv/bin/python -c 'import llama_cpp, sys; print("llama.cpp:", llama_cpp.llama_print_system_info().decode())'
 
 echo "== 3/4 PyInstaller"
+# The starter model and LanguageTool are copied into resources/ for the bundle only: a
+# checkout that keeps them would find a second model and a second server in its tests.
+trap 'rm -rf resources/models resources/languagetool' EXIT
 mkdir -p resources/models
 cp -f "$(.venv/bin/python -c 'from engine.paths import app_paths; from engine.model.gguf import DEFAULT_MODEL_FILE as f; print(app_paths().models / f)')" resources/models/
 # The LanguageTool server make setup assembled travels inside the package.

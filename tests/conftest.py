@@ -84,3 +84,23 @@ def windows() -> Iterator[list]:
         window = opened.pop()
         window.closing = True
         window.close()
+
+
+@pytest.fixture
+def open_window(qtbot: object, windows: list) -> object:
+    """Opens the real app (LanguageTool off) with settings overrides, once its model (and,
+    with ``ontology=True``, its ontology) is loaded; closed after the test."""
+    from gui.main_window import MainWindow
+
+    def make(wait_ontology: bool = False, **overrides: object) -> MainWindow:
+        settings = base_settings(languagetool_mode="off", **overrides)
+        save_settings(settings)
+        window = MainWindow(settings)
+        window.setProperty("quiet", True)
+        windows.append(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.assist.model_ready and (  # type: ignore[attr-defined]
+            window.assist.ontology_ready or not wait_ontology), timeout=60000)
+        return window
+
+    return make

@@ -16,33 +16,13 @@ from PySide6.QtWidgets import (
 )
 
 from conftest import base_settings
-from engine.config import load_settings, save_settings
+from engine.config import load_settings
 from gui.main_window import MainWindow
 
 PARAGRAPH = ("hey guys, the meeting got moved to friday cuz the boss is sick. "
              "its in room 4 and we should of told everyone sooner.")
 
 
-OPEN: list[MainWindow] = []
-
-
-@pytest.fixture(autouse=True)
-def _track(windows):
-    """Every window made here is closed afterwards (see the ``windows`` fixture)."""
-    OPEN.clear()
-    yield
-    windows.extend(OPEN)
-
-
-def make_window(qtbot, **overrides) -> MainWindow:
-    settings = base_settings(languagetool_mode="off", **overrides)
-    save_settings(settings)
-    window = MainWindow(settings)
-    window.setProperty("quiet", True)
-    OPEN.append(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.assist.model_ready, timeout=60000)
-    return window
 
 
 def close(window: MainWindow) -> None:
@@ -63,8 +43,8 @@ def select_all_text(window: MainWindow) -> None:
     window.editor.setTextCursor(cursor)
 
 
-def test_generate_accept_undo(qtbot):
-    window = make_window(qtbot)
+def test_generate_accept_undo(qtbot, open_window):
+    window = open_window()
     put_text(window, PARAGRAPH)
     select_all_text(window)
     window.panel.select_template("formal")
@@ -83,8 +63,8 @@ def test_generate_accept_undo(qtbot):
     close(window)
 
 
-def test_cancel_stops_generation(qtbot):
-    window = make_window(qtbot)
+def test_cancel_stops_generation(qtbot, open_window):
+    window = open_window()
     put_text(window, PARAGRAPH)
     window.panel.select_template("expand")
     window.panel.count.setValue(3)
@@ -98,8 +78,8 @@ def test_cancel_stops_generation(qtbot):
     close(window)
 
 
-def test_close_while_generating_exits_cleanly(qtbot):
-    window = make_window(qtbot)
+def test_close_while_generating_exits_cleanly(qtbot, open_window):
+    window = open_window()
     put_text(window, PARAGRAPH * 3)
     window.panel.select_template("expand")
     chunks = []
@@ -115,8 +95,8 @@ def test_close_while_generating_exits_cleanly(qtbot):
     assert not window.grammar.worker_thread.isRunning()
 
 
-def test_underline_lands_after_an_emoji(qtbot):
-    window = make_window(qtbot)
+def test_underline_lands_after_an_emoji(qtbot, open_window):
+    window = open_window()
     text = "I 😀 love teh sea and the 🌊 waves."
     put_text(window, text)
     qtbot.waitUntil(lambda: any(i.text == "teh" for i in window.editor.issues), timeout=30000)
@@ -133,8 +113,8 @@ def test_underline_lands_after_an_emoji(qtbot):
     close(window)
 
 
-def test_context_menu_replacement_and_dictionary(qtbot):
-    window = make_window(qtbot)
+def test_context_menu_replacement_and_dictionary(qtbot, open_window):
+    window = open_window()
     put_text(window, "She recieved the letter from Wordloomia.")
     qtbot.waitUntil(lambda: any(i.text == "recieved" for i in window.editor.issues),
                     timeout=30000)
@@ -159,8 +139,8 @@ def test_context_menu_replacement_and_dictionary(qtbot):
     close(window)
 
 
-def test_clicking_an_issue_selects_it(qtbot):
-    window = make_window(qtbot)
+def test_clicking_an_issue_selects_it(qtbot, open_window):
+    window = open_window()
     put_text(window, "Line one is fine.\n\nHe go to school.")
     qtbot.waitUntil(lambda: window.issues.count() > 0, timeout=30000)
     window.issues.list.clicked.emit(window.issues.model.index(0))
@@ -168,8 +148,8 @@ def test_clicking_an_issue_selects_it(qtbot):
     close(window)
 
 
-def test_settings_persist_across_a_restart(qtbot):
-    window = make_window(qtbot)
+def test_settings_persist_across_a_restart(qtbot, open_window, windows):
+    window = open_window()
     changed = base_settings(languagetool_mode="off", theme="dark", editor_font_size=17,
                             autosave_seconds=9, picky=True)
     window.preferences.apply_settings(changed)
@@ -179,14 +159,14 @@ def test_settings_persist_across_a_restart(qtbot):
     assert (loaded.theme, loaded.editor_font_size, loaded.autosave_seconds, loaded.picky) == \
         ("dark", 17, 9, True)
     again = MainWindow(loaded)
-    OPEN.append(again)
+    windows.append(again)
     assert again.editor.font().pointSizeF() == 17
     assert again.documents.autosave.interval() == 9000
     close(again)
 
 
-def test_every_action_is_reachable_from_the_keyboard(qtbot):
-    window = make_window(qtbot)
+def test_every_action_is_reachable_from_the_keyboard(qtbot, open_window):
+    window = open_window()
     for menu_action in window.menuBar().actions():
         assert "&" in menu_action.text(), menu_action.text()
         for action in menu_action.menu().actions():
@@ -200,8 +180,8 @@ def test_every_action_is_reachable_from_the_keyboard(qtbot):
     close(window)
 
 
-def test_widgets_have_accessible_names(qtbot):
-    window = make_window(qtbot)
+def test_widgets_have_accessible_names(qtbot, open_window):
+    window = open_window()
     kinds = (QLineEdit, QComboBox, QSpinBox, QListWidget, QPlainTextEdit)
     widgets = [w for kind in kinds for w in window.findChildren(kind)]
     missing = [f"{type(w).__name__} {w.objectName()}" for w in widgets
@@ -217,8 +197,8 @@ def test_widgets_have_accessible_names(qtbot):
 
 
 @pytest.mark.parametrize("focus", [True])
-def test_focus_mode_hides_docks(qtbot, focus):
-    window = make_window(qtbot)
+def test_focus_mode_hides_docks(qtbot, open_window, focus):
+    window = open_window()
     window.toggle_focus(focus)
     assert not any(d.isVisible() for d in window.docks.values())
     window.toggle_focus(False)
@@ -226,8 +206,8 @@ def test_focus_mode_hides_docks(qtbot, focus):
     close(window)
 
 
-def test_escape_cancels_from_the_panel(qtbot):
-    window = make_window(qtbot)
+def test_escape_cancels_from_the_panel(qtbot, open_window):
+    window = open_window()
     put_text(window, PARAGRAPH)
     window.panel.select_template("expand")
     window.assist.model.chunk.connect(

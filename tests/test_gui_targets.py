@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPushButton
 
-from conftest import base_settings
-from engine.config import load_settings, save_settings
+from engine.config import load_settings
 from gui.main_window import MainWindow
 
 HANGZHOU = "Hangzhou has a lake that people visits in spring, and the tea there are good."
 BEIJING = "Beijing is big city and many tourist goes to see the old palace every year."
 TR = "http://wordloom.app/ontology/travel#"
-
-OPEN: list[MainWindow] = []
-
-
-@pytest.fixture(autouse=True)
-def _track(windows):
-    OPEN.clear()
-    yield
-    windows.extend(OPEN)
-
-
-def make_window(qtbot, **overrides) -> MainWindow:
-    settings = base_settings(languagetool_mode="off", **overrides)
-    save_settings(settings)
-    window = MainWindow(settings)
-    window.setProperty("quiet", True)
-    OPEN.append(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.assist.model_ready and window.assist.ontology_ready,
-                    timeout=60000)
-    return window
 
 
 def cursor_into(window: MainWindow, needle: str) -> None:
@@ -57,8 +34,8 @@ def usable_card(window: MainWindow):
                 and c.candidate.text != c.target.original)
 
 
-def test_accept_after_inspecting_another_paragraph_replaces_the_first(qtbot):
-    window = make_window(qtbot)
+def test_accept_after_inspecting_another_paragraph_replaces_the_first(qtbot, open_window):
+    window = open_window(wait_ontology=True)
     window.editor.setPlainText(f"{HANGZHOU}\n\n{BEIJING}")
     window.panel.select_template("formal")
     window.panel.count.setValue(1)
@@ -74,8 +51,8 @@ def test_accept_after_inspecting_another_paragraph_replaces_the_first(qtbot):
     assert HANGZHOU not in text and card.candidate.text in text
 
 
-def test_accept_from_history_goes_to_that_generations_paragraph(qtbot):
-    window = make_window(qtbot)
+def test_accept_from_history_goes_to_that_generations_paragraph(qtbot, open_window):
+    window = open_window(wait_ontology=True)
     window.editor.setPlainText(f"{HANGZHOU}\n\n{BEIJING}")
     window.panel.select_template("formal")
     window.panel.count.setValue(1)
@@ -99,8 +76,8 @@ def test_accept_from_history_goes_to_that_generations_paragraph(qtbot):
     assert window.editor.toPlainText().endswith("Edited.")
 
 
-def test_facts_are_for_the_exact_target_at_generate(qtbot):
-    window = make_window(qtbot)
+def test_facts_are_for_the_exact_target_at_generate(qtbot, open_window):
+    window = open_window(wait_ontology=True)
     window.editor.setPlainText(f"{HANGZHOU}\n\n{BEIJING}")
     window.panel.select_template("expand")  # a template whose prompt lists facts
     window.panel.count.setValue(1)
@@ -125,10 +102,10 @@ def test_facts_are_for_the_exact_target_at_generate(qtbot):
     assert outcome.prompt.facts, "the other facts were dropped too"
 
 
-def test_consistency_check_runs_off_the_window_thread(qtbot):
+def test_consistency_check_runs_off_the_window_thread(qtbot, open_window):
     from conftest import PIZZA
 
-    window = make_window(qtbot, ontology=str(PIZZA))
+    window = open_window(wait_ontology=True, ontology=str(PIZZA))
     with qtbot.waitSignal(window.consistency.finished, timeout=120000) as done:
         window.check_ontology()
         # the call returned while HermiT runs: a busy dialog with Cancel, typing goes on
@@ -145,8 +122,8 @@ def test_consistency_check_runs_off_the_window_thread(qtbot):
     assert window.consistency.dialog is None
 
 
-def test_quit_last_template_and_new_document_state(qtbot):
-    window = make_window(qtbot)
+def test_quit_last_template_and_new_document_state(qtbot, open_window, windows):
+    window = open_window(wait_ontology=True)
     shortcuts = {a.objectName(): a.shortcut().toString() for a in window.findChildren(
         type(window.menuBar().actions()[0]))}
     assert shortcuts["quit"] == "Ctrl+Q"
@@ -160,5 +137,5 @@ def test_quit_last_template_and_new_document_state(qtbot):
     window.close()
     again = MainWindow(load_settings()[0])  # a restart with the saved settings
     again.setProperty("quiet", True)
-    OPEN.append(again)
+    windows.append(again)
     assert again.panel.template.currentData() == "concise"

@@ -58,7 +58,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     def refuse(*_args: object, **_kw: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(engine.models, "open", refuse, raising=False)
+    monkeypatch.setattr(engine.model.gguf, "open", refuse, raising=False)
     with pytest.raises(ModelError, match="cannot read the model file"):
         read_metadata(path)
 
