@@ -171,7 +171,8 @@ class GrammarChecker:
         self.sent: Counter[str] = Counter()
         self._detected: dict[str, str] = {}  # paragraph text -> its language ("": unsure)
         # (paragraph text, its answers) -> merged issues relative to the paragraph
-        self._merged: dict[tuple[str, tuple[int, ...]], tuple[object, list[Issue]]] = {}
+        self._merged: dict[tuple[str, tuple[int, ...]],
+                           tuple[tuple[list[RawIssue], ...], list[Issue]]] = {}
         self._cache: OrderedDict[tuple[str, ...], list[RawIssue]] = OrderedDict()
         wanted = set(engines)
         self.harper: HarperEngine | None = None
@@ -315,10 +316,12 @@ class GrammarChecker:
             answers = tuple(engine_issues[index] for engine_issues in found.values())
             if not any(answers):
                 continue
+            # keyed by the answers' identities; the entry keeps the answers alive, so an id
+            # cannot be reused by another list while its entry exists
             key = (paragraph.text, tuple(id(a) for a in answers))
             relative = self._merged.get(key)
-            if relative is None or relative[0] is not answers[0]:
-                relative = (answers[0], _merge_paragraph(paragraph.text, answers))
+            if relative is None:
+                relative = (answers, _merge_paragraph(paragraph.text, answers))
                 if len(self._merged) > CACHE_LIMIT:
                     self._merged.clear()
                 self._merged[key] = relative
