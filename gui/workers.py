@@ -326,8 +326,7 @@ class OntologyWorker(QObject):
             except Exception as exc:
                 self.open_failed.emit(plain_error(exc))
             else:
-                excluded = set(request.excluded_facts)
-                facts = [f for f in lookup.facts if f.text not in excluded]
+                facts = lookup.kept(request.excluded_facts)
                 self.facts_attached.emit(job, lookup, subject)
         request = replace(request, facts=[f.text for f in facts], fact_items=facts)
         self.prepared.emit(job, request, cancel, rounds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,11 @@ class Lookup:
     mentions: list[Mention]
     facts: list[Fact]
     labels: dict[str, str] = field(default_factory=dict)  # iri -> display name
+
+    def kept(self, excluded: Iterable[str]) -> list[Fact]:
+        """The facts less the ones the writer unticked."""
+        dropped = set(excluded)
+        return [f for f in self.facts if f.text not in dropped]
 
 
 class Knowledge:

@@ -28,6 +28,16 @@ def generate(qtbot, window: MainWindow, seed: int = 5):
     return done.args[0]
 
 
+def two_paragraphs(open_window, template: str) -> MainWindow:
+    """The app with two paragraphs, one suggestion per run, the cursor on Hangzhou's."""
+    window = open_window(wait_ontology=True)
+    window.editor.setPlainText(f"{HANGZHOU}\n\n{BEIJING}")
+    window.panel.select_template(template)
+    window.panel.count.setValue(1)
+    cursor_into(window, "Hangzhou has")
+    return window
+
+
 def usable_card(window: MainWindow):
     return next(c for c in window.panel.cards
                 if c.candidate is not None and c.candidate.text
@@ -35,11 +45,7 @@ def usable_card(window: MainWindow):
 
 
 def test_accept_after_inspecting_another_paragraph_replaces_the_first(qtbot, open_window):
-    window = open_window(wait_ontology=True)
-    window.editor.setPlainText(f"{HANGZHOU}\n\n{BEIJING}")
-    window.panel.select_template("formal")
-    window.panel.count.setValue(1)
-    cursor_into(window, "Hangzhou has")
+    window = two_paragraphs(open_window, "formal")
     generate(qtbot, window)
     card = usable_card(window)
     cursor_into(window, "Beijing is")
@@ -52,11 +58,7 @@ def test_accept_after_inspecting_another_paragraph_replaces_the_first(qtbot, ope
 
 
 def test_accept_from_history_goes_to_that_generations_paragraph(qtbot, open_window):
-    window = open_window(wait_ontology=True)
-    window.editor.setPlainText(f"{HANGZHOU}\n\n{BEIJING}")
-    window.panel.select_template("formal")
-    window.panel.count.setValue(1)
-    cursor_into(window, "Hangzhou has")
+    window = two_paragraphs(open_window, "formal")
     generate(qtbot, window, seed=8)
     cursor_into(window, "Beijing is")
     generate(qtbot, window, seed=9)
@@ -77,11 +79,7 @@ def test_accept_from_history_goes_to_that_generations_paragraph(qtbot, open_wind
 
 
 def test_facts_are_for_the_exact_target_at_generate(qtbot, open_window):
-    window = open_window(wait_ontology=True)
-    window.editor.setPlainText(f"{HANGZHOU}\n\n{BEIJING}")
-    window.panel.select_template("expand")  # a template whose prompt lists facts
-    window.panel.count.setValue(1)
-    cursor_into(window, "Hangzhou has")
+    window = two_paragraphs(open_window, "expand")  # a template whose prompt lists facts
     qtbot.waitUntil(lambda: window.panel.facts.list.count() > 0, timeout=20000)
     shown = [window.panel.facts.list.item(i).text()
              for i in range(window.panel.facts.list.count())]

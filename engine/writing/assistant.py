@@ -182,8 +182,7 @@ class Assistant:
             return [], []
         found = self.knowledge.lookup(fact_subject(request), request.fact_budget,
                                       self.runner.count_tokens)
-        excluded = set(request.excluded_facts)
-        return [f for f in found.facts if f.text not in excluded], found.mentions
+        return found.kept(request.excluded_facts), found.mentions
 
     def build(self, request: AssistRequest) -> BuiltPrompt:
         """The chat messages for a request, trimmed to fit, with their token accounting."""
