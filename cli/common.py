@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from engine.config import Settings, load_settings
-from engine.errors import DocumentError
+from engine.config import BACKENDS, Settings, load_settings
+from engine.errors import DocumentError, WordloomError
 
 
 def settings() -> Settings:
@@ -16,6 +18,33 @@ def settings() -> Settings:
     for line in problems:
         print(f"warning: {line}", file=sys.stderr)
     return loaded
+
+
+def add_backend_args(parser: argparse.ArgumentParser) -> None:
+    """--backend, --server-url, --server-model: the model in this process or on a server."""
+    parser.add_argument("--backend", choices=BACKENDS, default=None,
+                        help="run the model in this process or use a server (default: settings)")
+    parser.add_argument("--server-url", metavar="URL",
+                        help="an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 "
+                        "(its API key: the keyring, or WORDLOOM_API_KEY)")
+    parser.add_argument("--server-model", metavar="NAME", help="a model on that server")
+
+
+def backend_settings(conf: Settings, args: argparse.Namespace) -> Settings:
+    """The settings with the command line's backend choices applied."""
+    changes: dict[str, Any] = {}
+    if args.server_url:
+        changes["server_url"] = args.server_url
+        changes["backend"] = "server"
+    if args.server_model:
+        changes["server_model"] = args.server_model
+    if args.backend:
+        changes["backend"] = args.backend
+    conf = replace(conf, **changes)
+    if conf.backend == "server" and not conf.server_url:
+        raise WordloomError("--backend server needs --server-url URL (or server_url in the "
+                            "settings)")
+    return conf
 
 
 def read_text_arg(value: str, *, is_file: bool) -> str:

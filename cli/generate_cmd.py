@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.common import print_json, read_text_arg, settings
+from cli.common import add_backend_args, backend_settings, print_json, read_text_arg, settings
 from engine.errors import WordloomError
-from engine.model.llm import GenerationParams, LlamaRunner
+from engine.model.backend import open_backend
+from engine.model.llm import GenerationParams
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,17 +20,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--seed", type=int, default=None, metavar="S")
     parser.add_argument("--system", default=None, help="a system message")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_backend_args(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    conf = settings()
+    conf = backend_settings(settings(), args)
     if args.max_tokens < 1:
         raise WordloomError(f"--max-tokens must be at least 1, got {args.max_tokens}")
     prompt = read_text_arg(args.prompt, is_file=False)
     if not prompt.strip():
         raise WordloomError("the prompt is empty")
-    runner = LlamaRunner.from_settings(conf, args.model)
+    runner = open_backend(conf, args.model)
     messages = [{"role": "user", "content": prompt}]
     if args.system:
         messages.insert(0, {"role": "system", "content": args.system})
@@ -49,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json({
             "text": text,
+            "backend": runner.backend_label,
             "prompt_tokens": stats.prompt_tokens,
             "completion_tokens": stats.completion_tokens,
             "ttft_s": round(stats.ttft_s, 4),

@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.common import print_json, read_text_arg, settings
+from cli.common import add_backend_args, backend_settings, print_json, read_text_arg, settings
 from engine.errors import WordloomError
 from engine.grammar import language
 from engine.grammar.checker import GrammarChecker
-from engine.model.llm import LlamaRunner
+from engine.model.backend import open_backend
 from engine.writing.assistant import STYLES, Assistant, AssistRequest
 from engine.writing.evaluate import Evaluator
 from engine.writing.optimize import MAX_ROUNDS, Round, suggest
@@ -35,6 +35,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="a template variable, e.g. --set city=Hangzhou")
     parser.add_argument("--show-prompt", action="store_true", help="print the prompt too")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    add_backend_args(parser)
     parser.set_defaults(handler=run)
 
 
@@ -54,7 +55,7 @@ def report_round(rnd: Round) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    conf = settings()
+    conf = backend_settings(settings(), args)
     if args.candidates < 0 or args.candidates > 8:
         raise WordloomError("--candidates must be between 1 and 8")
     library = TemplateLibrary()
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         path = Path(args.ontology) if args.ontology else default_ontology_path(conf)
         if args.ontology or path.exists():
             knowledge = Knowledge.open(path, language.base(conf.language))
-    runner = LlamaRunner.from_settings(conf, args.model)
+    runner = open_backend(conf, args.model)
     grammar = GrammarChecker(conf, engines=("harper",))
     assistant = Assistant(runner, library, knowledge)
     request = AssistRequest(template=args.template, selection=text, style=args.style,
@@ -78,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
                             variables=_variables(args.set))
     live = not args.json and sys.stdout.isatty()
     try:
-        outcome = suggest(assistant, Evaluator(grammar, knowledge and knowledge.matcher), request,
+        matcher = knowledge.matcher if knowledge else None
+        outcome = suggest(assistant, Evaluator(grammar, matcher), request,
                           max_rounds=max(1, args.rounds),
                           on_round=report_round,
                           on_chunk=(lambda _i, c: print(c, end="", file=sys.stderr))
@@ -90,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
     prompt = outcome.prompt
     if args.json:
         data = {
-            "template": args.template, "source": text, "prompt": prompt.to_json(),
+            "template": args.template, "backend": runner.backend_label, "source": text,
+            "prompt": prompt.to_json(),
             "trimmed": prompt.trimmed, "facts": prompt.facts,
             "rounds": [r.to_json() for r in outcome.rounds],
             "candidates": [c.to_json() for c in outcome.candidates],
@@ -103,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
         for message in prompt.messages:
             print(f"--- {message['role']} ---\n{message['content']}")
         parts = ", ".join(f"{p.name} {p.tokens}" for p in prompt.parts)
-        print(f"--- {prompt.total_tokens} of {prompt.context} tokens ({parts}); "
+        about = "about " if prompt.estimated else ""
+        print(f"--- {about}{prompt.total_tokens} of {prompt.context} tokens ({parts}); "
               f"trimmed: {', '.join(prompt.trimmed) or 'nothing'} ---\n")
     for rank_no, cand in enumerate(outcome.candidates, 1):
         flag = "" if not cand.violations else f"  [breaks: {'; '.join(cand.violations)}]"

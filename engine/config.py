@@ -18,6 +18,7 @@ from engine.fsutil import atomic_write_text
 from engine.paths import app_paths
 
 LT_MODES = ("local", "server", "download", "off")
+BACKENDS = ("in-process", "server")
 THEMES = ("system", "light", "dark")
 
 
@@ -28,6 +29,10 @@ class Settings:
     context_size: int = 4096
     threads: int = 0
     gpu_layers: str | int = "auto"
+    backend: str = "in-process"  # or "server": an OpenAI-compatible server (engine/model)
+    server_url: str = ""  # e.g. http://127.0.0.1:8080/v1; its API key is in the keyring
+    server_model: str = ""  # empty: the server's first model
+    server_timeout: int = 60  # seconds to wait for the server to answer
     temperature: float = 0.7
     max_tokens: int = 400
     candidates: int = 2
@@ -111,6 +116,10 @@ CHECKS: dict[str, Check] = {
     "context_size": _int_range(0, 1 << 20),
     "threads": _int_range(0, 512),
     "gpu_layers": _gpu_layers,
+    "backend": _choice(BACKENDS),
+    "server_url": _is(str),
+    "server_model": _is(str),
+    "server_timeout": _int_range(1, 3600),
     "temperature": _float_range(0.0, 2.0),
     "max_tokens": _int_range(1, 1 << 16),
     "candidates": _int_range(1, 8),

@@ -9,10 +9,14 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.config import load_settings
 from engine.paths import app_paths
 from engine.version import __version__
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
 
 log = logging.getLogger("wordloom")
 
@@ -30,19 +34,19 @@ def setup_logging() -> Path:
     return logfile
 
 
-def install_crash_handler(window: object, logfile: Path) -> None:
+def install_crash_handler(window: MainWindow, logfile: Path) -> None:
     """Unexpected errors: journal first, then the log, then plain words for the writer."""
     from PySide6.QtWidgets import QMessageBox
 
     def on_error(kind: type[BaseException], value: BaseException, tb: object) -> None:
         try:
-            window.documents.write_journal()  # type: ignore[attr-defined]
+            window.documents.write_journal()
         finally:
             log.error("unexpected error", exc_info=value)
-        if getattr(window, "property", None) and window.property("quiet"):  # type: ignore
+        if getattr(window, "property", None) and window.property("quiet"):
             return
         QMessageBox.critical(
-            window, "Something went wrong",  # type: ignore[arg-type]
+            window, "Something went wrong",
             f"Wordloom ran into an unexpected problem ({kind.__name__}). Your text is safe: "
             f"it is in the recovery journal. Details are in {logfile}.")
 

@@ -6,6 +6,7 @@ import random
 import threading
 import time
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -15,34 +16,43 @@ from engine.grammar.checker import split_paragraphs
 from engine.grammar.language import base as language_base
 from engine.writing.assistant import AssistRequest, BuiltPrompt, voice_examples
 from engine.writing.optimize import MAX_ROUNDS, Outcome, Round
+from engine.writing.templates import TemplateLibrary
 from gui.assistant_panel import AssistantPanel
 from gui.candidate_card import CandidateCard
 from gui.editor import Editor
+from gui.lane import Lane, OpContext
 from gui.target import Target
-from gui.workers import ModelWorker, OntologyWorker, start_thread
+from gui.workers import (
+    Chunk,
+    EntitiesOnLane,
+    GrammarHost,
+    GrammarOnLane,
+    ModelHost,
+    ModelInfo,
+    OntologyHost,
+)
+
+if TYPE_CHECKING:
+    from ontology.knowledge import Lookup
 
 CONTEXT_CHARS = 1500
 
 
 class AssistController(QObject):
-    load_model = Signal(object)
-    prepare = Signal(int, object, object, int)  # to the ontology thread, then the model
-    serve = Signal(int, object, object, int)  # straight to the model (no ontology open)
-    open_ontology = Signal(str, str)
-    lookup = Signal(int, str, int)
-    set_ontology = Signal(object, object)
-    use_languagetool = Signal(str)
-    shutdown_model = Signal()
-    shutdown_ontology = Signal()
     message = Signal(str)
+    warning = Signal(str)  # said once, in a dialog (text leaving the machine)
     model_state = Signal(str)
     speed = Signal(float)
+    streamed = Signal(int, str)  # a candidate's index and its next piece of text
+    prompt_shown = Signal(object)  # a BuiltPrompt, in the inspector
     generation_done = Signal(object)  # the Outcome
+    generation_failed = Signal(str)
     ontology_opened = Signal(dict)
     ontology_failed = Signal(str)
     looked_up = Signal(object, str)
 
-    def __init__(self, editor: Editor, panel: AssistantPanel, settings: Settings) -> None:
+    def __init__(self, editor: Editor, panel: AssistantPanel, settings: Settings,
+                 grammar: Lane[GrammarHost] | None = None) -> None:
         super().__init__()
         self.editor = editor
         self.panel = panel
@@ -52,33 +62,14 @@ class AssistController(QObject):
         self.last_request: AssistRequest | None = None
         self.last_target = Target(0, 0, "")
         self.model_ready = False
+        self.model_info: ModelInfo | None = None
+        self.warned_remote: set[str] = set()
         self.ontology_ready = False
         self.lookup_job = 0
-        self.model = ModelWorker()
-        self.model_thread = start_thread(self.model, "model")
-        self.ontology = OntologyWorker()
-        self.ontology_thread = start_thread(self.ontology, "ontology")
-        self.load_model.connect(self.model.load)
-        self.prepare.connect(self.ontology.prepare)
-        self.ontology.prepared.connect(self.model.serve)  # facts flow one way
-        self.serve.connect(self.model.serve)
-        self.set_ontology.connect(self.model.set_ontology)
-        self.use_languagetool.connect(self.model.use_languagetool)
-        self.shutdown_model.connect(self.model.shutdown)
-        self.open_ontology.connect(self.ontology.open)
-        self.lookup.connect(self.ontology.lookup)
-        self.shutdown_ontology.connect(self.ontology.shutdown)
-        self.model.loaded.connect(self._loaded)
-        self.model.load_failed.connect(self._load_failed)
-        self.model.chunk.connect(self._chunk)
-        self.model.round_done.connect(self._round)
-        self.model.finished.connect(self._finished)
-        self.model.failed.connect(self._failed)
-        self.model.prompt_ready.connect(self._prompt_ready)  # a method: runs on this thread
-        self.ontology.opened.connect(self._ontology_opened)
-        self.ontology.open_failed.connect(self.ontology_failed)
-        self.ontology.looked_up.connect(self._looked_up)
-        self.ontology.facts_attached.connect(self._facts_attached)
+        self.ontology = Lane("ontology", OntologyHost(), on_failed=self.ontology_failed.emit)
+        self.model = Lane("model", ModelHost(GrammarOnLane(grammar) if grammar else None,
+                                             EntitiesOnLane(self.ontology)),
+                          on_failed=self.message.emit)
         panel.generate_requested.connect(self.generate)
         panel.cancel_requested.connect(self.cancel)
         panel.inspect_requested.connect(self.inspect_prompt)
@@ -86,7 +77,8 @@ class AssistController(QObject):
         panel.insert_after.connect(self.insert_after)
         panel.copy.connect(self.copy)
         panel.regenerate.connect(self.regenerate)
-        panel.set_templates(self.model.library.all())
+        self.templates = TemplateLibrary()  # the panel's list; the model lane reads its own
+        panel.set_templates(self.templates.all())
         self.facts_timer = QTimer(self)
         self.facts_timer.setSingleShot(True)
         self.facts_timer.setInterval(600)
@@ -100,19 +92,33 @@ class AssistController(QObject):
     # -- model and ontology ----------------------------------------------------------------
 
     def start(self) -> None:
-        self.model_state.emit("Model: loading…")
-        self.load_model.emit(self.settings)
+        self.load_model()
         self.start_ontology()
+
+    def load_model(self) -> None:
+        """(Re)load the model the settings name."""
+        self.model_ready = False
+        self.model_state.emit("Model: loading…")
+        settings = self.settings
+        self.model.run(lambda host, _ctx: host.load(settings), self._loaded, self._load_failed)
 
     def start_ontology(self) -> None:
         from ontology.knowledge import default_ontology_path
 
-        self.open_ontology.emit(str(default_ontology_path(self.settings)),
-                                language_base(self.settings.language))
+        path = str(default_ontology_path(self.settings))
+        language = language_base(self.settings.language)
+        self.ontology.run(lambda host, _ctx: host.open(path, language),
+                          self._ontology_opened, self.ontology_failed.emit)
 
-    def _loaded(self, info: dict) -> None:
+    def _loaded(self, info: ModelInfo) -> None:
         self.model_ready = True
-        self.model_state.emit(f"{info['name']} · {info['device']} · context {info['n_ctx']}")
+        self.model_info = info
+        self.model_state.emit(f"{info.name} · {info.device} · context {info.n_ctx}")
+        if info.leaves_machine and info.backend not in self.warned_remote:
+            self.warned_remote.add(info.backend)  # once per server
+            self.warning.emit("Text you send to the assistant will leave this machine: "
+                              f"{info.backend.removeprefix('server: ')} is another computer "
+                              "reached over plain http (not encrypted).")
 
     def _load_failed(self, message: str) -> None:
         self.model_ready = False
@@ -121,7 +127,6 @@ class AssistController(QObject):
 
     def _ontology_opened(self, info: dict) -> None:
         self.ontology_ready = True
-        self.set_ontology.emit(info["matcher"], info.get("words", []))
         self.ontology_opened.emit(info)
         self.refresh_facts()
 
@@ -147,23 +152,12 @@ class AssistController(QObject):
     def refresh_facts(self) -> None:
         _s, _e, text, _sel = self.current_target()
         self.lookup_job += 1
-        self._lookup_text = text
-        self.lookup.emit(self.lookup_job, text, 200)
+        job = self.lookup_job
+        self.ontology.run(lambda host, _ctx: host.lookup(text, 200),
+                          lambda lookup: self._looked_up(job, lookup, text))
 
-    def _looked_up(self, job: int, lookup: object) -> None:
-        if job == self.lookup_job:
-            self.panel.facts.show_lookup(lookup, self._lookup_text)
-            self.looked_up.emit(lookup, self._lookup_text)
-
-    def _prompt_ready(self, _job: int, built: BuiltPrompt) -> None:
-        self.panel.inspector.show_prompt(built)
-
-    def _facts_attached(self, job: int, lookup: object, text: str) -> None:
-        """The facts sent with a request, looked up for its exact text."""
-        if job == self.job:
-            self.facts_timer.stop()
-            self.lookup_job += 1  # a slower lookup for an older cursor position is stale
-            self._lookup_text = text
+    def _looked_up(self, job: int, lookup: Lookup | None, text: str) -> None:
+        if job == self.lookup_job and lookup is not None:
             self.panel.facts.show_lookup(lookup, text)
             self.looked_up.emit(lookup, text)
 
@@ -196,12 +190,50 @@ class AssistController(QObject):
 
     def _send(self, job: int, request: AssistRequest, cancel: threading.Event | None,
               rounds: int) -> None:
-        """To the model thread by way of the ontology thread, which attaches the facts for
-        this exact request (rounds 0: only build the prompt, for the inspector)."""
-        if self.ontology_ready:
-            self.prepare.emit(job, request, cancel, rounds)
+        """To the model lane by way of the ontology lane, which attaches the facts for this
+        exact request and hands it on itself: facts flow one way (rounds 0: only build the
+        prompt, for the inspector)."""
+        def serve(request: AssistRequest) -> None:  # any thread: Lane.run is thread-safe
+            self.model.run(lambda host, ctx: host.serve(request, ctx, rounds),
+                           lambda result: self._served(job, result),
+                           lambda message: self._failed(job, message),
+                           lambda progress: self._progress(job, progress), cancel)
+
+        if not self.ontology_ready:
+            serve(replace(request, facts=[]))
+            return
+
+        def attach(host: OntologyHost, ctx: OpContext) -> None:
+            attached, lookup, subject = host.attach_facts(request)
+            ctx.progress((lookup, subject))
+            serve(attached)
+
+        self.ontology.run(attach, on_failed=lambda message: self._failed(job, message),
+                          on_progress=lambda found: self._facts_attached(job, found))
+
+    def _facts_attached(self, job: int, found: object) -> None:
+        """The facts sent with a request, looked up for its exact text."""
+        if not isinstance(found, tuple):
+            return
+        lookup, text = found
+        if job == self.job and lookup is not None:
+            self.facts_timer.stop()
+            self.lookup_job += 1  # a slower lookup for an older cursor position is stale
+            self.panel.facts.show_lookup(lookup, text)
+            self.looked_up.emit(lookup, text)
+
+    def _served(self, job: int, result: Outcome | BuiltPrompt) -> None:
+        if isinstance(result, BuiltPrompt):
+            self.panel.inspector.show_prompt(result)
+            self.prompt_shown.emit(result)
         else:
-            self.serve.emit(job, replace(request, facts=[]), cancel, rounds)
+            self._finished(job, result)
+
+    def _progress(self, job: int, progress: object) -> None:
+        if isinstance(progress, Chunk):
+            self._chunk(job, progress.index, progress.text)
+        elif isinstance(progress, Round):
+            self._round(job, progress)
 
     def generate(self, seed: int | None = None) -> None:
         if not self.model_ready:
@@ -244,6 +276,7 @@ class AssistController(QObject):
         if job != self.job:
             return
         self.panel.card(index).append(text)
+        self.streamed.emit(index, text)
         now = time.monotonic()
         if self._rate_job != job or self._rate_index != index:
             self._rate_job, self._rate_index, self._rate_start, self._rate_chunks = \
@@ -280,7 +313,11 @@ class AssistController(QObject):
             self.cancel_event = None
             self.panel.set_busy(False)
             self.panel.status.setText(message)
+            unfinished = [c for c in self.panel.cards if c.candidate is None]
+            if unfinished:
+                unfinished[-1].fail(message)
             self.message.emit(message)
+            self.generation_failed.emit(message)
 
     # -- card actions ----------------------------------------------------------------------------
 
@@ -313,11 +350,8 @@ class AssistController(QObject):
         self.facts_timer.stop()
         if self.cancel_event is not None:
             self.cancel_event.set()
-        self.shutdown_model.emit()
-        self.shutdown_ontology.emit()
-        for thread in (self.model_thread, self.ontology_thread):
-            thread.quit()
-            thread.wait(wait_ms)
+        self.model.stop(ModelHost.close, wait_ms)
+        self.ontology.stop(OntologyHost.close, wait_ms)
 
 
 def _cp(text: str, position16: int) -> int:

@@ -77,6 +77,12 @@ class CandidateCard(QFrame):
         bar = self.body.verticalScrollBar()
         bar.setValue(bar.maximum())
 
+    def fail(self, message: str) -> None:
+        """The answer broke off (a server that went away): say why, keep what came."""
+        self.title.setText(f"Suggestion {self.index + 1} — stopped")
+        self.scores.setText(message)
+        self.buttons["regenerate"].setEnabled(True)
+
     def finish(self, candidate: Candidate, rank: int | None = None) -> None:
         self.candidate = candidate
         if candidate.text and candidate.text == self.original:

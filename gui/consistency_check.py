@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from gui.workers import OntologyWorker
+from gui.lane import Lane
+from gui.workers import OntologyHost
+
+if TYPE_CHECKING:
+    from ontology.reasoner import ConsistencyReport, HermitResult, HermitRun
 
 
 class ConsistencyCheck(QObject):
-    request = Signal(int, object)
     finished = Signal(str)  # the summary (or the reason it failed), also for tests
 
-    def __init__(self, worker: OntologyWorker, parent: QWidget) -> None:
+    def __init__(self, ontology: Lane[OntologyHost], parent: QWidget) -> None:
         super().__init__(parent)
         self.window = parent
+        self.ontology = ontology
+        self.waiting: Lane[None] | None = None  # HermiT is waited out here, started lazily
         self.job = 0
         self.cancel: threading.Event | None = None
         self.dialog: QProgressDialog | None = None
-        self.request.connect(worker.check_consistency)
-        worker.consistency.connect(self._done)
-        worker.consistency_failed.connect(self._failed)
 
     @property
     def running(self) -> bool:
@@ -41,7 +45,28 @@ class ConsistencyCheck(QObject):
         dialog.canceled.connect(self.stop)
         dialog.show()
         self.dialog = dialog
-        self.request.emit(self.job, self.cancel)
+        job, cancel = self.job, self.cancel
+        failed = partial(self._failed, job)
+        # three steps on two lanes: save the copy and start Java on the ontology's thread,
+        # wait up to a minute on a thread of its own, read the answer back on the ontology's
+        self.ontology.run(lambda host, _ctx: host.start_check(),
+                          lambda run: self._wait(job, run, cancel), failed)
+
+    def _wait(self, job: int, run: HermitRun, cancel: threading.Event) -> None:
+        if self.waiting is None:
+            self.waiting = Lane("hermit", None)
+        self.waiting.run(lambda _none, _ctx: run.wait(60.0, cancel),
+                         lambda result: self._read(job, run, result),
+                         partial(self._failed, job))
+
+    def _read(self, job: int, run: HermitRun, result: HermitResult) -> None:
+        self.ontology.run(lambda host, _ctx: host.finish_check(run, result),
+                          partial(self._done, job), partial(self._failed, job))
+
+    def shutdown(self) -> None:
+        self.stop()
+        if self.waiting is not None:
+            self.waiting.stop(wait_ms=1000)
 
     def stop(self) -> None:
         if self.cancel is not None:
@@ -55,11 +80,11 @@ class ConsistencyCheck(QObject):
             self.dialog.deleteLater()
             self.dialog = None
 
-    def _done(self, job: int, report: object) -> None:
+    def _done(self, job: int, report: ConsistencyReport) -> None:
         if job != self.job:
             return
         self._close()
-        summary = report.summary()  # type: ignore[attr-defined]
+        summary = report.summary()
         self.finished.emit(summary)
         if not self.window.property("quiet"):
             QMessageBox.information(self.window, "Ontology consistency", summary)

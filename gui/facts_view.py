@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from ontology.knowledge import Lookup
 
 
 class FactsView(QWidget):
@@ -25,7 +28,7 @@ class FactsView(QWidget):
         self.excluded: set[str] = set()  # facts the writer unticked; they stay out
         self.list.itemChanged.connect(self._ticked)
 
-    def show_lookup(self, lookup: Any, text: str) -> None:
+    def show_lookup(self, lookup: Lookup, text: str) -> None:
         self.list.blockSignals(True)
         self.list.clear()
         names = []

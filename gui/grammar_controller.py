@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.config import Settings
-from engine.grammar.checker import CheckResult, Issue
+from engine.grammar.checker import CheckResult, GrammarChecker, Issue
 from gui.editor import Editor
-from gui.workers import GrammarWorker, start_thread
+from gui.lane import Lane
+from gui.workers import GrammarHost
 
 PAUSE_MS = 450
 
 
 class GrammarController(QObject):
-    request = Signal(str, int, str)
-    start_worker = Signal(object)
-    add_word = Signal(str)
-    ignore_rule = Signal(str)
-    ignore_once = Signal(object)
-    set_words = Signal(object)
-    accept_words = Signal(object)
-    set_options = Signal(str, bool)
-    shutdown = Signal()
     checked = Signal(object)  # a CheckResult for the current text
     engine_state = Signal(str, str)
-    lt_address = Signal(str)  # the LanguageTool server's URL, once it is ready
     failed = Signal(str)
 
     def __init__(self, editor: Editor, settings: Settings) -> None:
@@ -36,22 +29,7 @@ class GrammarController(QObject):
         self.markup = "plaintext"
         self.sent_text = ""
         self.last: CheckResult | None = None
-        self.worker = GrammarWorker()
-        self.worker_thread = start_thread(self.worker, "grammar")
-        self.request.connect(self.worker.check)
-        self.start_worker.connect(self.worker.start)
-        self.add_word.connect(self.worker.add_word)
-        self.ignore_rule.connect(self.worker.ignore_rule)
-        self.ignore_once.connect(self.worker.ignore_once)
-        self.set_words.connect(self.worker.set_words)
-        self.accept_words.connect(self.worker.accept_words)
-        self.set_options.connect(self.worker.set_options)
-        self.shutdown.connect(self.worker.shutdown)
-        self.worker.partial.connect(self._partial)
-        self.worker.result.connect(self._result)
-        self.worker.state.connect(self._state)
-        self.worker.lt_address.connect(self.lt_address)
-        self.worker.failed.connect(self.failed)
+        self.lane = Lane("grammar", GrammarHost(), on_failed=self.failed.emit)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(PAUSE_MS)
@@ -60,7 +38,13 @@ class GrammarController(QObject):
         editor.add_word.connect(self._add_word)
         editor.ignore_rule.connect(self._ignore_rule)
         editor.ignore_once.connect(self._ignore_once)
-        self.start_worker.emit(settings)
+        on_state = self.lane.on_gui(self._state)
+        self.lane.run(lambda host, _ctx: host.start(settings, on_state))
+
+    def tell(self, change: Callable[[GrammarChecker], None]) -> None:
+        """Change the checker (words, ignored rules, options) and check again."""
+        self.lane.run(lambda host, _ctx: change(host.require()))
+        self.timer.start()
 
     def _edited(self) -> None:
         self.revision += 1
@@ -72,12 +56,16 @@ class GrammarController(QObject):
             return
         self.in_flight = True
         self.pending = False
-        self.sent_text = self.editor.toPlainText()
-        self.request.emit(self.sent_text, self.revision, self.markup)
+        text, revision, markup = self.editor.toPlainText(), self.revision, self.markup
+        self.sent_text = text
+        self.lane.run(lambda host, ctx: host.require().check(text, revision, markup,
+                                                             on_partial=ctx.progress),
+                      self._result, self._failed, self._partial)
 
-    def _partial(self, result: CheckResult) -> None:
+    def _partial(self, result: object) -> None:
         """Harper's underlines at once; LanguageTool's are merged in when they come."""
-        if result.revision == self.revision and not self.pending:
+        if isinstance(result, CheckResult) and result.revision == self.revision \
+                and not self.pending:
             self._show(result)
 
     def _result(self, result: CheckResult) -> None:
@@ -92,29 +80,28 @@ class GrammarController(QObject):
         self.editor.set_issues(result.issues, self.sent_text)
         self.checked.emit(result)
 
-    def _state(self, engine: str, state: str) -> None:
+    def _failed(self, message: str) -> None:
+        self.in_flight = False
+        self.failed.emit(message)
+
+    def _state(self, change: tuple[str, str]) -> None:
+        engine, state = change
         self.engine_state.emit(engine, state)
         if engine == "languagetool" and state == "ready":
             self.timer.start()  # deeper checks are available now
 
     def accept_session_words(self, words: list[str]) -> None:
-        self.accept_words.emit(words)
-        self.timer.start()
+        self.tell(lambda checker: checker.accept_words(words))
 
     def _add_word(self, word: str) -> None:
-        self.add_word.emit(word)
-        self.timer.start()
+        self.tell(lambda checker: checker.add_to_dictionary(word))
 
     def _ignore_rule(self, rule: str) -> None:
-        self.ignore_rule.emit(rule)
-        self.timer.start()
+        self.tell(lambda checker: checker.ignore_rule(rule))
 
     def _ignore_once(self, issue: Issue) -> None:
-        self.ignore_once.emit(issue)
-        self.timer.start()
+        self.tell(lambda checker: checker.ignore_once(issue))
 
     def stop(self, wait_ms: int = 3000) -> None:
         self.timer.stop()
-        self.shutdown.emit()
-        self.worker_thread.quit()
-        self.worker_thread.wait(wait_ms)
+        self.lane.stop(GrammarHost.close, wait_ms)

@@ -11,12 +11,13 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QWidget,
 )
 
 from engine.config import Settings
-from engine.documents.journal import Journal
+from engine.documents.journal import Journal, JournalEntry
 from engine.grammar.checker import CheckResult
 from engine.version import __version__
 from gui.assist_controller import AssistController
@@ -58,7 +59,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["issues"]], [170], Qt.Orientation.Vertical)
         self.documents = DocumentController(self.editor, settings.autosave_seconds)
         self.grammar = GrammarController(self.editor, settings) if start_workers else None
-        self.assist = AssistController(self.editor, self.panel, settings) \
+        self.assist = AssistController(self.editor, self.panel, settings,
+                                       self.grammar.lane if self.grammar else None) \
             if start_workers else None
         self.consistency = ConsistencyCheck(self.assist.ontology, self) \
             if self.assist is not None else None
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
             if controller is not None:
                 controller.setParent(self)  # their timers die with the window
         self.preferences = Preferences(self)
+        self.recent_menu: QMenu | None = None  # made by build_menus
         self._wire()
         build_menus(self)
         self.editor.setLineWrapMode(Editor.LineWrapMode.WidgetWidth if settings.word_wrap
@@ -117,11 +120,11 @@ class MainWindow(QMainWindow):
             self.grammar.failed.connect(lambda m: self.status.showMessage(m, 10000))
         if self.assist is not None:
             self.assist.message.connect(lambda m: self.status.showMessage(m, 10000))
+            self.assist.warning.connect(lambda m: self.tell("Text will leave this machine", m))
             self.assist.model_state.connect(self.status.set_model)
             self.assist.speed.connect(self.status.set_speed)
             self.assist.ontology_opened.connect(self.ontology.show_opened)
             if self.grammar is not None:
-                self.grammar.lt_address.connect(self.assist.use_languagetool)
                 self.assist.ontology_opened.connect(
                     lambda info: self.grammar.accept_session_words(info.get("words", [])))
             self.assist.ontology_failed.connect(self.ontology.show_failed)
@@ -261,7 +264,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Cancel work, stop the workers and clear the journal: a clean exit."""
         if self.consistency is not None:
-            self.consistency.stop()
+            self.consistency.shutdown()
         if self.assist is not None:
             self.assist.stop()
         if self.grammar is not None:
@@ -278,9 +281,9 @@ class MainWindow(QMainWindow):
             return
         dialog = RecoveryDialog(orphans, journal, self)
 
-        def restore(entry: object) -> None:
-            self.documents.restore(entry.path, entry.text)  # type: ignore[attr-defined]
-            journal.discard(entry.doc_id)  # type: ignore[attr-defined]
+        def restore(entry: JournalEntry) -> None:
+            self.documents.restore(entry.path, entry.text)
+            journal.discard(entry.doc_id)
 
         dialog.restore.connect(restore)
         dialog.exec()

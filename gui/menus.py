@@ -7,10 +7,13 @@ from collections.abc import Callable
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
 
 Key = QKeySequence.StandardKey
 # (text, target on the window [, argument], shortcut, object name); None is a separator;
@@ -75,7 +78,7 @@ def add_action(window: QMainWindow, menu: QMenu, text: str, slot: Callable[..., 
     return action
 
 
-def build_menus(window: Any) -> None:
+def build_menus(window: MainWindow) -> None:
     """The menu bar of ``window`` (a MainWindow) from ``MENUS``."""
     bar = window.menuBar()
     for title, entries in MENUS:
@@ -96,7 +99,7 @@ def _call(slot: Callable[..., Any], *args: Any) -> None:
     slot(*args)  # the triggered signal's "checked" argument is not passed on
 
 
-def _special(window: Any, menu: QMenu, entry: str) -> None:
+def _special(window: MainWindow, menu: QMenu, entry: str) -> None:
     if entry == "recent":
         window.recent_menu = menu.addMenu("Open &Recent")
         fill_recent(window)
@@ -109,7 +112,6 @@ def _special(window: Any, menu: QMenu, entry: str) -> None:
         focus = add_action(window, menu, "&Focus Mode", window.toggle_focus, "F11",
                            "focusmode")
         focus.setCheckable(True)
-        window.focus_action = focus
     elif entry == "docks":
         for key, dock in window.docks.items():
             toggle = dock.toggleViewAction()
@@ -125,9 +127,12 @@ def _special(window: Any, menu: QMenu, entry: str) -> None:
                        f"theme{name}")
 
 
-def fill_recent(window: Any) -> None:
-    window.recent_menu.clear()
+def fill_recent(window: MainWindow) -> None:
+    menu = window.recent_menu
+    if menu is None:
+        return
+    menu.clear()
     for path in window.settings.recent_files[:10]:
-        add_action(window, window.recent_menu, path,
-                   partial(_call, window.open_path, Path(path)), None, "recent")
-    window.recent_menu.setEnabled(bool(window.settings.recent_files))
+        add_action(window, menu, path, partial(_call, window.open_path, Path(path)), None,
+                   "recent")
+    menu.setEnabled(bool(window.settings.recent_files))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from ontology.knowledge import Lookup
 
 
 class OntologyPanel(QWidget):
@@ -35,7 +38,7 @@ class OntologyPanel(QWidget):
     def show_failed(self, message: str) -> None:
         self.info.setText(f"Ontology not loaded: {message}")
 
-    def show_lookup(self, lookup: Any, text: str) -> None:
+    def show_lookup(self, lookup: Lookup, text: str) -> None:
         self.entities.clear()
         for mention in lookup.mentions:
             label = lookup.labels.get(mention.iri, mention.iri)

@@ -3,7 +3,7 @@ them (editor, documents, grammar and model threads) when they change."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -14,17 +14,20 @@ from gui.editor import Editor
 from gui.menus import fill_recent
 from gui.theme import apply_theme
 
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
 MODEL_KEYS = ("model", "model_dirs", "context_size", "threads", "gpu_layers")
 
 
 class Preferences(QObject):
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
 
     @property
     def settings(self) -> Settings:
-        return self.window.settings  # type: ignore[no-any-return]
+        return self.window.settings
 
     def persist(self) -> None:
         try:
@@ -74,22 +77,21 @@ class Preferences(QObject):
             self.set_theme(new.theme)
         if window.grammar is not None:
             if words is not None:
-                window.grammar.set_words.emit(words)
-            window.grammar.set_options.emit(new.language, new.picky)
-            window.grammar.timer.start()
+                window.grammar.tell(lambda checker: checker.set_dictionary(words))
+            window.grammar.tell(lambda checker: checker.set_options(new.language, new.picky))
         if window.assist is not None:
             window.assist.settings = new
             if any(getattr(old, k) != getattr(new, k) for k in MODEL_KEYS):
-                window.assist.model_ready = False
-                window.assist.model_state.emit("Model: loading…")
-                window.assist.load_model.emit(new)
+                window.assist.load_model()
             if new.ontology != old.ontology:
                 window.assist.start_ontology()
 
     def open_models(self) -> None:
         from gui.dialogs.model_manager import ModelManager
 
-        dialog = ModelManager(self.settings, self.window)
+        info = self.window.assist.model_info if self.window.assist is not None else None
+        dialog = ModelManager(self.settings, self.window,
+                              list(info.server_models) if info is not None else [])
         dialog.default_changed.connect(lambda _p: self.apply_settings(self.settings))
         dialog.exec()
 
@@ -100,7 +102,7 @@ class Preferences(QObject):
         dialog = TemplateEditor(window)
         if window.assist is not None:
             dialog.saved.connect(lambda _n: window.panel.set_templates(
-                window.assist.model.library.all()))
+                window.assist.templates.all()))
         dialog.exec()
 
     def choose_ontology(self) -> None:

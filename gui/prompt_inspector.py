@@ -25,12 +25,15 @@ class PromptInspector(QWidget):
 
     def show_prompt(self, built: BuiltPrompt) -> None:
         self.tree.clear()
+        about = "≈" if built.estimated else ""
         for part in built.parts:
-            QTreeWidgetItem(self.tree, [part.name, str(part.tokens)])
+            QTreeWidgetItem(self.tree, [part.name, f"{about}{part.tokens}"])
         trimmed = ", ".join(built.trimmed) if built.trimmed else "nothing"
+        note = (" Token counts are estimates: the server has no tokenize endpoint."
+                if built.estimated else "")
         self.summary.setText(
-            f"{built.total_tokens} prompt tokens + up to {built.max_tokens} for the answer, "
-            f"of {built.context} in the model's context. Trimmed: {trimmed}.")
+            f"{about}{built.total_tokens} prompt tokens + up to {built.max_tokens} for the "
+            f"answer, of {built.context} in the model's context. Trimmed: {trimmed}.{note}")
         self.messages = built.messages
         self.tree.setToolTip("\n\n".join(f"[{m['role']}]\n{m['content']}" for m in
                                          built.messages))

@@ -12,12 +12,17 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QPixmap, QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from engine.paths import resource_dir
+
+if TYPE_CHECKING:
+    from engine.writing.optimize import Outcome
+    from gui.main_window import MainWindow
 
 SAMPLE = resource_dir() / "samples" / "sample.md"
 
@@ -33,8 +38,8 @@ def wait_for(app: QApplication, condition: Callable[[], bool], timeout: float) -
     return condition()
 
 
-def select_paragraph_with(window: object, needle: str) -> bool:
-    editor = window.editor  # type: ignore[attr-defined]
+def select_paragraph_with(window: MainWindow, needle: str) -> bool:
+    editor = window.editor
     found = editor.document().find(needle)
     if found.isNull():
         return False
@@ -45,28 +50,31 @@ def select_paragraph_with(window: object, needle: str) -> bool:
     return editor.textCursor().hasSelection()
 
 
-def take_screenshot(app: QApplication, window: object) -> QPixmap:
+def take_screenshot(app: QApplication, window: MainWindow) -> QPixmap:
     """On a real display, what the X server shows of the window; offscreen, Qt's own
     rendering of it."""
     if app.platformName() == "xcb":
-        frame = window.frameGeometry()  # type: ignore[attr-defined]
+        frame = window.frameGeometry()
         return app.primaryScreen().grabWindow(0, frame.x(), frame.y(), frame.width(),
                                               frame.height())
-    return window.grab()  # type: ignore[attr-defined]
+    return window.grab()
 
 
-def run_smoke(app: QApplication, window: object, screenshot: str | None) -> int:
+def run_smoke(app: QApplication, window: MainWindow, screenshot: str | None) -> int:
     started = time.monotonic()
-    window.setProperty("quiet", True)  # type: ignore[attr-defined]
-    window.resize(1440, 900)  # type: ignore[attr-defined]
-    window.show()  # type: ignore[attr-defined]
-    assist, grammar, docs = window.assist, window.grammar, window.documents  # type: ignore
+    window.setProperty("quiet", True)
+    window.resize(1440, 900)
+    window.show()
+    assist, grammar, docs = window.assist, window.grammar, window.documents
     summary: dict[str, object] = {"ok": False}
     steps: list[str] = []
-    done: dict[str, object] = {}
-    assist.generation_done.connect(lambda outcome: done.setdefault("outcome", outcome))
-    assist.model.failed.connect(lambda _job, message: done.setdefault("error", message))
+    outcomes: list[Outcome] = []
+    errors: list[str] = []
     try:
+        if assist is None or grammar is None:
+            raise RuntimeError("the window was made without its workers")
+        assist.generation_done.connect(outcomes.append)
+        assist.generation_failed.connect(errors.append)
         if not wait_for(app, lambda: assist.model_ready, 120):
             raise RuntimeError("the model did not load")
         steps.append("model loaded")
@@ -77,31 +85,33 @@ def run_smoke(app: QApplication, window: object, screenshot: str | None) -> int:
             steps.append("LanguageTool ready")
         if not select_paragraph_with(window, "willows"):
             raise RuntimeError("the paragraph to rewrite was not found")
-        original = window.editor.textCursor().selectedText().replace("\u2029", "\n")  # type: ignore
-        window.panel.select_template("proofread")  # type: ignore[attr-defined]
-        window.panel.count.setValue(2)  # type: ignore[attr-defined]
+        original = window.editor.textCursor().selectedText().replace("\u2029", "\n")
+        window.panel.select_template("proofread")
+        window.panel.count.setValue(2)
         assist.generate(seed=7)
-        if not wait_for(app, lambda: "outcome" in done or "error" in done, 300):
+        if not wait_for(app, lambda: bool(outcomes or errors), 300):
             raise RuntimeError("generation did not finish")
-        if "error" in done:
-            raise RuntimeError(f"generation failed: {done['error']}")
-        outcome = done["outcome"]
-        steps.append(f"{len(outcome.candidates)} candidates")  # type: ignore[attr-defined]
-        cards = window.panel.cards  # type: ignore[attr-defined]
+        if errors:
+            raise RuntimeError(f"generation failed: {errors[0]}")
+        outcome = outcomes[0]
+        steps.append(f"{len(outcome.candidates)} candidates")
+        cards = window.panel.cards
         usable = [c for c in cards if c.candidate is not None and c.candidate.text]
         if not usable or not assist.accept(usable[0]):
             raise RuntimeError("no suggestion could be accepted")
         accepted = usable[0].candidate
+        assert accepted is not None
         steps.append("best suggestion accepted")
-        text_now = window.editor.toPlainText()  # type: ignore[attr-defined]
-        window.editor.moveCursor(QTextCursor.MoveOperation.Start)  # type: ignore
+        text_now = window.editor.toPlainText()
+        window.editor.moveCursor(QTextCursor.MoveOperation.Start)
         if not wait_for(app, lambda: grammar.last is not None and grammar.revision ==
-                        grammar.last.revision and bool(window.editor.issues), 120):  # type: ignore
+                        grammar.last.revision and bool(window.editor.issues), 120):
             raise RuntimeError("no grammar underlines appeared")
-        wait_for(app, lambda: grammar.last.engines.get("languagetool") == "ready", 60)
+        wait_for(app, lambda: grammar.last is not None and
+                 grammar.last.engines.get("languagetool") == "ready", 60)
         grammar.check_now()
         wait_for(app, lambda: not grammar.in_flight, 60)
-        steps.append(f"{len(window.editor.issues)} issues underlined")  # type: ignore
+        steps.append(f"{len(window.editor.issues)} issues underlined")
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / "smoke.md"
             if not docs.save(target):
@@ -109,7 +119,7 @@ def run_smoke(app: QApplication, window: object, screenshot: str | None) -> int:
             saved_ok = target.read_text(encoding="utf-8") == text_now
         steps.append("saved")
         if screenshot:
-            window.panel.show_ranked(outcome.candidates)  # type: ignore
+            window.panel.show_ranked(outcome.candidates)
             wait_for(app, lambda: False, 0.5)
             shot = take_screenshot(app, window)
             Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
@@ -118,15 +128,15 @@ def run_smoke(app: QApplication, window: object, screenshot: str | None) -> int:
             steps.append("screenshot written")
         summary.update(
             ok=saved_ok, template="proofread", original=original, accepted=accepted.text,
-            best_score=accepted.score, candidates=len(outcome.candidates),  # type: ignore
-            rounds=len(outcome.rounds), issues=len(window.editor.issues),  # type: ignore
-            engines=grammar.last.engines, model=window.status.model.text(),  # type: ignore
+            best_score=accepted.score, candidates=len(outcome.candidates),
+            rounds=len(outcome.rounds), issues=len(window.editor.issues),
+            engines=grammar.last.engines if grammar.last else {}, model=window.status.model.text(),
             saved=saved_ok, screenshot=screenshot or "", steps=steps,
             platform=app.platformName())
     except Exception as exc:
         summary.update(ok=False, error=str(exc), steps=steps)
     summary["seconds"] = round(time.monotonic() - started, 1)
-    window.closing = True  # type: ignore[attr-defined]
-    window.close()  # type: ignore[attr-defined]
+    window.closing = True
+    window.close()
     print(json.dumps(summary, ensure_ascii=False))
     return 0 if summary["ok"] else 1

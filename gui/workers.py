@@ -1,36 +1,36 @@
-"""Worker objects that live on their own threads and talk to the window through signals.
+"""What each lane owns: the model, the grammar checker, the ontology (see ``gui.lane``).
 
-One thread owns the model (ModelWorker), one the grammar checkers (GrammarWorker), one
-the ontology (OntologyWorker). Work arrives through queued signals; results leave through
-signals. Cancel is a ``threading.Event`` the window sets directly.
+Each owner is a plain object touched only by its lane's thread; the controllers send it
+operations through ``Lane.run``. The model's evaluation reaches the one grammar checker and
+the one ontology through their lanes (``GrammarOnLane``, ``EntitiesOnLane``), so the app
+holds a single Harper, a single LanguageTool client and a single copy of the ontology.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import gc
-import logging
 import threading
-import traceback
-import weakref
-from collections.abc import Iterator
-from dataclasses import replace
-from typing import Any
-
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from engine.config import Settings
-from engine.errors import WordloomError
-from engine.grammar.checker import GrammarChecker, Issue
-from engine.model.llm import LlamaRunner
-from engine.writing.assistant import Assistant, AssistRequest, fact_subject
+from engine.grammar.checker import CheckResult, GrammarChecker
+from engine.grammar.language import warm as warm_language
+from engine.model.backend import ModelBackend, open_backend
+from engine.model.server import ServerRunner, leaves_machine
+from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt, fact_subject
 from engine.writing.evaluate import Evaluator
-from engine.writing.optimize import suggest
+from engine.writing.optimize import Outcome, suggest
+from engine.writing.readability import reading_ease
+from engine.writing.sources import Mentioned
 from engine.writing.templates import TemplateLibrary
+from gui.lane import Lane, OpContext
 
-log = logging.getLogger("wordloom.gui")
-
+if TYPE_CHECKING:
+    from ontology.knowledge import Knowledge, Lookup
+    from ontology.reasoner import ConsistencyReport, HermitResult, HermitRun
 
 _GC_LOCK = threading.Lock()
 _gc_pauses = 0
@@ -53,324 +53,169 @@ def no_gc_pauses() -> Iterator[None]:
                 gc.enable()
 
 
-_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
+@dataclass(frozen=True)
+class Chunk:
+    """Streamed text of one candidate, reported while the model writes."""
+
+    index: int
+    text: str
 
 
-def start_thread(worker: QObject, name: str) -> QThread:
-    thread = QThread()
-    thread.setObjectName(name)
-    worker.moveToThread(thread)
-    thread.start()
-    _THREADS.add(thread)
-    return thread
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    device: str  # "CPU", "GPU (30 layers)", "server host:port · 12 ms"
+    backend: str  # "in-process", or "server: URL model"
+    n_ctx: int
+    leaves_machine: bool  # plain http to another machine
+    server_models: tuple[str, ...] = ()  # what the server offers (the server backend)
 
 
-@atexit.register
-def _stop_threads() -> None:
-    """A window that was never closed must not leave running threads to the interpreter's
-    teardown (Qt aborts when a running QThread is destroyed)."""
-    for thread in list(_THREADS):
-        with contextlib.suppress(RuntimeError):
-            thread.quit()
-            thread.wait(3000)
-
-
-def plain_error(exc: BaseException) -> str:
-    if isinstance(exc, WordloomError):
-        return str(exc)
-    log.error("unexpected error in a worker:\n%s", "".join(traceback.format_exception(exc)))
-    return f"something went wrong ({type(exc).__name__}: {exc}); details are in the log"
-
-
-class ModelWorker(QObject):
-    loaded = Signal(dict)
-    load_failed = Signal(str)
-    prompt_ready = Signal(int, object)
-    chunk = Signal(int, int, str)
-    round_done = Signal(int, object)
-    finished = Signal(int, object)
-    failed = Signal(int, str)
+class GrammarHost:
+    """The app's one grammar checker (Harper in process, LanguageTool as a client)."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.runner: LlamaRunner | None = None
-        self.assistant: Assistant | None = None
-        self.evaluator: Evaluator | None = None
-        self.library = TemplateLibrary()
-        self.matcher: Any = None
-        self.words: list[str] = []
-
-    @Slot(object)
-    def load(self, settings: Settings) -> None:
-        with no_gc_pauses():
-            self._load(settings)
-
-    def _load(self, settings: Settings) -> None:
-        try:
-            if self.runner is not None:
-                self.runner.close()
-                self.runner = None
-            runner = LlamaRunner.from_settings(settings)
-            runner.load()
-        except Exception as exc:
-            self.load_failed.emit(plain_error(exc))
-            return
-        self.runner = runner
-        self.settings = settings
-        self.assistant = Assistant(runner, self.library)
-        self.evaluator = Evaluator(GrammarChecker(settings, engines=("harper",)), self.matcher)
-        self.evaluator.grammar.accept_words(self.words)
-        from engine.writing.readability import reading_ease
-
-        reading_ease("Load the pronouncing dictionary now, not during the first suggestion.")
-        if getattr(self, "_lt_url", ""):
-            self.use_languagetool(self._lt_url)
-        self.loaded.emit({"name": runner.info.name, "path": runner.info.path,
-                          "device": runner.device_label, "n_ctx": runner.n_ctx,
-                          "threads": runner.threads, "gpu_layers": runner.gpu_layers})
-
-    @Slot(str)
-    def use_languagetool(self, url: str) -> None:
-        """Score candidates with the running LanguageTool server too (Harper always)."""
-        from engine.grammar.engines import LanguageToolEngine
-
-        if self.evaluator is None or self.runner is None:
-            self._lt_url = url
-            return
-        settings = replace(self.settings, languagetool_mode="server", languagetool_url=url)
-        engine = LanguageToolEngine(settings)
-        engine.start(wait=True, timeout=30)
-        if engine.ready:
-            self.evaluator.grammar = GrammarChecker(settings, lt=engine)
-            self.evaluator.grammar.accept_words(self.words)
-
-    @Slot(object, object)
-    def set_ontology(self, matcher: Any, words: list[str]) -> None:
-        """The ontology's name index (facts kept) and its words (not misspellings)."""
-        self.matcher, self.words = matcher, list(words)
-        if self.evaluator is not None:
-            self.evaluator.matcher = matcher
-            if self.evaluator.grammar is not None:
-                self.evaluator.grammar.accept_words(self.words)
-
-    @Slot(int, object, object, int)
-    def serve(self, job: int, request: AssistRequest, cancel: threading.Event | None,
-              rounds: int) -> None:
-        """A request with its facts attached: generate, or with 0 rounds only build the
-        prompt (the inspector)."""
-        if rounds > 0 and cancel is not None:
-            self.generate(job, request, cancel, rounds)
-        else:
-            self.inspect(job, request)
-
-    def inspect(self, job: int, request: AssistRequest) -> None:
-        if self.assistant is None:
-            return
-        try:
-            self.prompt_ready.emit(job, self.assistant.build(request))
-        except Exception as exc:
-            self.failed.emit(job, plain_error(exc))
-
-    def generate(self, job: int, request: AssistRequest, cancel: threading.Event,
-                 rounds: int) -> None:
-        if self.assistant is None or self.evaluator is None:
-            self.failed.emit(job, "the model is not loaded")
-            return
-        try:
-            outcome = suggest(
-                self.assistant, self.evaluator, request, max_rounds=rounds,
-                on_chunk=lambda i, text: self.chunk.emit(job, i, text), cancel=cancel,
-                on_round=lambda r: self.round_done.emit(job, r))
-        except Exception as exc:
-            self.failed.emit(job, plain_error(exc))
-            return
-        self.finished.emit(job, outcome)
-
-    @Slot()
-    def shutdown(self) -> None:
-        if self.runner is not None:
-            self.runner.close()
-            self.runner = None
-
-
-class GrammarWorker(QObject):
-    partial = Signal(object)  # Harper's issues, before LanguageTool answers
-    result = Signal(object)
-    state = Signal(str, str)
-    lt_address = Signal(str)  # the LanguageTool server's URL, once it is ready
-    failed = Signal(str)
-
-    def __init__(self) -> None:
-        super().__init__()
         self.checker: GrammarChecker | None = None
 
-    @Slot(object)
-    def start(self, settings: Settings) -> None:
-        try:
-            self.checker = GrammarChecker(settings, on_state=self._state)
-            self.state.emit("harper", self.checker.harper_state)
-            self.checker.start(wait=False)  # spawned from this long-lived thread
-            if self.checker.lt is not None:
-                self.state.emit("languagetool", self.checker.lt.state)
-            with no_gc_pauses():  # big allocations: no collections holding the GIL
-                from engine.grammar.language import warm
+    def start(self, settings: Settings, on_state: Callable[[tuple[str, str]], None]) -> None:
+        self.checker = GrammarChecker(settings,
+                                      on_state=lambda engine, state: on_state((engine, state)))
+        on_state(("harper", self.checker.harper_state))
+        self.checker.start(wait=False)  # spawned from this long-lived thread
+        if self.checker.lt is not None:
+            on_state(("languagetool", self.checker.lt.state))
+        with no_gc_pauses():  # big allocations: no collections holding the GIL
+            warm_language()  # the language model, before the first paragraph needs it
 
-                warm()  # the language model, before the first paragraph needs it
-        except Exception as exc:
-            self.failed.emit(plain_error(exc))
-
-    def _state(self, engine: str, state: str) -> None:
-        self.state.emit(engine, state)
-        lt = self.checker.lt if self.checker is not None else None
-        if engine == "languagetool" and state == "ready" and lt is not None and lt.url:
-            self.lt_address.emit(lt.url)
-
-    @Slot(str, int, str)
-    def check(self, text: str, revision: int, markup: str) -> None:
+    def require(self) -> GrammarChecker:
         if self.checker is None:
-            return
-        try:
-            self.result.emit(self.checker.check(text, revision, markup,
-                                                on_partial=self.partial.emit))
-        except Exception as exc:
-            self.failed.emit(plain_error(exc))
+            raise RuntimeError("the grammar checker has not started")
+        return self.checker
 
-    @Slot(str)
-    def add_word(self, word: str) -> None:
-        if self.checker is not None:
-            self.checker.add_to_dictionary(word)
-
-    @Slot(str)
-    def ignore_rule(self, rule: str) -> None:
-        if self.checker is not None:
-            self.checker.ignore_rule(rule)
-
-    @Slot(object)
-    def ignore_once(self, issue: Issue) -> None:
-        if self.checker is not None:
-            self.checker.ignore_once(issue)
-
-    @Slot(object)
-    def accept_words(self, words: list[str]) -> None:
-        if self.checker is not None:
-            self.checker.accept_words(words)
-
-    @Slot(object)
-    def set_words(self, words: list[str]) -> None:
-        if self.checker is not None:
-            self.checker.set_dictionary(words)
-
-    @Slot(str, bool)
-    def set_options(self, language: str, picky: bool) -> None:
-        if self.checker is not None:
-            self.checker.set_options(language, picky)
-
-    @Slot()
-    def shutdown(self) -> None:
+    def close(self) -> None:
         if self.checker is not None:
             self.checker.close()
+            self.checker = None
 
 
-class OntologyWorker(QObject):
-    opened = Signal(dict)
-    open_failed = Signal(str)
-    looked_up = Signal(int, object)
-    prepared = Signal(int, object, object, int)  # a request with its facts, to the model
-    facts_attached = Signal(int, object, str)  # the lookup behind them, to the panel
-    consistency = Signal(int, object)  # a ConsistencyReport
-    consistency_failed = Signal(int, str)
-    _hermit_done = Signal(int, object, object)  # from the waiting thread back to this one
+class GrammarOnLane:
+    """The grammar lane's checker, for a scorer on another thread (waits for answers)."""
+
+    def __init__(self, lane: Lane[GrammarHost]) -> None:
+        self.lane = lane
+
+    def check(self, text: str) -> CheckResult:
+        return self.lane.query(lambda host, _ctx: host.require().check(text))
+
+
+class OntologyHost:
+    """The open ontology, if any: facts for requests, names for scoring, HermiT checks."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.knowledge: Any = None
-        self._hermit_done.connect(self._finish_check)
+        self.knowledge: Knowledge | None = None
 
-    @Slot(str, str)
-    def open(self, path: str, language: str) -> None:
+    def open(self, path: str, language: str) -> dict[str, object]:
         from ontology.knowledge import Knowledge
 
-        try:
-            with no_gc_pauses():
-                knowledge = Knowledge.open(path, language)
-                knowledge.matcher.warm()
-        except Exception as exc:
-            self.open_failed.emit(plain_error(exc))
-            return
-        if self.knowledge is not None:
-            self.knowledge.close()
+        with no_gc_pauses():
+            knowledge = Knowledge.open(path, language)
+            knowledge.matcher.warm()
+        self.close()
         self.knowledge = knowledge
-        self.opened.emit({"path": path, "entities": len(knowledge.entities),
-                          "warnings": list(knowledge.warnings),
-                          "matcher": knowledge.matcher, "words": knowledge.name_words()})
+        return {"path": path, "entities": len(knowledge.entities),
+                "warnings": list(knowledge.warnings), "words": knowledge.name_words()}
 
-    @Slot(int, str, int)
-    def lookup(self, job: int, text: str, budget: int) -> None:
+    def lookup(self, text: str, budget: int) -> Lookup | None:
+        return self.knowledge.lookup(text, budget) if self.knowledge is not None else None
+
+    def attach_facts(self, request: AssistRequest) -> tuple[AssistRequest, Lookup | None, str]:
+        """The request with the facts for its exact text, less the ones the writer
+        unticked, with their IRIs; and the lookup behind them, for the Facts tab."""
+        subject = fact_subject(request)
+        lookup = self.lookup(subject, request.fact_budget)
+        facts = lookup.kept(request.excluded_facts) if lookup is not None else []
+        return (replace(request, facts=[f.text for f in facts], fact_items=facts),
+                lookup, subject)
+
+    def find(self, text: str, exact: bool) -> list[Mentioned]:
         if self.knowledge is None:
-            return
-        try:
-            self.looked_up.emit(job, self.knowledge.lookup(text, budget))
-        except Exception as exc:
-            self.open_failed.emit(plain_error(exc))
+            return []
+        matcher = self.knowledge.matcher
+        return list(matcher.find_exact(text) if exact else matcher.find(text))
 
-    @Slot(int, object, object, int)
-    def prepare(self, job: int, request: AssistRequest, cancel: threading.Event | None,
-                rounds: int) -> None:
-        """Attach the facts for this request's exact text (less the ones the writer
-        unticked), with their IRIs, and pass it on to the model thread."""
-        facts: list[Any] = []
-        if self.knowledge is not None:
-            subject = fact_subject(request)
-            try:
-                lookup = self.knowledge.lookup(subject, request.fact_budget)
-            except Exception as exc:
-                self.open_failed.emit(plain_error(exc))
-            else:
-                facts = lookup.kept(request.excluded_facts)
-                self.facts_attached.emit(job, lookup, subject)
-        request = replace(request, facts=[f.text for f in facts], fact_items=facts)
-        self.prepared.emit(job, request, cancel, rounds)
-
-    @Slot(int, object)
-    def check_consistency(self, job: int, cancel: threading.Event) -> None:
-        """HermiT on the open ontology. This thread only saves the copy and reads the
-        answer; the minute HermiT may take is waited out on another thread, so facts for
-        the writer's requests keep coming."""
+    def start_check(self) -> HermitRun:
         from ontology.reasoner import HermitRun
 
         if self.knowledge is None:
-            self.consistency_failed.emit(job, "no ontology is open")
-            return
-        try:
-            run = HermitRun(self.knowledge.store)
-        except Exception as exc:
-            self.consistency_failed.emit(job, plain_error(exc))
-            return
+            raise LookupError("no ontology is open")
+        return HermitRun(self.knowledge.store)
 
-        def wait() -> None:
-            try:
-                self._hermit_done.emit(job, run, run.wait(60.0, cancel))
-            except Exception as exc:
-                self.consistency_failed.emit(job, plain_error(exc))
-
-        threading.Thread(target=wait, name="hermit", daemon=True).start()
-
-    @Slot(int, object, object)
-    def _finish_check(self, job: int, run: Any, result: Any) -> None:
+    def finish_check(self, run: HermitRun, result: HermitResult) -> ConsistencyReport:
         from ontology.reasoner import read_report
 
         if self.knowledge is None or self.knowledge.store is not run.store:
-            self.consistency_failed.emit(job, "another ontology was opened during the check")
-            return
-        try:
-            report = read_report(run.store, result, self.knowledge.language)
-        except Exception as exc:
-            self.consistency_failed.emit(job, plain_error(exc))
-            return
-        self.consistency.emit(job, report)
+            raise LookupError("another ontology was opened during the check")
+        return read_report(run.store, result, self.knowledge.language)
 
-    @Slot()
-    def shutdown(self) -> None:
+    def close(self) -> None:
         if self.knowledge is not None:
             self.knowledge.close()
             self.knowledge = None
+
+
+class EntitiesOnLane:
+    """The ontology lane's name index, for a scorer on another thread."""
+
+    def __init__(self, lane: Lane[OntologyHost]) -> None:
+        self.lane = lane
+
+    def find(self, text: str) -> list[Mentioned]:
+        return self.lane.query(lambda host, _ctx: host.find(text, exact=False))
+
+    def find_exact(self, text: str) -> list[Mentioned]:
+        return self.lane.query(lambda host, _ctx: host.find(text, exact=True))
+
+
+class ModelHost:
+    """The loaded model, the assistant that prompts it and the evaluator of its answers."""
+
+    def __init__(self, grammar: GrammarOnLane | None, entities: EntitiesOnLane | None) -> None:
+        self.runner: ModelBackend | None = None
+        self.assistant: Assistant | None = None
+        self.library = TemplateLibrary()
+        self.evaluator = Evaluator(grammar, entities)
+
+    def load(self, settings: Settings) -> ModelInfo:
+        with no_gc_pauses():
+            self.close()
+            runner = open_backend(settings)
+            try:
+                runner.load()
+            except BaseException:
+                runner.close()
+                raise
+            self.runner = runner
+            self.assistant = Assistant(runner, self.library)
+            reading_ease("Load the pronouncing dictionary now, not during the first suggestion.")
+        remote = settings.backend == "server" and leaves_machine(settings.server_url)
+        offered = tuple(runner.models) if isinstance(runner, ServerRunner) else ()
+        return ModelInfo(runner.display_name, runner.device_label, runner.backend_label,
+                         runner.n_ctx, remote, offered)
+
+    def serve(self, request: AssistRequest, ctx: OpContext, rounds: int) -> Outcome | BuiltPrompt:
+        """Generate (streaming ``Chunk``s and ``Round``s as progress), or with 0 rounds only
+        build the prompt (the inspector)."""
+        if self.assistant is None:
+            raise RuntimeError("the model is not loaded")
+        if rounds <= 0:
+            return self.assistant.build(request)
+        return suggest(self.assistant, self.evaluator, request, max_rounds=rounds,
+                       on_chunk=lambda i, text: ctx.progress(Chunk(i, text)),
+                       cancel=ctx.cancel, on_round=ctx.progress)
+
+    def close(self) -> None:
+        if self.runner is not None:
+            self.runner.close()
+            self.runner = None
+            self.assistant = None
+

@@ -27,6 +27,9 @@ _EQUIV = re.compile(r"^EquivalentClasses\((.*)\)$")
 _IRI = re.compile(r"<([^>]+)>")
 
 
+HermitResult = tuple[int, str, str, float]  # exit code, stdout, stderr, seconds
+
+
 @dataclass
 class ConsistencyReport:
     consistent: bool
@@ -64,7 +67,7 @@ class HermitRun:
                                         text=True)
 
     def wait(self, timeout: float = 60.0,
-             cancel: threading.Event | None = None) -> tuple[int, str, str, float]:
+             cancel: threading.Event | None = None) -> HermitResult:
         """(exit code, stdout, stderr, seconds); a cancel or the timeout ends HermiT."""
         deadline = self.started + timeout
         try:
@@ -86,7 +89,7 @@ class HermitRun:
             self._folder.cleanup()
 
 
-def read_report(store: OntologyStore, result: tuple[int, str, str, float],
+def read_report(store: OntologyStore, result: HermitResult,
                 language: str = "en") -> ConsistencyReport:
     """HermiT's answer in plain words (on the store's own thread: it reads the world)."""
     code, stdout, stderr, seconds = result

@@ -68,7 +68,7 @@ def test_cancel_stops_generation(qtbot, open_window):
     put_text(window, PARAGRAPH)
     window.panel.select_template("expand")
     window.panel.count.setValue(3)
-    window.assist.model.chunk.connect(lambda *_: window.assist.cancel())
+    window.assist.streamed.connect(lambda *_: window.assist.cancel())
     started = time.monotonic()
     with qtbot.waitSignal(window.assist.generation_done, timeout=60000) as done:
         window.assist.generate(seed=1)
@@ -83,7 +83,7 @@ def test_close_while_generating_exits_cleanly(qtbot, open_window):
     put_text(window, PARAGRAPH * 3)
     window.panel.select_template("expand")
     chunks = []
-    window.assist.model.chunk.connect(lambda *a: chunks.append(a))
+    window.assist.streamed.connect(lambda *a: chunks.append(a))
     window.assist.generate(seed=2)
     qtbot.waitUntil(lambda: bool(chunks), timeout=60000)
     window.editor.document().setModified(False)
@@ -91,8 +91,8 @@ def test_close_while_generating_exits_cleanly(qtbot, open_window):
     window.close()
     elapsed = time.monotonic() - started
     assert elapsed < 2.0
-    assert not window.assist.model_thread.isRunning()
-    assert not window.grammar.worker_thread.isRunning()
+    assert not window.assist.model.running and not window.assist.ontology.running
+    assert not window.grammar.lane.running
 
 
 def test_underline_lands_after_an_emoji(qtbot, open_window):
@@ -210,7 +210,7 @@ def test_escape_cancels_from_the_panel(qtbot, open_window):
     window = open_window()
     put_text(window, PARAGRAPH)
     window.panel.select_template("expand")
-    window.assist.model.chunk.connect(
+    window.assist.streamed.connect(
         lambda *_: qtbot.keyClick(window.panel, Qt.Key.Key_Escape))
     with qtbot.waitSignal(window.assist.generation_done, timeout=60000) as done:
         window.assist.generate(seed=4)

@@ -49,7 +49,7 @@ def test_accept_after_inspecting_another_paragraph_replaces_the_first(qtbot, ope
     generate(qtbot, window)
     card = usable_card(window)
     cursor_into(window, "Beijing is")
-    with qtbot.waitSignal(window.assist.model.prompt_ready, timeout=60000):
+    with qtbot.waitSignal(window.assist.prompt_shown, timeout=60000):
         window.panel.inspect_requested.emit()
     assert window.assist.accept(card)
     text = window.editor.toPlainText()

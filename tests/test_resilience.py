@@ -185,7 +185,7 @@ def test_languagetool_killed_in_the_app_comes_back(qtbot, lt_ready, windows):
     window.editor.setPlainText("He go to school. She recieved it.")
     qtbot.waitUntil(lambda: grammar.last is not None and any(
         i.engine != "harper" for i in grammar.last.issues), timeout=60000)
-    server = grammar.worker.checker.lt.server
+    server = grammar.lane.query(lambda host, _ctx: host.require().lt.server)
     pid = server.pid
     os.kill(pid, signal.SIGKILL)
     import psutil

@@ -132,6 +132,18 @@ class LlamaRunner:
         return self._llm is not None
 
     @property
+    def display_name(self) -> str:
+        return self.info.name
+
+    @property
+    def backend_label(self) -> str:
+        return "in-process"
+
+    @property
+    def tokens_estimated(self) -> bool:
+        return False  # counted with the model's own tokenizer
+
+    @property
     def device_label(self) -> str:
         if self.gpu_layers == 0:
             return "CPU"
@@ -201,6 +213,9 @@ class LlamaRunner:
                                     add_bos=not result.added_special, special=True)
         stop_ids = set(getattr(self._formatter, "stop_token_ids", None) or ())
         return ChatPrompt(result.prompt, tokens, [s for s in stop if s], stop_ids)
+
+    def count_chat_tokens(self, messages: Sequence[Message]) -> int:
+        return len(self.format_chat(messages).tokens)
 
     def check_fit(self, prompt_tokens: int, max_tokens: int) -> None:
         needed = prompt_tokens + max_tokens

@@ -19,8 +19,10 @@ from typing import Any
 
 from engine.errors import ContextOverflowError, WordloomError
 from engine.grammar.language import resolve as resolve_language
-from engine.model.llm import GenerationParams, GenerationStats, LlamaRunner
+from engine.model.backend import ModelBackend
+from engine.model.llm import GenerationParams, GenerationStats
 from engine.writing.cleanup import clean_output
+from engine.writing.sources import FactItem, FactSource, Mentioned
 from engine.writing.templates import Template, TemplateLibrary
 
 SYSTEM_RULES = (
@@ -59,7 +61,7 @@ class AssistRequest:
     max_tokens: int = 0
     variables: dict[str, str] = field(default_factory=dict)
     facts: list[str] | None = None  # None: look them up in the ontology, if there is one
-    fact_items: list[Any] = field(default_factory=list)  # the facts' objects, with IRIs
+    fact_items: Sequence[FactItem] = ()  # the facts' objects, with IRIs
     excluded_facts: list[str] = field(default_factory=list)  # the writer unticked these
     fact_budget: int = 200
     extra_instructions: list[str] = field(default_factory=list)  # from evaluation retries
@@ -82,13 +84,14 @@ class BuiltPrompt:
     length: int
     trimmed: list[str]
     facts: list[str]
-    fact_items: list[Any] = field(default_factory=list)  # ontology Facts, with their IRIs
-    mentions: list[Any] = field(default_factory=list)
+    fact_items: Sequence[FactItem] = ()  # ontology Facts, with their IRIs
+    mentions: Sequence[Mentioned] = ()
+    estimated: bool = False  # token counts are estimates (a server with no tokenizer)
 
     def to_json(self) -> dict[str, Any]:
         return {"parts": [{"name": p.name, "tokens": p.tokens} for p in self.parts],
                 "total_tokens": self.total_tokens, "context": self.context,
-                "max_tokens": self.max_tokens}
+                "max_tokens": self.max_tokens, "estimated": self.estimated}
 
 
 @dataclass
@@ -149,8 +152,8 @@ def word_count(text: str) -> int:
 
 
 class Assistant:
-    def __init__(self, runner: LlamaRunner, library: TemplateLibrary,
-                 knowledge: Any = None) -> None:
+    def __init__(self, runner: ModelBackend, library: TemplateLibrary,
+                 knowledge: FactSource | None = None) -> None:
         self.runner = runner
         self.library = library
         self.knowledge = knowledge
@@ -175,7 +178,7 @@ class Assistant:
         return min(wanted, max(64, self.runner.n_ctx // 2))
 
     def _lookup_facts(self, template: Template,
-                      request: AssistRequest) -> tuple[list[Any], list[Any]]:
+                      request: AssistRequest) -> tuple[Sequence[FactItem], Sequence[Mentioned]]:
         if request.facts is not None:
             return list(request.fact_items), []
         if self.knowledge is None:
@@ -207,7 +210,7 @@ class Assistant:
         trimmed: list[str] = []
         while True:
             messages, pieces = self._render(template, request, length, state)
-            total = len(self.runner.format_chat(messages).tokens)
+            total = self.runner.count_chat_tokens(messages)
             if total + max_tokens <= self.runner.n_ctx:
                 break
             what = self._trim(state)
@@ -225,7 +228,8 @@ class Assistant:
         kept = set(state["facts"])
         return BuiltPrompt(template, messages, parts, total, self.runner.n_ctx, max_tokens,
                            length, trimmed, state["facts"],
-                           [f for f in fact_items if f.text in kept], mentions)
+                           [f for f in fact_items if f.text in kept], mentions,
+                           self.runner.tokens_estimated)
 
     def _render(self, template: Template, request: AssistRequest, length: int,
                 state: dict[str, Any]) -> tuple[list[dict[str, str]], list[tuple[str, str]]]:

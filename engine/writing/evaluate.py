@@ -17,6 +17,7 @@ from typing import Any
 
 from engine.writing.assistant import Candidate
 from engine.writing.readability import grade_level, reading_ease
+from engine.writing.sources import Checks, FindsEntities
 from engine.writing.templates import Template
 
 CHATTER = re.compile(
@@ -77,8 +78,8 @@ def cjk_share(text: str) -> float:
 
 
 class Evaluator:
-    def __init__(self, grammar: Any = None, matcher: Any = None) -> None:
-        """``grammar``: a GrammarChecker; ``matcher``: an ontology EntityMatcher."""
+    def __init__(self, grammar: Checks | None = None,
+                 matcher: FindsEntities | None = None) -> None:
         from rouge_score import rouge_scorer
 
         self.grammar = grammar

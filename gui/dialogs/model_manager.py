@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -30,11 +32,14 @@ from engine.paths import app_paths
 class ModelManager(QDialog):
     default_changed = Signal(str)
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None,
+                 server_models: list[str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Models")
         self.settings = settings
         layout = QVBoxLayout(self)
+        if settings.backend == "server":
+            self._server_section(layout, server_models or [])
         offload = gpu_offload_supported()
         self.offload = QLabel("GPU offload: available in this build" if offload else
                               "GPU offload: not in this build — models run on the CPU")
@@ -63,6 +68,38 @@ class ModelManager(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 320)
         self.refresh()
+
+    def _server_section(self, layout: QVBoxLayout, names: list[str]) -> None:
+        """The server's models: the one in use starred; pick another."""
+        where = self.settings.server_url
+        layout.addWidget(QLabel(f"On the server {where}:" if names else
+                                f"The server {where} has not answered yet; its "
+                                "models show here once it has."))
+        self.server_list = QListWidget()
+        self.server_list.setAccessibleName("Models on the server")
+        current = self.settings.server_model or (names[0] if names else "")
+        for name in names:
+            item = QListWidgetItem(("★ " if name == current else "") + name)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.server_list.addItem(item)
+        self.server_list.setMaximumHeight(120)
+        layout.addWidget(self.server_list)
+        use = QPushButton("&Use this server model")
+        use.clicked.connect(self.use_server_model)
+        layout.addWidget(use)
+        layout.addWidget(QLabel("GGUF files for the in-process backend:"))
+
+    def use_server_model(self) -> None:
+        item = self.server_list.currentItem()
+        if item is None:
+            return
+        name = item.data(Qt.ItemDataRole.UserRole)
+        self.settings.server_model = name
+        for row in range(self.server_list.count()):
+            other = self.server_list.item(row)
+            other.setText(("★ " if other.data(Qt.ItemDataRole.UserRole) == name else "")
+                          + other.data(Qt.ItemDataRole.UserRole))
+        self.default_changed.emit(name)
 
     def refresh(self) -> None:
         found, problems = find_models(self.settings)

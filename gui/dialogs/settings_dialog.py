@@ -25,11 +25,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.config import LT_MODES, THEMES, Settings, validate
+from engine.config import BACKENDS, LT_MODES, THEMES, Settings, validate
+from engine.errors import ModelError
+from engine.model.keys import keyring_available, load_key, save_key
+from engine.model.server import api_base
 from engine.paths import app_paths
 
 LANGUAGES = ["auto", "en-US", "en-GB", "en-AU", "en-CA", "de-DE", "fr-FR", "es-ES", "pt-PT",
              "ca-ES", "zh-CN"]
+
+
+def _saved_key(url: str) -> str:
+    try:
+        return load_key(api_base(url)) if url else ""
+    except ModelError:
+        return ""
 
 
 def _browse_row(edit: QLineEdit, title: str, filters: str) -> QWidget:
@@ -102,7 +112,48 @@ class SettingsDialog(QDialog):
         self.gpu.setCurrentText(str(s.gpu_layers))
         self.gpu.setAccessibleName("GPU layers")
         form.addRow("&GPU layers", self.gpu)
+        self._server_rows(form, s)
         return page
+
+    def _server_rows(self, form: QFormLayout, s: Settings) -> None:
+        """The model on an OpenAI-compatible server instead of in this process."""
+        self.backend = QComboBox()
+        self.backend.addItems(list(BACKENDS))
+        self.backend.setCurrentText(s.backend)
+        self.backend.setAccessibleName("Model backend")
+        form.addRow("&Backend", self.backend)
+        self.server_url = QLineEdit(s.server_url)
+        self.server_url.setPlaceholderText("http://127.0.0.1:8080/v1")
+        self.server_url.setAccessibleName("Model server URL")
+        form.addRow("Model &server", self.server_url)
+        self.server_model = QLineEdit(s.server_model)
+        self.server_model.setPlaceholderText("the server's first model")
+        self.server_model.setAccessibleName("Model on the server")
+        form.addRow("Server &model", self.server_model)
+        self.api_key = QLineEdit(_saved_key(s.server_url))
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setAccessibleName("API key")
+        self.api_key.setToolTip("Kept in the system keyring, never in the settings file.")
+        form.addRow("API &key", self.api_key)
+        self.key_note = QLabel("" if keyring_available() else
+                               "No keyring on this system: the key is kept for this "
+                               "session only.")
+        self.key_note.setWordWrap(True)
+        form.addRow(self.key_note)
+        self.server_timeout = QSpinBox()
+        self.server_timeout.setRange(1, 3600)
+        self.server_timeout.setSuffix(" s")
+        self.server_timeout.setValue(s.server_timeout)
+        self.server_timeout.setAccessibleName("Server timeout")
+        form.addRow("Server &timeout", self.server_timeout)
+
+        def enable(backend: str) -> None:
+            for widget in (self.server_url, self.server_model, self.api_key,
+                           self.server_timeout):
+                widget.setEnabled(backend == "server")
+
+        self.backend.currentTextChanged.connect(enable)
+        enable(s.backend)
 
     def _writing_tab(self, s: Settings, words: list[str]) -> QWidget:
         page = QWidget()
@@ -170,7 +221,10 @@ class SettingsDialog(QDialog):
         return replace(
             self.original, model=self.model.text().strip(), model_dirs=dirs,
             context_size=self.context.value(), threads=self.threads.value(),
-            gpu_layers=gpu_value,
+            gpu_layers=gpu_value, backend=self.backend.currentText(),
+            server_url=self.server_url.text().strip(),
+            server_model=self.server_model.text().strip(),
+            server_timeout=self.server_timeout.value(),
             languagetool_mode=self.lt_mode.currentText(), languagetool_url=self.lt_url.text(),
             language=self.language.currentText().strip(), picky=self.picky.isChecked(),
             ontology=self.ontology.text().strip(), autosave_seconds=self.autosave.value(),
@@ -190,4 +244,13 @@ class SettingsDialog(QDialog):
         if settings.languagetool_mode == "server" and not settings.languagetool_url:
             self.problem.setText("The server mode needs a server URL.")
             return
+        if settings.backend == "server":
+            try:
+                base = api_base(settings.server_url)
+            except ModelError as exc:
+                self.problem.setText(f"Model server: {exc}.")
+                return
+            if not save_key(base, self.api_key.text().strip()) and self.api_key.text():
+                self.key_note.setText("No keyring on this system: the key is kept for this "
+                                      "session only.")
         self.accept()
