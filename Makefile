@@ -32,6 +32,9 @@ LLAMA_ARGS := $(strip $(CMAKE_ARGS) $(shell bash packaging/llama_cpu_args.sh))
 $(INSTALLED): pyproject.toml | $(PY) $(SYSDEPS)
 	@bash packaging/install_llama.sh "$(LLAMA_ARGS)"
 	$(PIP) install -q -e '.[dev]'
+	@# the coverage-guided fuzzer for bench/fuzz.py: a wheel or nothing (it needs clang to build)
+	@$(PIP) install -q --only-binary=:all: 'atheris>=2.3' 2>/dev/null || \
+	  echo "atheris: no wheel for this Python; bench/fuzz.py uses its own mutator"
 	@touch $@
 
 venv: $(INSTALLED)

@@ -36,3 +36,7 @@ class OntologyError(WordloomError):
 
 class DocumentError(WordloomError):
     """A document cannot be opened or saved."""
+
+
+class GrammarError(WordloomError):
+    """A grammar checker answered with something that cannot be read."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -35,6 +37,23 @@ def atomic_write_bytes(path: Path, data: bytes, *, keep_mode: bool = True) -> No
             os.unlink(tmp_name)
         raise
     _fsync_dir(folder)
+    remove_stale_temporaries(path)
+
+
+STALE_SECONDS = 60.0
+
+
+def remove_stale_temporaries(path: Path) -> int:
+    """Delete ``.NAME.*.tmp`` files a killed save left beside ``path`` (older than a
+    minute, so a save still running elsewhere keeps its own); returns how many."""
+    removed = 0
+    now = time.time()
+    for leftover in Path(path).parent.glob(f".{glob.escape(Path(path).name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
+                removed += 1
+    return removed
 
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:

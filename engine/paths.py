@@ -44,9 +44,22 @@ class AppPaths:
     def languagetool(self) -> Path:
         return self.cache / "languagetool"
 
-    def ensure(self) -> AppPaths:
-        for folder in (self.config, self.data, self.cache, self.logs, self.models):
-            folder.mkdir(parents=True, exist_ok=True)
+    def ensure(self, problems: list[str] | None = None) -> AppPaths:
+        """Create the folders. With ``problems``, a folder that cannot be made or written
+        is named there (one line each) instead of raising: the app still starts."""
+        for folder in (self.config, self.data, self.cache, self.logs, self.models,
+                       self.journal):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                if problems is not None and not os.access(folder, os.W_OK):
+                    raise PermissionError(13, "read-only")
+            except OSError as exc:
+                if problems is None:
+                    raise
+                reason = "a file is in its place" if folder.is_file() else \
+                    exc.strerror or type(exc).__name__
+                problems.append(f"{folder}: cannot use this folder ({reason}); what goes "
+                                "there is not kept this session")
         return self
 
 

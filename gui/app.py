@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.config import load_settings
 from engine.paths import app_paths
+from engine.startup import start_up
 from engine.version import __version__
 
 if TYPE_CHECKING:
@@ -22,11 +22,16 @@ log = logging.getLogger("wordloom")
 
 
 def setup_logging() -> Path:
-    """Log to the logs folder. Logs hold messages and tracebacks, never document text."""
-    paths = app_paths().ensure()
+    """Log to the logs folder. Logs hold messages and tracebacks, never document text.
+    Where that folder cannot be written, the log goes to standard error."""
+    paths = app_paths().ensure([])
     logfile = paths.logs / "wordloom.log"
-    handler = logging.handlers.RotatingFileHandler(logfile, maxBytes=1_000_000, backupCount=3,
-                                                   encoding="utf-8")
+    handler: logging.Handler
+    try:
+        handler = logging.handlers.RotatingFileHandler(logfile, maxBytes=1_000_000,
+                                                       backupCount=3, encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
@@ -80,7 +85,7 @@ def run_gui(argv: Sequence[str]) -> int:
     from gui.theme import apply_theme
 
     logfile = setup_logging()
-    settings, problems = load_settings()
+    settings, problems = start_up()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Wordloom")
@@ -98,10 +103,11 @@ def run_gui(argv: Sequence[str]) -> int:
     if args.smoke:
         from gui.smoke import run_smoke
 
-        return run_smoke(app, window, args.screenshot)
+        return run_smoke(app, window, args.screenshot, problems)
     window.show()
     if problems:
-        QMessageBox.warning(window, "Settings", "\n".join(problems))
+        window.status.showMessage(problems[0], 15000)
+        QMessageBox.warning(window, "Wordloom started with problems", "\n".join(problems))
     window.offer_recovery()
     for name in args.files[:1]:
         window.open_path(Path(name))

@@ -60,13 +60,14 @@ def take_screenshot(app: QApplication, window: MainWindow) -> QPixmap:
     return window.grab()
 
 
-def run_smoke(app: QApplication, window: MainWindow, screenshot: str | None) -> int:
+def run_smoke(app: QApplication, window: MainWindow, screenshot: str | None,
+              problems: list[str] | None = None) -> int:
     started = time.monotonic()
     window.setProperty("quiet", True)
     window.resize(1440, 900)
     window.show()
     assist, grammar, docs = window.assist, window.grammar, window.documents
-    summary: dict[str, object] = {"ok": False}
+    summary: dict[str, object] = {"ok": False, "problems": problems or []}
     steps: list[str] = []
     outcomes: list[Outcome] = []
     errors: list[str] = []

@@ -258,10 +258,10 @@ def _turtle_to_ntriples(path: Path, data: bytes) -> bytes:
     graph = rdflib.Graph()
     try:
         graph.parse(data=data, format="turtle")
-    except Exception as exc:
-        raise OntologyError(f"{path}: not readable Turtle ({str(exc).splitlines()[0][:200]})"
-                            ) from exc
-    return graph.serialize(format="nt", encoding="utf-8")
+        return graph.serialize(format="nt", encoding="utf-8")
+    except Exception as exc:  # rdflib raises plain Exceptions for bad IRIs too
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise OntologyError(f"{path}: not readable Turtle ({reason})") from exc
 
 
 @contextlib.contextmanager

@@ -51,7 +51,8 @@ def _pid_alive(pid: int) -> bool:
 class Journal:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder or app_paths().journal
-        self.folder.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):  # unusable: writes fail (and are logged) later
+            self.folder.mkdir(parents=True, exist_ok=True)
 
     @staticmethod
     def new_id(path: Path | None = None) -> str:
@@ -67,22 +68,40 @@ class Journal:
         atomic_write_text(self._file(doc_id), json.dumps(entry, ensure_ascii=False))
 
     def discard(self, doc_id: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             self._file(doc_id).unlink()
 
     def read(self, doc_id: str) -> JournalEntry | None:
         try:
             data = json.loads(self._file(doc_id).read_text(encoding="utf-8"))
-            return JournalEntry(**data)
+            entry = JournalEntry(**data)
         except (OSError, ValueError, TypeError):
             return None
+        fields_ok = all(isinstance(getattr(entry, k), str)
+                        for k in ("doc_id", "path", "text", "title"))
+        numbers_ok = isinstance(entry.saved_at, int | float) and not isinstance(
+            entry.saved_at, bool) and isinstance(entry.pid, int) and not isinstance(
+            entry.pid, bool) and 0 < entry.pid < 1 << 31
+        return entry if fields_ok and numbers_ok and "\0" not in entry.path else None
 
-    def orphans(self) -> list[JournalEntry]:
-        """Entries left by processes that are no longer running (after a crash)."""
+    def orphans(self, problems: list[str] | None = None) -> list[JournalEntry]:
+        """Entries left by processes that are no longer running (after a crash). A damaged
+        entry is skipped, and named in ``problems`` when given."""
         out = []
-        for file in sorted(self.folder.glob("*.json")):
+        try:
+            files = sorted(self.folder.glob("*.json"))
+        except OSError as exc:
+            if problems is not None:
+                problems.append(f"{self.folder}: cannot read the recovery journal ({exc})")
+            return []
+        for file in files:
             entry = self.read(file.stem)
-            if entry is not None and not _pid_alive(entry.pid):
+            if entry is None:
+                if problems is not None and file.exists():
+                    problems.append(f"{file}: a damaged recovery file, skipped (left in "
+                                    "place)")
+                continue
+            if not _pid_alive(entry.pid):
                 out.append(entry)
         return sorted(out, key=lambda e: -e.saved_at)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from engine.config import Settings
+from engine.errors import DocumentError
 from engine.fsutil import atomic_write_text
 from engine.grammar.engines import HarperEngine, LanguageToolEngine, RawIssue
 from engine.grammar.language import detect, is_auto
@@ -87,9 +88,11 @@ class WordList:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.items: set[str] = set()
-        if path.exists():
-            lines = path.read_text(encoding="utf-8").splitlines()
-            self.items = {line.strip() for line in lines if line.strip()}
+        try:  # a damaged or unreadable list starts empty (or with what can be read)
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            lines = []
+        self.items = {line.strip() for line in lines if line.strip() and "\0" not in line}
 
     def add(self, item: str) -> bool:
         item = item.strip()
@@ -108,8 +111,12 @@ class WordList:
         self._save()
 
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(self.path, "".join(f"{i}\n" for i in sorted(self.items)))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(self.path, "".join(f"{i}\n" for i in sorted(self.items)))
+        except OSError as exc:
+            raise DocumentError(f"{self.path}: cannot save ({exc.strerror or exc}); the "
+                                "change holds for this session only") from exc
 
 
 def merge_issues(issues: list[Issue]) -> list[Issue]:

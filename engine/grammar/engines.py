@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
 from engine.config import Settings
+from engine.errors import GrammarError
 from engine.grammar.ltserver import LanguageToolServer, languagetool_home
 from engine.text.offsets import OffsetMap
 
@@ -227,9 +228,9 @@ class LanguageToolEngine:
             if not self.server.ensure_running():
                 raise
             matches = self._request(text, language, picky)
-        return _split_matches(matches, [p for _, p in batch], text)
+        return read_matches(matches, [p for _, p in batch])
 
-    def _request(self, text: str, language: str, picky: bool) -> list[dict[str, Any]]:
+    def _request(self, text: str, language: str, picky: bool) -> object:
         tool = self._client()
         # Raw matches on purpose: language-tool-python's Match converts offsets through a
         # class-level list (not thread-safe) and leaves lengths in UTF-16 units.
@@ -238,9 +239,7 @@ class LanguageToolEngine:
         if picky:
             params["level"] = "picky"
         self.requests += 1
-        response = tool._query_server(tool._url + "check", params, num_tries=1,
-                                      method="post")
-        return list(response.get("matches", []))
+        return tool._query_server(tool._url + "check", params, num_tries=1, method="post")
 
     def stop(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -263,8 +262,12 @@ def _batches(paragraphs: Sequence[str]) -> list[list[tuple[int, str]]]:
     return batches
 
 
-def _split_matches(matches: list[dict[str, Any]], paragraphs: list[str], joined: str,
-                   ) -> list[list[RawIssue]]:
+def read_matches(response: object, paragraphs: list[str]) -> list[list[RawIssue]]:
+    """LanguageTool's answer for ``paragraphs`` (sent joined) as issues per paragraph. A
+    malformed match is skipped (and logged): one odd answer must not cost the others."""
+    if not isinstance(response, dict) or not isinstance(response.get("matches", []), list):
+        raise GrammarError("LanguageTool sent an answer that is not a list of matches")
+    joined = PARAGRAPH_JOIN.join(paragraphs)
     offsets = OffsetMap(joined)
     starts: list[int] = []
     pos = 0
@@ -272,16 +275,37 @@ def _split_matches(matches: list[dict[str, Any]], paragraphs: list[str], joined:
         starts.append(pos)
         pos += len(text) + len(PARAGRAPH_JOIN)
     out: list[list[RawIssue]] = [[] for _ in paragraphs]
-    for match in matches:
-        start, end = offsets.span_from_utf16(int(match["offset"]), int(match["length"]))
-        index = bisect_right(starts, start) - 1
-        local_start, local_end = start - starts[index], end - starts[index]
-        if local_end > len(paragraphs[index]):
-            continue  # spans the join between two paragraphs
-        rule = match.get("rule", {})
-        out[index].append(RawIssue(
-            start=local_start, end=local_end, message=match.get("message", ""),
-            category=lt_category(match), rule=str(rule.get("id", "")),
-            engine=LanguageToolEngine.name,
-            replacements=tuple(r["value"] for r in match.get("replacements", [])[:5])))
+    bad = 0
+    for match in response.get("matches", []):
+        try:
+            placed = _place(match, offsets, starts, paragraphs)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            bad += 1
+            continue
+        if placed is not None:
+            out[placed[0]].append(placed[1])
+    if bad:
+        log.warning("LanguageTool sent %d malformed matches; skipped", bad)
     return out
+
+
+def _place(match: dict[str, Any], offsets: OffsetMap, starts: list[int],
+           paragraphs: list[str]) -> tuple[int, RawIssue] | None:
+    offset, length = match["offset"], match["length"]
+    if isinstance(offset, bool) or isinstance(length, bool) or not isinstance(offset, int) \
+            or not isinstance(length, int) or offset < 0 or length < 0:
+        raise ValueError("offset and length must be whole numbers")
+    start, end = offsets.span_from_utf16(offset, length)
+    index = bisect_right(starts, start) - 1
+    if index < 0 or index >= len(paragraphs):
+        return None
+    local_start, local_end = start - starts[index], end - starts[index]
+    if local_end > len(paragraphs[index]):
+        return None  # spans the join between two paragraphs, or past the end
+    rule = match.get("rule") or {}
+    replacements = match.get("replacements") or []
+    return index, RawIssue(
+        start=local_start, end=local_end, message=str(match.get("message", ""))[:500],
+        category=lt_category(match), rule=str(rule.get("id", "")),
+        engine=LanguageToolEngine.name,
+        replacements=tuple(str(r["value"]) for r in replacements[:5]))

@@ -6,12 +6,14 @@ The header is parsed here from a memory map, so a broken file gives a plain reas
 
 from __future__ import annotations
 
+import itertools
 import mmap
+import os
 import re
 import struct
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from engine.config import Settings
 from engine.errors import ModelError
@@ -47,6 +49,7 @@ _SCALARS = {
     10: "<Q", 11: "<q", 12: "<d",
 }
 _STRING, _ARRAY = 8, 9
+MAX_ARRAY_DEPTH = 4  # GGUF allows arrays of arrays; no real model nests deeper than 2
 _QUANT_IN_NAME = re.compile(r"(?i)\b((?:I?Q\d(?:_[A-Z0-9]+)*)|F16|BF16|F32)\b")
 
 
@@ -112,9 +115,9 @@ class _Reader:
 
     def skip_string(self) -> None:
         length = self.u64()
-        self.pos += length
+        self.take(length)
 
-    def value(self, kind: int, keep: bool) -> Any:
+    def value(self, kind: int, keep: bool, depth: int = 0) -> Any:
         if kind == _STRING:
             if keep:
                 return self.string()
@@ -123,20 +126,26 @@ class _Reader:
         if kind == _ARRAY:
             item_kind = self.u32()
             count = self.u64()
-            if item_kind == _STRING:
+            left = len(self.buf) - self.pos
+            if item_kind in (_STRING, _ARRAY):
+                if count > left // 8:  # each item needs at least its 8-byte length
+                    self.bad(f"an array claims {count} items in {left} bytes")
+                if item_kind == _ARRAY and depth >= MAX_ARRAY_DEPTH:
+                    self.bad(f"arrays nested deeper than {MAX_ARRAY_DEPTH}")
                 for _ in range(count):
-                    self.skip_string()
-                if self.pos > len(self.buf):
-                    self.take(0)
+                    self.value(item_kind, False, depth + 1)
                 return None
             if item_kind not in _SCALARS:
-                raise ModelError(f"{self.path}: not a usable GGUF file: "
-                                 f"unknown array item type {item_kind}")
+                self.bad(f"unknown array item type {item_kind}")
             self.take(count * struct.calcsize(_SCALARS[item_kind]))
             return None
         if kind not in _SCALARS:
-            raise ModelError(f"{self.path}: not a usable GGUF file: unknown value type {kind}")
+            self.bad(f"unknown value type {kind}")
         return self.scalar(kind)
+
+    def bad(self, reason: str) -> NoReturn:
+        shown = "".join(c if c.isprintable() else "?" for c in reason)  # names from the file
+        raise ModelError(f"{self.path}: not a usable GGUF file: {shown}")
 
 
 def _wanted(key: str) -> bool:
@@ -187,12 +196,15 @@ def _parse(buf: mmap.mmap, path: Path, size: int) -> ModelInfo:
             meta[key] = value
         if reader.pos > size:
             reader.take(0)
-    data_end = _tensor_data_end(reader, n_tensors, int(meta.get("general.alignment", 32)))
+    alignment = _number(meta, "general.alignment", 32, reader)
+    if alignment <= 0 or alignment & (alignment - 1) or alignment > 1 << 16:
+        reader.bad(f"general.alignment {alignment} is not a power of two")
+    data_end = _tensor_data_end(reader, n_tensors, alignment, size)
     if data_end > size:
         raise ModelError(f"{path}: not a usable GGUF file: it is truncated "
                          f"({size} bytes, the tensors need {data_end})")
     arch = str(meta.get("general.architecture", "unknown"))
-    quant = FILE_TYPES.get(meta.get("general.file_type", -1), "")
+    quant = FILE_TYPES.get(_number(meta, "general.file_type", -1, reader), "")
     if not quant:
         found = _QUANT_IN_NAME.search(path.stem)
         quant = found.group(1).upper() if found else "unknown"
@@ -202,33 +214,65 @@ def _parse(buf: mmap.mmap, path: Path, size: int) -> ModelInfo:
         architecture=arch,
         size_bytes=size,
         quantization=quant,
-        context_length=int(meta.get(f"{arch}.context_length", 0)),
-        chat_template="tokenizer.chat_template" in meta,
-        n_layers=int(meta.get(f"{arch}.block_count", 0)),
-        embedding_length=int(meta.get(f"{arch}.embedding_length", 0)),
-        head_count=int(meta.get(f"{arch}.attention.head_count", 0)),
-        head_count_kv=int(meta.get(f"{arch}.attention.head_count_kv", 0)),
+        context_length=_number(meta, f"{arch}.context_length", 0, reader),
+        chat_template=isinstance(meta.get("tokenizer.chat_template"), str),
+        n_layers=_number(meta, f"{arch}.block_count", 0, reader),
+        embedding_length=_number(meta, f"{arch}.embedding_length", 0, reader),
+        head_count=_number(meta, f"{arch}.attention.head_count", 0, reader),
+        head_count_kv=_number(meta, f"{arch}.attention.head_count_kv", 0, reader),
     )
 
 
-def _tensor_data_end(reader: _Reader, n_tensors: int, alignment: int) -> int:
-    """Where the last tensor's bytes end, counted from the start of the file."""
-    last_end = 0
+def _number(meta: dict[str, Any], key: str, default: int, reader: _Reader) -> int:
+    """An integer metadata value, range-checked; a file with text or a float there is
+    refused, not a crash later."""
+    value = meta.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        reader.bad(f"{key} should be a whole number, not {type(value).__name__}")
+    if not -1 <= value < 1 << 40:
+        reader.bad(f"{key} is out of range ({value})")
+    return value
+
+
+def _tensor_data_end(reader: _Reader, n_tensors: int, alignment: int, size: int) -> int:
+    """Where the last tensor's bytes end, counted from the start of the file.
+
+    Every tensor is checked the way llama.cpp will use it: a known type, dimensions that
+    fill whole blocks, an aligned offset, bytes inside the file, no two overlapping. A
+    file that passes is safe to hand to llama.cpp as far as its layout goes."""
+    if n_tensors > (size - reader.pos) // 24:  # name length, dims, type and offset at least
+        reader.bad(f"{n_tensors} tensors cannot fit in {size} bytes")
+    spans: list[tuple[int, int, str]] = []
     for _ in range(n_tensors):
-        reader.skip_string()
+        name = reader.string()
         n_dims = reader.u32()
-        if n_dims > 8:
-            raise ModelError(f"{reader.path}: not a usable GGUF file: bad tensor header")
+        if not 1 <= n_dims <= 4:
+            reader.bad(f"tensor '{name[:40]}' has {n_dims} dimensions")
         elements = 1
         for _ in range(n_dims):
-            elements *= reader.u64()
+            dim = reader.u64()
+            if dim == 0 or dim > 1 << 40:
+                reader.bad(f"tensor '{name[:40]}' has a dimension of {dim}")
+            elements *= dim
         kind = reader.u32()
         offset = reader.u64()
-        block, nbytes = TENSOR_TYPES.get(kind, (1, 0))
-        last_end = max(last_end, offset + (elements // block) * nbytes)
-    alignment = alignment if alignment > 0 else 32
+        if kind not in TENSOR_TYPES:
+            reader.bad(f"tensor '{name[:40]}' has an unknown type {kind}")
+        block, nbytes = TENSOR_TYPES[kind]
+        if elements % block:
+            reader.bad(f"tensor '{name[:40]}' does not fill whole blocks of {block}")
+        if offset % alignment:
+            reader.bad(f"tensor '{name[:40]}' is not aligned to {alignment} bytes")
+        spans.append((offset, offset + elements // block * nbytes, name))
+    spans.sort()
+    for (_, end, first), (start, _, second) in itertools.pairwise(spans):
+        if start < end:
+            reader.bad(f"tensors '{first[:40]}' and '{second[:40]}' overlap")
+    # offsets count from the aligned start of the data section; the caller compares the
+    # end with the file's size ("truncated")
     data_start = (reader.pos + alignment - 1) // alignment * alignment
-    return data_start + last_end if n_tensors else reader.pos
+    return data_start + max((end for _, end, _ in spans), default=0) if n_tensors \
+        else reader.pos
 
 
 def model_dirs(settings: Settings) -> list[Path]:
@@ -247,8 +291,16 @@ def find_models(settings: Settings) -> tuple[list[ModelInfo], list[str]]:
     problems: list[str] = []
     candidates: list[Path] = []
     for folder in model_dirs(settings):
-        if folder.is_dir():
-            candidates += sorted(folder.glob("*.gguf")) + sorted(folder.glob("*/*.gguf"))
+        if folder.exists() and not folder.is_dir():
+            problems.append(f"{folder}: the models folder is a file; no models are read "
+                            "from it")
+        elif folder.is_dir():
+            try:
+                candidates += sorted(folder.glob("*.gguf")) + sorted(folder.glob("*/*.gguf"))
+                os.listdir(folder)  # glob hides a folder it cannot read
+            except OSError as exc:
+                problems.append(f"{folder}: cannot read the models folder "
+                                f"({exc.strerror or exc})")
     if settings.model:
         candidates.append(Path(settings.model).expanduser())
     for path in candidates:

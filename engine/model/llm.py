@@ -20,6 +20,7 @@ from typing import Any
 
 from engine.config import Settings
 from engine.errors import BusyError, ContextOverflowError, ModelError
+from engine.model.chat_template import ChatTemplate
 from engine.model.gguf import ModelInfo, resolve_model
 
 Message = dict[str, str]
@@ -111,7 +112,9 @@ class LlamaRunner:
         self.requested_gpu_layers = gpu_layers
         self.gpu_layers = 0
         self._llm: Any = None
-        self._formatter: Any = None
+        self._formatter: Any = None  # llama-cpp-python's ChatML, for files without a template
+        self._template: ChatTemplate | None = None
+        self._stop_ids: set[int] = set()
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         self._watch: threading.Event | None = None  # the running request's cancel
@@ -176,9 +179,14 @@ class LlamaRunner:
             eos_id, bos_id = llm.token_eos(), llm.token_bos()
             eos = llm._model.token_get_text(eos_id) if eos_id != -1 else ""
             bos = llm._model.token_get_text(bos_id) if bos_id != -1 else ""
-            self._formatter = llama_chat_format.Jinja2ChatFormatter(
-                template=template, eos_token=eos, bos_token=bos, stop_token_ids=[eos_id])
+            try:
+                self._template = ChatTemplate(template, eos, bos)  # rendered with limits
+            except ModelError as exc:
+                llm.close()
+                raise ModelError(f"{self.info.path}: {exc}") from exc
+            self._stop_ids = {eos_id} if eos_id != -1 else set()
         else:
+            self._template = None
             self._formatter = llama_chat_format.format_chatml
         self._abort_cb = llama_cpp.ggml_abort_callback(self._should_abort)
         self._llm = llm
@@ -207,12 +215,16 @@ class LlamaRunner:
     def format_chat(self, messages: Sequence[Message]) -> ChatPrompt:
         """The chat rendered with the model's own template, and its tokens."""
         self.load()
+        if self._template is not None:
+            text = self._template.render(messages)
+            tokens = self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+            stop = [self._template.eos_token] if self._template.eos_token else []
+            return ChatPrompt(text, tokens, stop, set(self._stop_ids))
         result = self._formatter(messages=list(messages))
         stop = result.stop if isinstance(result.stop, list) else [result.stop]
         tokens = self._llm.tokenize(result.prompt.encode("utf-8"),
                                     add_bos=not result.added_special, special=True)
-        stop_ids = set(getattr(self._formatter, "stop_token_ids", None) or ())
-        return ChatPrompt(result.prompt, tokens, [s for s in stop if s], stop_ids)
+        return ChatPrompt(result.prompt, tokens, [s for s in stop if s], set())
 
     def count_chat_tokens(self, messages: Sequence[Message]) -> int:
         return len(self.format_chat(messages).tokens)

@@ -241,16 +241,15 @@ class ServerRunner:
                     if event.data.strip() == "[DONE]":
                         break
                     chunk = self._decode(event.data)
-                    if chunk.get("usage"):
+                    if isinstance(chunk.get("usage"), dict):
                         usage = chunk["usage"]
-                    for choice in chunk.get("choices") or []:
-                        text = (choice.get("delta") or {}).get("content") or ""
+                    for text, reason in self._pieces(chunk):
                         if text:
                             first = first or time.perf_counter()
                             chunks += 1
                             yield text
-                        if choice.get("finish_reason"):
-                            finish = choice["finish_reason"]
+                        if reason:
+                            finish = reason
         except ModelError:
             raise
         except httpx.TimeoutException as exc:
@@ -271,10 +270,11 @@ class ServerRunner:
         if cancel.is_set():
             finish = "cancelled"
         first = first or end
-        n_out = int(usage.get("completion_tokens") or chunks)
+        counted = usage.get("completion_tokens")
+        n_out = counted if isinstance(counted, int) and counted >= 0 else chunks
         decode = end - first
         yield GenerationStats(
-            prompt_tokens=int(usage.get("prompt_tokens") or 0), completion_tokens=n_out,
+            prompt_tokens=_whole(usage.get("prompt_tokens")), completion_tokens=n_out,
             ttft_s=first - start, tokens_per_s=(n_out - 1) / decode if n_out > 1 and decode
             else 0.0, total_s=end - start, finish_reason=finish, gpu_layers=0)
 
@@ -324,6 +324,23 @@ class ServerRunner:
             raise ModelError(f"the model server reported an error: {message}")
         return chunk
 
+    def _pieces(self, chunk: dict[str, Any]) -> list[tuple[str, str]]:
+        """(text, finish reason) of each choice in a streamed chunk, shapes checked."""
+        choices = chunk.get("choices") or []
+        if not isinstance(choices, list):
+            raise self._malformed("/chat/completions", "choices that are not a list")
+        out = []
+        for choice in choices:
+            delta = choice.get("delta") if isinstance(choice, dict) else None
+            if not isinstance(delta, dict | None):
+                raise self._malformed("/chat/completions", "a choice without a delta")
+            text = (delta or {}).get("content") or ""
+            reason = choice.get("finish_reason") if isinstance(choice, dict) else None
+            if not isinstance(text, str) or not isinstance(reason, str | None):
+                raise self._malformed("/chat/completions", "text that is not a string")
+            out.append((text, reason or ""))
+        return out
+
     def _status_error(self, response: httpx.Response, path: str) -> ModelError:
         code = response.status_code
         if code in (401, 403):
@@ -344,3 +361,7 @@ class ServerRunner:
     def _malformed(self, path: str, what: object) -> ModelError:
         return ModelError(f"the server at {self.base} sent a malformed response to {path} "
                           f"({what})")
+
+
+def _whole(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0

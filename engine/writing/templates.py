@@ -17,17 +17,17 @@ from typing import Any
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from engine.errors import TemplateError
 from engine.paths import app_paths, resource_dir
+from engine.text.sandbox import LimitedEnvironment
 
 CATEGORIES = ("edit", "transform", "generate", "analyze")
 COMMON_VARIABLES = ("input_text", "before", "after", "document_title", "language", "style",
                     "length", "output_format", "facts", "voice_examples")
 _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
-_ENV = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                                     keep_trailing_newline=False)
+_ENV = LimitedEnvironment("the template", TemplateError, undefined=jinja2.StrictUndefined,
+                          autoescape=False, keep_trailing_newline=False)
 
 
 @dataclass
@@ -59,7 +59,9 @@ class Template:
     def render(self, values: dict[str, Any]) -> str:
         merged = {**self.variables, **values}
         try:
-            return str(self._compiled.render(**merged)).strip()
+            return _ENV.render(self._compiled, merged).strip()
+        except TemplateError as exc:  # a limit of the sandbox
+            raise TemplateError(f"{self.path}: template '{self.name}': {exc}") from exc
         except SecurityError as exc:
             raise TemplateError(f"{self.path}: template '{self.name}' tried to reach Python "
                                 f"internals ({exc})") from exc
@@ -92,6 +94,18 @@ def _private_access(tree: nodes.Node) -> str | None:
 
 def parse_template(text: str, path: Path, source: str = "built-in") -> Template:
     """A checked template from TOML text; TemplateError names the file and the line."""
+    try:
+        return _parse_template(text, path, source)
+    except TemplateError as exc:
+        raise TemplateError(" ".join(str(exc).split())) from exc  # one line, always
+    except (TypeError, ValueError, AttributeError) as exc:  # a value of the wrong kind
+        raise TemplateError(f"{path}: a value has the wrong type "
+                            f"({' '.join(str(exc).split())[:200]})") from exc
+    except jinja2.TemplateError as exc:  # an unknown filter or test, found when compiling
+        raise TemplateError(f"{path}: {' '.join(str(exc).split())[:200]}") from exc
+
+
+def _parse_template(text: str, path: Path, source: str) -> Template:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
