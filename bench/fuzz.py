@@ -33,7 +33,8 @@ INTERESTING = [0, 1, 2, 7, 8, 9, 31, 32, 255, 256, 4096, 65535, 1 << 31, (1 << 3
 CORE_MODULES = ("engine.model.gguf", "engine.model.chat_template", "engine.text.sandbox",
                 "engine.writing.templates", "engine.documents.files", "engine.config",
                 "engine.documents.journal", "engine.grammar.engines", "engine.model.server",
-                "ontology.store")
+                "ontology.store", "engine.documents.formats", "engine.documents.word",
+                "engine.documents.opendocument", "engine.documents.blocks")
 
 
 ODD_VALUES: list[object] = [None, True, -1, 0, 1 << 63, -(1 << 70), 1e308, float("nan"), "",

@@ -283,7 +283,35 @@ def _run_ontology(data: bytes) -> object:
         store.close()
 
 
+# -- Word and OpenDocument imports --------------------------------------------------------------
+
+SAMPLE_MD = ("# Notes\n\nSome **bold** and *italic* text.\n\n- one\n- two\n\n1. first\n\n"
+             "> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+
+
+def _office_seeds(suffix: str) -> Callable[[], list[bytes]]:
+    def seeds() -> list[bytes]:
+        from engine.documents.formats import export_document
+
+        path = _TMP / f"seed{suffix}"
+        export_document(SAMPLE_MD, path, "Seed")
+        return [path.read_bytes()]
+    return seeds
+
+
+def _office_run(suffix: str) -> Callable[[bytes], object]:
+    def run(data: bytes) -> object:
+        from engine.documents.formats import import_document
+
+        path = _TMP / f"fuzz{suffix}"
+        path.write_bytes(data)
+        return import_document(path)
+    return run
+
+
 TARGETS: dict[str, Target] = {t.name: t for t in (
+    Target("docx", _office_run(".docx"), _office_seeds(".docx")),
+    Target("odt", _office_run(".odt"), _office_seeds(".odt")),
     Target("gguf", _run_gguf, _gguf_seeds),
     Target("chat_template", _run_chat_template, _template_seeds),
     Target("prompt_template", _run_prompt_template, _prompt_template_seeds),

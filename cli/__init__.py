@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from engine.errors import WordloomError
 from engine.version import __version__
 
-COMMANDS = ("generate", "rewrite", "check", "facts", "templates", "models")
+COMMANDS = ("generate", "rewrite", "check", "facts", "templates", "models", "convert")
 Handler = Callable[[argparse.Namespace], int]
 
 

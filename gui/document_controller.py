@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from engine.documents.files import (
     Document,
@@ -14,7 +15,8 @@ from engine.documents.files import (
     open_document,
     save_document,
 )
-from engine.documents.journal import DocumentLock, Journal
+from engine.documents.formats import import_document, is_importable
+from engine.documents.journal import DocumentLock, Journal, JournalEntry
 from gui.editor import Editor
 
 log = logging.getLogger("wordloom.gui")
@@ -34,7 +36,7 @@ class _LoadTask(QRunnable):
 
     def run(self) -> None:
         try:
-            doc = open_document(self.path)
+            doc = _import(self.path) if is_importable(self.path) else open_document(self.path)
             if len(doc.text) > MAX_CHARS:
                 raise DocumentError(f"{self.path}: has {len(doc.text):,} characters; the "
                                     f"editor opens files up to {MAX_CHARS:,}")
@@ -51,6 +53,16 @@ class _LoadTask(QRunnable):
             self.signals.done.emit(None, f"{self.path}: cannot open it ({exc})")
             return
         self.signals.done.emit(doc, None)
+
+
+def _import(path: Path) -> Document:
+    """A Word or OpenDocument file as an unsaved Markdown document: Save asks where to
+    keep the Markdown, so the original is never overwritten with a lossy copy."""
+    imported = import_document(path)
+    note = f"; {imported.note()}" if imported.note() else ""
+    return Document(text=imported.markdown, imported_from=path, warnings=[
+        f"Imported {path.name} as Markdown{note}. Save keeps it as Markdown; File → "
+        "Export writes Word or OpenDocument again."])
 
 
 class DocumentController(QObject):
@@ -94,7 +106,7 @@ class DocumentController(QObject):
         QThreadPool.globalInstance().start(_LoadTask(Path(path), self._loader))
 
     def open_now(self, path: Path) -> Document:
-        doc = open_document(Path(path))
+        doc = _import(Path(path)) if is_importable(Path(path)) else open_document(Path(path))
         self._show(doc)
         return doc
 
@@ -118,7 +130,28 @@ class DocumentController(QObject):
             other = self.lock.acquire()
             if other:
                 self.warning.emit(other)
+        if doc.imported_from is not None:
+            self.editor.document().setModified(True)  # not kept anywhere yet
         self.opened.emit(doc)
+        for line in doc.warnings:
+            self.warning.emit(line)
+
+    def offer_recovery(self, parent: QWidget) -> None:
+        """After a crash: offer the text the journal kept for documents left unsaved."""
+        from gui.dialogs.recovery_dialog import RecoveryDialog
+
+        journal = Journal()
+        orphans = journal.orphans()
+        if not orphans:
+            return
+        dialog = RecoveryDialog(orphans, journal, parent)
+
+        def restore(entry: JournalEntry) -> None:
+            self.restore(entry.path, entry.text)
+            journal.discard(entry.doc_id)
+
+        dialog.restore.connect(restore)
+        dialog.exec()
 
     def new(self) -> None:
         self._show(Document())
@@ -146,6 +179,11 @@ class DocumentController(QObject):
             return False
         if path is not None and target.suffix == "" and self.doc.path is None:
             target = target.with_suffix(".md")
+        if target.suffix.lower() in (".docx", ".odt", ".pdf", ".html", ".htm"):
+            self.save_failed.emit(f"{target.name}: Save keeps the text as Markdown or plain "
+                                  "text; use File → Export for Word, OpenDocument, PDF or "
+                                  "HTML.")
+            return False
         try:
             warnings = save_document(self.doc, text, target,
                                      overwrite_changed=overwrite_changed)

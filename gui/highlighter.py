@@ -1,4 +1,4 @@
-"""Wavy underlines for grammar and style issues.
+"""Wavy underlines for grammar and style issues, over Markdown styling.
 
 Spans are computed once per result and cached by block text, so ``highlightBlock`` is a
 dictionary lookup; a block whose text changed since the check shows no stale underline.
@@ -8,11 +8,12 @@ slice at a time, so a 20,000-word document never stalls the window.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import defaultdict
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from engine.grammar.checker import Issue
 from engine.text.offsets import utf16_len
@@ -26,9 +27,43 @@ Span = tuple[int, int, str]  # start and length in UTF-16 units within the block
 SLICE = 60
 
 
+_HEADING = re.compile(r"^(#{1,6})\s")
+_QUOTE = re.compile(r"^\s{0,3}>")
+_LIST = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_INLINE = [  # (pattern, style); later ones win where they overlap
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), "bold"),
+    (re.compile(r"(?<![*\w])([*_])(?=\S)(.+?)(?<=\S)\1(?![*\w])"), "italic"),
+    (re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|<https?://[^>\n]+>"), "link"),
+    (re.compile(r"`+[^`\n]*`+"), "code"),
+]
+IN_FENCE = 1  # block state: inside a fenced code block
+
+
+def _markdown_formats() -> dict[str, QTextCharFormat]:
+    formats = {name: QTextCharFormat() for name in
+               ("heading", "quote", "marker", "code", "bold", "italic", "link")}
+    formats["heading"].setFontWeight(QFont.Weight.Bold)
+    formats["heading"].setForeground(QColor("#1864ab"))
+    formats["quote"].setFontItalic(True)
+    formats["quote"].setForeground(QColor("#5c636a"))
+    formats["marker"].setForeground(QColor("#c2255c"))
+    formats["marker"].setFontWeight(QFont.Weight.Bold)
+    formats["code"].setFontFamilies(["monospace"])
+    formats["code"].setForeground(QColor("#2b8a3e"))
+    formats["bold"].setFontWeight(QFont.Weight.Bold)
+    formats["italic"].setFontItalic(True)
+    formats["link"].setForeground(QColor("#1c7ed6"))
+    return formats
+
+
 class IssueHighlighter(QSyntaxHighlighter):
+    """Grammar underlines, over Markdown styling when the document is Markdown."""
+
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
+        self.markdown = True  # a new document is Markdown; a .txt file turns this off
+        self.md_formats = _markdown_formats()
         self.formats: dict[str, QTextCharFormat] = {}
         for category, color in COLORS.items():
             fmt = QTextCharFormat()
@@ -41,9 +76,51 @@ class IssueHighlighter(QSyntaxHighlighter):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._drain)
 
+    def set_markdown(self, on: bool) -> None:
+        if on != self.markdown:
+            self.markdown = on
+            self.rehighlight()
+
     def highlightBlock(self, text: str) -> None:
+        if self.markdown:
+            self._markdown(text)
         for start, length, category in self.by_text.get(text, ()):
-            self.setFormat(start, length, self.formats.get(category, self.formats["grammar"]))
+            underline = self.formats.get(category, self.formats["grammar"])
+            if self.markdown:  # keep the Markdown look under the underline
+                merged = QTextCharFormat(self.format(start))
+                merged.merge(underline)
+                underline = merged
+            self.setFormat(start, length, underline)
+
+    def _markdown(self, text: str) -> None:
+        """Headings, quotes, list markers, code and emphasis; offsets in UTF-16 units."""
+        fence = _FENCE.match(text)
+        inside = self.previousBlockState() == IN_FENCE
+        self.setCurrentBlockState(IN_FENCE if inside != bool(fence) else 0)
+        whole = utf16_len(text)
+        if inside or fence:
+            self.setFormat(0, whole, self.md_formats["code"])
+            return
+        if _HEADING.match(text):
+            self.setFormat(0, whole, self.md_formats["heading"])
+            return
+        if _QUOTE.match(text):
+            self.setFormat(0, whole, self.md_formats["quote"])
+        marker = _LIST.match(text)
+        if marker:
+            self.setFormat(0, utf16_len(marker.group(0)), self.md_formats["marker"])
+        if text.isascii():
+            def at(i: int) -> int:
+                return i
+        else:
+            def at(i: int) -> int:
+                return utf16_len(text[:i])
+        for pattern, style in _INLINE:
+            for found in pattern.finditer(text):
+                start, end = at(found.start()), at(found.end())
+                merged = QTextCharFormat(self.format(start))
+                merged.merge(self.md_formats[style])
+                self.setFormat(start, end - start, merged)
 
     def apply(self, issues: list[Issue], checked_text: str) -> None:
         """Show ``issues`` found in ``checked_text`` (the document's text at check time:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from engine.config import Settings
-from engine.documents.journal import Journal, JournalEntry
 from engine.grammar.checker import CheckResult
 from engine.version import __version__
 from gui.assist_controller import AssistController
@@ -27,12 +26,15 @@ from gui.document_controller import DocumentController
 from gui.editor import Editor
 from gui.grammar_controller import GrammarController
 from gui.issues_panel import IssuesPanel
+from gui.markdown_preview import MarkdownPreview
 from gui.menus import build_menus
 from gui.ontology_panel import OntologyPanel
 from gui.preferences import Preferences
 from gui.status_bar import StatusBar
 
 FILTERS = "Text and Markdown (*.txt *.md *.markdown);;All files (*)"
+OPEN_FILTERS = ("Documents (*.txt *.md *.markdown *.docx *.odt);;Text and Markdown (*.txt *.md "
+                "*.markdown);;Word and OpenDocument (*.docx *.odt);;All files (*)")
 
 
 class MainWindow(QMainWindow):
@@ -52,6 +54,9 @@ class MainWindow(QMainWindow):
         self._dock("assistant", "AI Assistant", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("issues", "Issues", self.issues, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("ontology", "Ontology", self.ontology, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.preview = MarkdownPreview(self.editor)
+        self._dock("preview", "Preview", self.preview, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.docks["preview"].hide()
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.resizeDocks([self.docks["assistant"], self.docks["ontology"]], [430, 230],
@@ -161,7 +166,7 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         if not self.maybe_save():
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Open", "", FILTERS)
+        path, _ = QFileDialog.getOpenFileName(self, "Open", "", OPEN_FILTERS)
         if path:
             self.open_path(Path(path))
 
@@ -176,6 +181,9 @@ class MainWindow(QMainWindow):
             if self.grammar is not None:
                 self.grammar.markup = "markdown" if path.suffix in (".md", ".markdown") \
                     else "plaintext"
+        elif getattr(doc, "imported_from", None) is not None and self.grammar is not None:
+            self.grammar.markup = "markdown"
+        self.editor.highlighter.set_markdown(path is None or path.suffix in (".md", ".markdown"))
         self.status.showMessage(f"Opened {getattr(doc, 'title', '')}", 4000)
         self._update_title()
         self._update_counts()
@@ -186,9 +194,16 @@ class MainWindow(QMainWindow):
         return self.documents.save()
 
     def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save As", self.documents.doc.title,
-                                              FILTERS)
+        doc = self.documents.doc
+        suggested = str(doc.imported_from.with_suffix(".md")) if doc.imported_from else \
+            doc.title
+        path, _ = QFileDialog.getSaveFileName(self, "Save As", suggested, FILTERS)
         return bool(path) and self.documents.save(Path(path))
+
+    def export_dialog(self) -> None:
+        from gui.dialogs.export_dialog import export_current
+
+        export_current(self)
 
     def _saved(self, path: str) -> None:
         self.preferences.remember(path)
@@ -224,8 +239,12 @@ class MainWindow(QMainWindow):
     # -- view -----------------------------------------------------------------------------------
 
     def toggle_focus(self, on: bool) -> None:
-        for dock in self.docks.values():
-            dock.setVisible(not on)
+        """Focus mode hides the docks and the status bar; leaving it brings back the docks
+        that were shown."""
+        if on:
+            self._shown_docks = [k for k, d in self.docks.items() if d.isVisible()]
+        for key, dock in self.docks.items():
+            dock.setVisible(not on and key in getattr(self, "_shown_docks", self.docks))
         self.status.setVisible(not on)
 
     # -- dialogs --------------------------------------------------------------------------------
@@ -273,17 +292,4 @@ class MainWindow(QMainWindow):
         QSettings("wordloom", "wordloom").setValue("geometry", self.saveGeometry())
 
     def offer_recovery(self) -> None:
-        from gui.dialogs.recovery_dialog import RecoveryDialog
-
-        journal = Journal()
-        orphans = journal.orphans()
-        if not orphans:
-            return
-        dialog = RecoveryDialog(orphans, journal, self)
-
-        def restore(entry: JournalEntry) -> None:
-            self.documents.restore(entry.path, entry.text)
-            journal.discard(entry.doc_id)
-
-        dialog.restore.connect(restore)
-        dialog.exec()
+        self.documents.offer_recovery(self)

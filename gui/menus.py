@@ -27,6 +27,7 @@ MENUS: list[tuple[str, list[Entry]]] = [
         None,
         ("&Save", "save", Key.Save, "save"),
         ("Save &As…", "save_as", Key.SaveAs, "saveas"),
+        ("&Export…", "export_dialog", "Ctrl+E", "export"),
         None,
         ("&Close Document", "new_document", Key.Close, "close"),
         ("&Quit", "close", "Ctrl+Q", "quit"),  # Cmd+Q on macOS
@@ -36,7 +37,7 @@ MENUS: list[tuple[str, list[Entry]]] = [
         ("&Redo", "editor.redo", Key.Redo, "redo"),
         None,
         ("&Find and Replace…", "find_replace", Key.Find, "findreplace"),
-        ("Select &Paragraph", "editor.select_paragraph", "Ctrl+Shift+P", "selectparagraph"),
+        ("Select &Paragraph", "editor.select_paragraph", "Ctrl+Alt+P", "selectparagraph"),
         None,
         ("Se&ttings…", "preferences.open_settings", "Ctrl+,", "settings"),
     ]),
@@ -64,7 +65,8 @@ MENUS: list[tuple[str, list[Entry]]] = [
     ("&Help", [("&About Wordloom", "about", None, "about")]),
 ]
 DOCK_KEYS = {"assistant": ("&AI Assistant", "Ctrl+Shift+A"), "issues": ("&Issues", "Ctrl+Shift+E"),
-             "ontology": ("O&ntology", "Ctrl+Shift+O")}
+             "ontology": ("O&ntology", "Ctrl+Shift+O"),
+             "preview": ("Markdown &Preview", "Ctrl+Shift+P")}
 
 
 def add_action(window: QMainWindow, menu: QMenu, text: str, slot: Callable[..., Any],

@@ -27,7 +27,8 @@ from engine.errors import ModelError
 from engine.model.chat_template import ChatTemplate
 from engine.model.gguf import read_metadata
 
-ROUNDS = {"ontology": 40, "server_stream": 150, "chat_template": 250, "document": 250}
+ROUNDS = {"ontology": 40, "server_stream": 150, "chat_template": 250, "document": 250,
+          "docx": 150, "odt": 150}
 
 
 @pytest.mark.parametrize("name", sorted(TARGETS))

@@ -57,9 +57,12 @@ class Document:
     newline: str = "\n"
     disk_hash: str | None = None
     warnings: list[str] = field(default_factory=list)
+    imported_from: Path | None = None  # a Word or OpenDocument file shown as Markdown
 
     @property
     def title(self) -> str:
+        if self.path is None and self.imported_from is not None:
+            return f"{self.imported_from.stem}.md (imported)"
         return self.path.name if self.path else "Untitled"
 
 

@@ -23,6 +23,7 @@ from engine.fsutil import atomic_write_text
 from engine.grammar.engines import HarperEngine, LanguageToolEngine, RawIssue
 from engine.grammar.language import detect, is_auto
 from engine.paths import app_paths
+from engine.text.markdown_mask import mask
 from engine.text.offsets import OffsetMap
 
 ENGINES = ("harper", "languagetool")
@@ -370,6 +371,8 @@ class GrammarChecker:
             assert self.harper is not None
             return [self.harper.check(t, markup) for t in texts]
         assert self.lt is not None
+        if markup == "markdown":  # code, URLs and tags are not prose
+            texts = [mask(t) for t in texts]
         out: list[list[RawIssue]] = [[] for _ in texts]
         by_language: dict[str, list[int]] = {}
         for i, language in enumerate(languages):

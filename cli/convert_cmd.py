@@ -1,0 +1,66 @@
+"""``convert``: between Markdown, Word, OpenDocument, HTML and PDF, by extension."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from cli.common import print_json
+from engine.documents.blocks import from_markdown
+from engine.documents.formats import EXPORTABLE, export_document, import_document, is_importable
+from engine.errors import DocumentError
+
+READABLE = (".md", ".markdown", ".txt", ".docx", ".odt")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("convert", help="convert a document: .md .txt .docx .odt → "
+                            ".md .docx .odt .html .pdf")
+    parser.add_argument("input", metavar="IN")
+    parser.add_argument("output", metavar="OUT")
+    parser.add_argument("--title", default="", help="the document's title (default: IN's name)")
+    parser.add_argument("--page", default="A4", help="PDF page size: A4, Letter, A5, Legal")
+    parser.add_argument("--json", action="store_true", help="print a summary as JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    source, target = Path(args.input), Path(args.output)
+    if source.suffix.lower() not in READABLE:
+        raise DocumentError(f"{source}: cannot read {source.suffix or 'this kind of'} files "
+                            f"(Wordloom reads {', '.join(READABLE)})")
+    if target.suffix.lower() not in (*EXPORTABLE, ".markdown", ".html", ".htm"):
+        what = target.suffix or "a file without an extension"
+        raise DocumentError(f"{target}: cannot write {what}; choose .md, .docx, .odt, .html "
+                            "or .pdf")
+    if target.exists() and source.exists() and target.resolve() == source.resolve():
+        raise DocumentError(f"{target}: is the input; choose another output file")
+    left_out: Counter[str] = Counter()
+    if is_importable(source):
+        imported = import_document(source)
+        markdown, left_out = imported.markdown, imported.dropped
+        if imported.note() and not args.json:
+            print(f"note: {source.name}: {imported.note()}", file=sys.stderr)
+    else:
+        from engine.documents.files import open_document
+
+        markdown = open_document(source).text
+    title = args.title or source.stem
+    if target.suffix.lower() == ".pdf":
+        from gui.pdf_export import export_pdf  # Qt draws PDFs
+
+        export_pdf(markdown, target, title, args.page)
+    else:
+        export_document(markdown, target, title)
+    blocks = from_markdown(markdown)
+    summary = {"input": str(source), "output": str(target),
+               "format": target.suffix.lower().lstrip("."), "words": len(markdown.split()),
+               "blocks": dict(Counter(b.kind for b in blocks)), "left_out": dict(left_out),
+               "bytes": target.stat().st_size}
+    if args.json:
+        print_json(summary)
+    else:
+        print(f"{target}: {summary['words']} words, {summary['bytes']} bytes")
+    return 0

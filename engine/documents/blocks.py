@@ -1,0 +1,171 @@
+"""A document as blocks: the common shape between Markdown, Word and OpenDocument.
+
+Markdown is parsed with markdown-it-py (CommonMark, plus tables); the importers produce
+blocks and the exporters consume them, so each format needs only its own half. Blocks
+keep what a writer's manuscript needs: headings, paragraphs, emphasis, bullet and
+numbered lists (nested), block quotes, code and simple tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+
+@dataclass
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+
+
+@dataclass
+class Block:
+    kind: str  # heading, paragraph, bullet, number, quote, code, table
+    runs: list[Run] = field(default_factory=list)
+    level: int = 0  # heading 1-6; list nesting from 0
+    rows: list[list[str]] = field(default_factory=list)  # tables: the first row is the head
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+def parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table")
+
+
+def markdown_to_html(text: str) -> str:
+    return str(parser().render(text))
+
+
+def from_markdown(text: str) -> list[Block]:
+    tokens = parser().parse(text)
+    blocks: list[Block] = []
+    lists: list[str] = []  # "bullet" or "number", innermost last
+    quote = 0
+    table: list[list[str]] | None = None
+    for i, token in enumerate(tokens):
+        kind = token.type
+        if kind == "bullet_list_open":
+            lists.append("bullet")
+        elif kind == "ordered_list_open":
+            lists.append("number")
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif kind == "blockquote_open":
+            quote += 1
+        elif kind == "blockquote_close":
+            quote -= 1
+        elif kind == "table_open":
+            table = []
+        elif kind == "table_close" and table is not None:
+            blocks.append(Block("table", rows=table))
+            table = None
+        elif kind == "tr_open" and table is not None:
+            table.append([])
+        elif kind == "inline" and table is not None:
+            table[-1].append("".join(r.text for r in _runs(token)))
+        elif kind in ("fence", "code_block"):
+            blocks.append(Block("code", [Run(token.content.rstrip("\n"), code=True)]))
+        elif kind == "inline":
+            opener = tokens[i - 1].type if i else ""
+            runs = _runs(token)
+            if opener == "heading_open":
+                blocks.append(Block("heading", runs, int(tokens[i - 1].tag[1:])))
+            elif lists:
+                blocks.append(Block(lists[-1], runs, len(lists) - 1))
+            elif quote:
+                blocks.append(Block("quote", runs))
+            else:
+                blocks.append(Block("paragraph", runs))
+    return blocks
+
+
+def _runs(inline: Token) -> list[Run]:
+    runs: list[Run] = []
+    bold = italic = 0
+    for child in inline.children or []:
+        kind = child.type
+        if kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "text":
+            _add(runs, Run(child.content, bold > 0, italic > 0))
+        elif kind == "code_inline":
+            runs.append(Run(child.content, bold > 0, italic > 0, code=True))
+        elif kind in ("softbreak", "hardbreak"):
+            _add(runs, Run(" " if kind == "softbreak" else "\n", bold > 0, italic > 0))
+        elif kind == "image":
+            _add(runs, Run(child.content, bold > 0, italic > 0))  # its alt text
+    return runs
+
+
+def _add(runs: list[Run], run: Run) -> None:
+    """Join a run to the one before when they look the same."""
+    if runs and (runs[-1].bold, runs[-1].italic, runs[-1].code) == (run.bold, run.italic,
+                                                                     run.code):
+        runs[-1].text += run.text
+    elif run.text:
+        runs.append(run)
+
+
+_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
+
+
+def _md_runs(runs: list[Run]) -> str:
+    out = []
+    for run in runs:
+        if run.code:
+            out.append(f"`{run.text}`")
+            continue
+        text = run.text.translate(_SPECIAL)
+        core = text.strip()
+        if not core:
+            out.append(text)
+            continue
+        lead, tail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        mark = ("**" if run.bold else "") + ("*" if run.italic else "")
+        out.append(f"{lead}{mark}{core}{mark[::-1]}{tail}")
+    return "".join(out).replace("\n", "  \n")
+
+
+def to_markdown(blocks: list[Block]) -> str:
+    out: list[str] = []
+    previous = ""
+    for block in blocks:
+        listed = block.kind in ("bullet", "number")
+        same_list = listed and previous in ("bullet", "number") and (
+            block.kind == previous or block.level > 0)
+        if out and not same_list:
+            out.append("")
+        indent = "   " * block.level
+        if block.kind == "heading":
+            out.append("#" * max(1, min(6, block.level)) + " " + _md_runs(block.runs))
+        elif block.kind == "bullet":
+            out.append(f"{indent}- {_md_runs(block.runs)}")
+        elif block.kind == "number":
+            out.append(f"{indent}1. {_md_runs(block.runs)}")
+        elif block.kind == "quote":
+            out.append("> " + _md_runs(block.runs).replace("\n", "\n> "))
+        elif block.kind == "code":
+            out.append("```\n" + block.text + "\n```")
+        elif block.kind == "table" and block.rows:
+            width = max(len(r) for r in block.rows)
+            rows = [[c.replace("|", "\\|").replace("\n", " ") for c in r] +
+                    [""] * (width - len(r)) for r in block.rows]
+            out.append("| " + " | ".join(rows[0]) + " |")
+            out.append("|" + "---|" * width)
+            out += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+        else:
+            out.append(_md_runs(block.runs))
+        previous = block.kind
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,166 @@
+"""Word (.docx) in and out through blocks (python-docx).
+
+Import keeps headings, emphasis, bullet and numbered lists, quotes, code-styled text and
+tables; images, footnotes and comments cannot come across and are counted so the writer
+is told. Export writes real Word headings, list styles, quotes and tables.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from engine.documents.blocks import Block, Run
+from engine.errors import DocumentError
+
+MONOSPACE = ("courier", "consolas", "menlo", "mono", "code")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def sniff(path: Path, data: bytes, kind: str) -> None:
+    """Refuse what is not really a ZIP-based office file, with the reason."""
+    head = data[:512].lstrip().lower()
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DocumentError(f"{path}: is password-protected or an old binary {kind} file; "
+                            "save it unprotected in the current format and try again")
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<")):
+        raise DocumentError(f"{path}: is really a web page or XML saved with a {kind} "
+                            "name; open it in a word processor and save it properly")
+    if not data.startswith(b"PK"):
+        raise DocumentError(f"{path}: is not a {kind} file (it is not a ZIP archive)")
+
+
+def read_docx(path: Path) -> tuple[list[Block], Counter[str]]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    sniff(path, path.read_bytes()[:512], "Word")
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise DocumentError(f"{path}: not a readable Word file ({str(exc)[:120]})") from exc
+    blocks: list[Block] = []
+    dropped: Counter[str] = Counter()
+    numbered = _numbered_lists(document)
+    names = {style.style_id: style.name or "" for style in document.styles}  # looked up once
+    for child in document.element.body.iterchildren():
+        if child.tag == W + "p":
+            _count_dropped(child, dropped)
+            block = _paragraph(Paragraph(child, document), numbered,
+                               names.get(child.style or "", ""))
+            if block is not None:
+                blocks.append(block)
+        elif child.tag == W + "tbl":
+            table = Table(child, document)
+            rows = [[" ".join(cell.text.split()) for cell in row.cells] for row in table.rows]
+            if rows:
+                blocks.append(Block("table", rows=rows))
+    return blocks, dropped
+
+
+def _count_dropped(element: Any, dropped: Counter[str]) -> None:
+    for tag, name in ((W + "drawing", "images"), (W + "pict", "images"),
+                      (W + "footnoteReference", "footnotes"),
+                      (W + "endnoteReference", "endnotes"),
+                      (W + "commentReference", "comments")):
+        found = len(list(element.iter(tag)))
+        if found:
+            dropped[name] += found
+
+
+def _numbered_lists(document: Any) -> set[str]:
+    """numIds whose first level counts (decimal, letters, roman) rather than bullets."""
+    out: set[str] = set()
+    try:
+        numbering = document.part.numbering_part.element
+    except (KeyError, NotImplementedError, AttributeError):
+        return out
+    formats: dict[str, str] = {}
+    for abstract in numbering.iter(W + "abstractNum"):
+        for level in abstract.iter(W + "lvl"):
+            if level.get(W + "ilvl") == "0":
+                fmt = level.find(W + "numFmt")
+                formats[abstract.get(W + "abstractNumId", "")] = \
+                    fmt.get(W + "val", "") if fmt is not None else ""
+    for num in numbering.iter(W + "num"):
+        ref = num.find(W + "abstractNumId")
+        if ref is not None and formats.get(ref.get(W + "val", ""), "bullet") != "bullet":
+            out.add(num.get(W + "numId", ""))
+    return out
+
+
+def _paragraph(paragraph: Any, numbered: set[str], style: str) -> Block | None:
+    runs = [Run(run.text, bool(run.bold), bool(run.italic),
+                any(m in (run.font.name or "").lower() for m in MONOSPACE))
+            for run in paragraph.runs if run.text]
+    if not runs:
+        return None
+    lowered = style.lower()
+    num = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
+    if lowered.startswith("heading") and lowered[-1:].isdigit():
+        return Block("heading", runs, int(lowered[-1]))
+    if lowered == "title":
+        return Block("heading", runs, 1)
+    if lowered.startswith("list number"):
+        return Block("number", runs, _list_level(lowered, num))
+    if lowered.startswith("list bullet") or lowered.startswith("list paragraph") or \
+            num is not None:
+        num_id = num.numId.val if num is not None and num.numId is not None else None
+        kind = "number" if str(num_id) in numbered else "bullet"
+        return Block(kind, runs, _list_level(lowered, num))
+    if "quote" in lowered:
+        return Block("quote", runs)
+    if all(r.code for r in runs):
+        return Block("code", [Run("".join(r.text for r in runs), code=True)])
+    return Block("paragraph", runs)
+
+
+def _list_level(style: str, num: Any) -> int:
+    if num is not None and num.ilvl is not None and num.ilvl.val is not None:
+        return min(int(num.ilvl.val), 8)
+    return int(style[-1]) - 1 if style[-1:].isdigit() else 0
+
+
+def write_docx(blocks: list[Block], title: str = "") -> bytes:
+    import docx
+    from docx.shared import Pt
+
+    document = docx.Document()
+    if title:
+        document.core_properties.title = title
+    styles: dict[str, Any] = {}  # looking a style up by name each time is slow
+    for block in blocks:
+        if block.kind == "table":
+            width = max(len(r) for r in block.rows)
+            table = document.add_table(rows=len(block.rows), cols=width)
+            table.style = "Table Grid"
+            for r, row in enumerate(block.rows):
+                for c, text in enumerate(row):
+                    table.cell(r, c).text = text
+            continue
+        style = {"heading": f"Heading {max(1, min(block.level, 9))}", "quote": "Quote",
+                 "code": "No Spacing",
+                 "bullet": "List Bullet" + (f" {block.level + 1}" if block.level else ""),
+                 "number": "List Number" + (f" {block.level + 1}" if block.level else ""),
+                 }.get(block.kind, "Normal")
+        if block.level > 2 and block.kind in ("bullet", "number"):
+            style = style.rsplit(" ", 1)[0] + " 3"
+        if style not in styles:
+            styles[style] = document.styles[style].style_id
+        paragraph = document.add_paragraph()
+        if style != "Normal":  # by id: python-docx's by-name path rescans every style
+            paragraph._p.style = styles[style]
+        for run in block.runs:
+            added = paragraph.add_run(run.text)
+            added.bold, added.italic = run.bold or None, run.italic or None
+            if run.code:
+                added.font.name = "Courier New"
+                added.font.size = Pt(10)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,32 @@
+"""Markdown that is not prose, blanked out for a grammar checker that reads plain text.
+
+Code blocks, inline code, URLs, link targets, images' addresses and HTML tags become
+spaces of the same length, so every offset LanguageTool reports still points at the
+writer's text. (Harper reads Markdown itself.)
+"""
+
+from __future__ import annotations
+
+import re
+
+_FENCE = re.compile(r"^(```|~~~)")
+_INLINE = [
+    re.compile(r"`+[^`\n]*`+"),  # inline code
+    re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"),  # a link's or image's target
+    re.compile(r"<[^>\n]{1,200}>"),  # HTML tags and <autolinks>
+    re.compile(r"\bhttps?://[^\s)>\]]+|\bwww\.[^\s)>\]]+"),  # bare URLs
+]
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def mask(paragraph: str) -> str:
+    """``paragraph`` with its non-prose parts turned into spaces (same length)."""
+    if _FENCE.match(paragraph.lstrip()) or all(
+            line.startswith(("    ", "\t")) for line in paragraph.split("\n") if line.strip()):
+        return re.sub(r"[^\n]", " ", paragraph)  # a code block
+    for pattern in _INLINE:
+        paragraph = pattern.sub(_blank, paragraph)
+    return paragraph
