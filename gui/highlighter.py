@@ -38,6 +38,7 @@ _INLINE = [  # (pattern, style); later ones win where they overlap
     (re.compile(r"`+[^`\n]*`+"), "code"),
 ]
 IN_FENCE = 1  # block state: inside a fenced code block
+_MARKS = re.compile(r"[*_`\[<]")
 
 
 def _markdown_formats() -> dict[str, QTextCharFormat]:
@@ -94,8 +95,12 @@ class IssueHighlighter(QSyntaxHighlighter):
 
     def _markdown(self, text: str) -> None:
         """Headings, quotes, list markers, code and emphasis; offsets in UTF-16 units."""
-        fence = _FENCE.match(text)
         inside = self.previousBlockState() == IN_FENCE
+        if not text or (not inside and text[0] not in "#>`~ \t-+*0123456789" and
+                        not _MARKS.search(text)):
+            self.setCurrentBlockState(0)
+            return  # nothing Markdown in it
+        fence = _FENCE.match(text)
         self.setCurrentBlockState(IN_FENCE if inside != bool(fence) else 0)
         whole = utf16_len(text)
         if inside or fence:
@@ -109,6 +114,8 @@ class IssueHighlighter(QSyntaxHighlighter):
         marker = _LIST.match(text)
         if marker:
             self.setFormat(0, utf16_len(marker.group(0)), self.md_formats["marker"])
+        if not _MARKS.search(text):
+            return  # plain prose: most lines
         if text.isascii():
             def at(i: int) -> int:
                 return i

@@ -123,6 +123,16 @@ def test_hostile_chat_templates_end_with_a_clear_error(source, reason):
     assert time.monotonic() - started < 10 and "\n" not in str(refused.value)
 
 
+def test_a_deeply_nested_prompt_template_is_refused_in_one_line(tmp_path):
+    from engine.errors import TemplateError
+    from engine.writing.templates import parse_template
+
+    source = ('name = "deep"\ntitle = "Deep"\ncategory = "edit"\n'
+              f'prompt = "{{{{ {"[" * 5000}input_text }}}}"\n')
+    with pytest.raises(TemplateError, match="nested too deeply"):
+        parse_template(source, tmp_path / "deep.toml", "user")
+
+
 def test_broken_template_source_is_refused_at_load():
     with pytest.raises(ModelError, match="not valid Jinja"):
         ChatTemplate("{% for %}")

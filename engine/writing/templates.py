@@ -103,6 +103,8 @@ def parse_template(text: str, path: Path, source: str = "built-in") -> Template:
                             f"({' '.join(str(exc).split())[:200]})") from exc
     except jinja2.TemplateError as exc:  # an unknown filter or test, found when compiling
         raise TemplateError(f"{path}: {' '.join(str(exc).split())[:200]}") from exc
+    except (RecursionError, MemoryError) as exc:  # found by bench/fuzz.py: [[[[...
+        raise TemplateError(f"{path}: the template is nested too deeply to read") from exc
 
 
 def _parse_template(text: str, path: Path, source: str) -> Template:
