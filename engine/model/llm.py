@@ -75,6 +75,24 @@ class ChatPrompt:
     stop_token_ids: set[int]
 
 
+def collect(stream: Iterator[str | GenerationStats],
+            on_text: Callable[[str], None] | None = None) -> tuple[str, GenerationStats]:
+    """A backend's stream of text chunks and final stats as the whole answer; ``on_text``
+    sees each chunk as it comes (the one token-stream loop, for every backend)."""
+    parts: list[str] = []
+    stats: GenerationStats | None = None
+    for item in stream:
+        if isinstance(item, GenerationStats):
+            stats = item
+        else:
+            parts.append(item)
+            if on_text is not None:
+                on_text(item)
+    if stats is None:
+        raise ModelError("the model's answer ended without its statistics")
+    return "".join(parts), stats
+
+
 def default_threads() -> int:
     """All the machine's cores (llama-cpp-python's own default is half of them)."""
     return max(1, os.cpu_count() or 1)
@@ -265,17 +283,7 @@ class LlamaRunner:
         on_text: Callable[[str], None] | None = None,
     ) -> tuple[str, GenerationStats]:
         """The whole answer and its stats; ``on_text`` sees each chunk as it comes."""
-        parts: list[str] = []
-        stats: GenerationStats | None = None
-        for item in self.stream(messages, params, cancel):
-            if isinstance(item, GenerationStats):
-                stats = item
-            else:
-                parts.append(item)
-                if on_text is not None:
-                    on_text(item)
-        assert stats is not None
-        return "".join(parts), stats
+        return collect(self.stream(messages, params, cancel), on_text)
 
     def _stream_locked(
         self, messages: Sequence[Message], params: GenerationParams, cancel: threading.Event

@@ -26,7 +26,7 @@ from httpx_sse import SSEError, connect_sse
 from engine.config import Settings
 from engine.errors import ModelError
 from engine.model.keys import load_key
-from engine.model.llm import GenerationParams, GenerationStats, Message
+from engine.model.llm import GenerationParams, GenerationStats, Message, collect
 
 CHARS_PER_TOKEN = 4.0  # the estimate when the server cannot count (English prose)
 MESSAGE_OVERHEAD = 4  # role markers and separators per chat message
@@ -192,17 +192,7 @@ class ServerRunner:
                  cancel: threading.Event | None = None,
                  on_text: Callable[[str], None] | None = None,
                  ) -> tuple[str, GenerationStats]:
-        parts: list[str] = []
-        stats: GenerationStats | None = None
-        for item in self.stream(messages, params, cancel):
-            if isinstance(item, GenerationStats):
-                stats = item
-            else:
-                parts.append(item)
-                if on_text is not None:
-                    on_text(item)
-        assert stats is not None
-        return "".join(parts), stats
+        return collect(self.stream(messages, params, cancel), on_text)
 
     def stream(self, messages: Sequence[Message], params: GenerationParams | None = None,
                cancel: threading.Event | None = None) -> Iterator[str | GenerationStats]:
