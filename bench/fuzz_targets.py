@@ -54,15 +54,11 @@ def gguf_bytes(kvs: list[tuple[str, int, bytes]], tensors: list[tuple[str, list[
                data: bytes = b"", version: int = 3, alignment: int = 32) -> bytes:
     """A GGUF file: ``kvs`` as (key, type, packed value), ``tensors`` as (name, dims, ggml
     type, offset)."""
-    def string(text: str) -> bytes:
-        raw = text.encode()
-        return struct.pack("<Q", len(raw)) + raw
-
     out = b"GGUF" + struct.pack("<IQQ", version, len(tensors), len(kvs))
     for key, kind, value in kvs:
-        out += string(key) + struct.pack("<I", kind) + value
+        out += gguf_string(key) + struct.pack("<I", kind) + value
     for name, dims, kind, offset in tensors:
-        out += string(name) + struct.pack("<I", len(dims))
+        out += gguf_string(name) + struct.pack("<I", len(dims))
         out += b"".join(struct.pack("<Q", d) for d in dims) + struct.pack("<IQ", kind, offset)
     out += b"\0" * (-len(out) % alignment)
     return out + data

@@ -38,9 +38,10 @@ def run(args: argparse.Namespace) -> int:
     if target.exists() and source.exists() and target.resolve() == source.resolve():
         raise DocumentError(f"{target}: is the input; choose another output file")
     left_out: Counter[str] = Counter()
+    blocks = None
     if is_importable(source):
         imported = import_document(source)
-        markdown, left_out = imported.markdown, imported.dropped
+        markdown, left_out, blocks = imported.markdown, imported.dropped, imported.blocks
         if imported.note() and not args.json:
             print(f"note: {source.name}: {imported.note()}", file=sys.stderr)
     else:
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         export_pdf(markdown, target, title, args.page)
     else:
         export_document(markdown, target, title)
-    blocks = from_markdown(markdown)
+    blocks = blocks if blocks is not None else from_markdown(markdown)
     summary = {"input": str(source), "output": str(target),
                "format": target.suffix.lower().lstrip("."), "words": len(markdown.split()),
                "blocks": dict(Counter(b.kind for b in blocks)), "left_out": dict(left_out),

@@ -37,10 +37,13 @@ def atomic_write_bytes(path: Path, data: bytes, *, keep_mode: bool = True) -> No
             os.unlink(tmp_name)
         raise
     _fsync_dir(folder)
-    remove_stale_temporaries(path)
+    if path not in _SWEPT:  # once per file: the journal is rewritten at every pause
+        _SWEPT.add(path)
+        remove_stale_temporaries(path)
 
 
 STALE_SECONDS = 60.0
+_SWEPT: set[Path] = set()
 
 
 def remove_stale_temporaries(path: Path) -> int:

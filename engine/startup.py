@@ -6,19 +6,28 @@ window shows them together once it is up, the command line prints them as warnin
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from engine.config import Settings, load_settings
-from engine.documents.journal import Journal
-from engine.model.gguf import find_models
+from engine.documents.journal import Journal, JournalEntry
+from engine.model.gguf import model_files
 from engine.paths import app_paths
 
 
-def start_up() -> tuple[Settings, list[str]]:
-    """The settings to use and every problem found on the way."""
+class StartUp(NamedTuple):
+    settings: Settings
+    problems: list[str]
+    orphans: list[JournalEntry]  # text left by a crash, for the recovery offer
+
+
+def start_up() -> StartUp:
+    """The settings to use, every problem found on the way, and the journal's orphans
+    (read here once; the recovery offer uses them). Model files are not read: only
+    whether their folders can be used."""
     problems: list[str] = []
     paths = app_paths().ensure(problems)
     settings, settings_problems = load_settings()
     problems += settings_problems
-    Journal(paths.journal).orphans(problems)
-    _found, model_problems = find_models(settings)
-    problems += model_problems
-    return settings, list(dict.fromkeys(problems))
+    orphans = Journal(paths.journal).orphans(problems)
+    problems += model_files(settings)[1]
+    return StartUp(settings, list(dict.fromkeys(problems)), orphans)

@@ -84,8 +84,8 @@ def run_gui(argv: Sequence[str]) -> int:
     from gui.main_window import MainWindow
     from gui.theme import apply_theme
 
+    settings, problems, orphans = start_up()  # makes the folders the log goes into
     logfile = setup_logging()
-    settings, problems = start_up()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Wordloom")
@@ -108,7 +108,7 @@ def run_gui(argv: Sequence[str]) -> int:
     if problems:
         window.status.showMessage(problems[0], 15000)
         QMessageBox.warning(window, "Wordloom started with problems", "\n".join(problems))
-    window.offer_recovery()
+    window.offer_recovery(orphans)
     for name in args.files[:1]:
         window.open_path(Path(name))
     return app.exec()

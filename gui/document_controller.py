@@ -136,12 +136,14 @@ class DocumentController(QObject):
         for line in doc.warnings:
             self.warning.emit(line)
 
-    def offer_recovery(self, parent: QWidget) -> None:
-        """After a crash: offer the text the journal kept for documents left unsaved."""
+    def offer_recovery(self, parent: QWidget,
+                       orphans: list[JournalEntry] | None = None) -> None:
+        """After a crash: offer the text the journal kept for documents left unsaved
+        (``orphans`` when start-up has read them already)."""
         from gui.dialogs.recovery_dialog import RecoveryDialog
 
         journal = Journal()
-        orphans = journal.orphans()
+        orphans = journal.orphans() if orphans is None else orphans
         if not orphans:
             return
         dialog = RecoveryDialog(orphans, journal, parent)

@@ -96,10 +96,11 @@ class IssueHighlighter(QSyntaxHighlighter):
     def _markdown(self, text: str) -> None:
         """Headings, quotes, list markers, code and emphasis; offsets in UTF-16 units."""
         inside = self.previousBlockState() == IN_FENCE
-        if not text or (not inside and text[0] not in "#>`~ \t-+*0123456789" and
-                        not _MARKS.search(text)):
+        marks = _MARKS.search(text)
+        if not inside and (not text or (text[0] not in "#>`~ \t-+*0123456789" and
+                                        not marks)):
             self.setCurrentBlockState(0)
-            return  # nothing Markdown in it
+            return  # nothing Markdown in it (a blank line inside a fence stays code)
         fence = _FENCE.match(text)
         self.setCurrentBlockState(IN_FENCE if inside != bool(fence) else 0)
         whole = utf16_len(text)
@@ -114,7 +115,7 @@ class IssueHighlighter(QSyntaxHighlighter):
         marker = _LIST.match(text)
         if marker:
             self.setFormat(0, utf16_len(marker.group(0)), self.md_formats["marker"])
-        if not _MARKS.search(text):
+        if not marks:
             return  # plain prose: most lines
         if text.isascii():
             def at(i: int) -> int:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.config import Settings
+from engine.documents.journal import JournalEntry
 from engine.grammar.checker import CheckResult
 from engine.version import __version__
 from gui.assist_controller import AssistController
@@ -291,5 +292,5 @@ class MainWindow(QMainWindow):
         self.documents.close_clean()
         QSettings("wordloom", "wordloom").setValue("geometry", self.saveGeometry())
 
-    def offer_recovery(self) -> None:
-        self.documents.offer_recovery(self)
+    def offer_recovery(self, orphans: list[JournalEntry] | None = None) -> None:
+        self.documents.offer_recovery(self, orphans)

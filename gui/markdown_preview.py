@@ -47,6 +47,8 @@ class MarkdownPreview(QTextBrowser):
 
     def follow(self) -> None:
         """Scroll to the same share of the document as the editor shows."""
+        if not self.isVisible():
+            return
         source = self.editor.verticalScrollBar()
         target = self.verticalScrollBar()
         if source.maximum() > 0:

@@ -27,7 +27,7 @@ def test_broken_settings_and_a_truncated_journal_are_named(wordloom_home):
     paths.journal.mkdir(parents=True, exist_ok=True)
     damaged = paths.journal / "0123abcd.json"
     damaged.write_text('{"doc_id": "0123abcd", "path": "", "text": "Half a sen', encoding="utf-8")
-    settings, problems = start_up()
+    settings, problems, _orphans = start_up()
     assert "not valid TOML" in one_line_naming(problems, paths.settings_file)
     assert "damaged recovery file" in one_line_naming(problems, damaged)
     assert settings.theme == "system"  # the defaults, since the file could not be read
@@ -43,7 +43,7 @@ def test_a_models_folder_that_is_a_file_and_a_config_folder_that_cannot_be_used(
     paths.models.write_text("not a folder")
     shutil.rmtree(paths.config)
     paths.config.write_text("not a folder either")
-    settings, problems = start_up()
+    settings, problems, _orphans = start_up()
     assert "models folder is a file" in one_line_naming(problems, paths.models)
     assert "a file is in its place" in one_line_naming(problems, paths.config)
     from gui.main_window import MainWindow

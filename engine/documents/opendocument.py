@@ -15,7 +15,7 @@ from typing import Any
 from xml.parsers.expat import ExpatError
 
 from engine.documents.blocks import Block, Run
-from engine.documents.word import sniff
+from engine.documents.word import head, sniff
 from engine.errors import DocumentError
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -29,7 +29,7 @@ QUOTE, CODE = "Quotations", "Preformatted Text"
 def read_odt(path: Path) -> tuple[list[Block], Counter[str]]:
     from odf.opendocument import load
 
-    sniff(path, path.read_bytes()[:512], "OpenDocument")
+    sniff(path, head(path), "OpenDocument")
     try:
         document = load(str(path))
     except (zipfile.BadZipFile, KeyError, ExpatError, ValueError, AttributeError) as exc:

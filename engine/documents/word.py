@@ -20,6 +20,11 @@ MONOSPACE = ("courier", "consolas", "menlo", "mono", "code")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+def head(path: Path, size: int = 512) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(size)
+
+
 def sniff(path: Path, data: bytes, kind: str) -> None:
     """Refuse what is not really a ZIP-based office file, with the reason."""
     head = data[:512].lstrip().lower()
@@ -39,7 +44,7 @@ def read_docx(path: Path) -> tuple[list[Block], Counter[str]]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    sniff(path, path.read_bytes()[:512], "Word")
+    sniff(path, head(path), "Word")
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:

@@ -284,23 +284,30 @@ def model_dirs(settings: Settings) -> list[Path]:
     return dirs
 
 
-def find_models(settings: Settings) -> tuple[list[ModelInfo], list[str]]:
-    """Every readable GGUF in the models folders, and one line per file that is not."""
-    seen: set[Path] = set()
-    found: list[ModelInfo] = []
+def model_files(settings: Settings) -> tuple[list[Path], list[str]]:
+    """The GGUF files in the models folders (unread), and one line per folder that cannot
+    be used."""
+    files: list[Path] = []
     problems: list[str] = []
-    candidates: list[Path] = []
     for folder in model_dirs(settings):
         if folder.exists() and not folder.is_dir():
             problems.append(f"{folder}: the models folder is a file; no models are read "
                             "from it")
         elif folder.is_dir():
             try:
-                candidates += sorted(folder.glob("*.gguf")) + sorted(folder.glob("*/*.gguf"))
+                files += sorted(folder.glob("*.gguf")) + sorted(folder.glob("*/*.gguf"))
                 os.listdir(folder)  # glob hides a folder it cannot read
             except OSError as exc:
                 problems.append(f"{folder}: cannot read the models folder "
                                 f"({exc.strerror or exc})")
+    return files, problems
+
+
+def find_models(settings: Settings) -> tuple[list[ModelInfo], list[str]]:
+    """Every readable GGUF in the models folders, and one line per file that is not."""
+    seen: set[Path] = set()
+    found: list[ModelInfo] = []
+    candidates, problems = model_files(settings)
     if settings.model:
         candidates.append(Path(settings.model).expanduser())
     for path in candidates:

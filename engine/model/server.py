@@ -30,6 +30,7 @@ from engine.model.llm import GenerationParams, GenerationStats, Message, collect
 
 CHARS_PER_TOKEN = 4.0  # the estimate when the server cannot count (English prose)
 MESSAGE_OVERHEAD = 4  # role markers and separators per chat message
+COUNT_CACHE = 512  # texts whose token counts are kept
 
 
 def api_base(url: str) -> str:
@@ -69,6 +70,7 @@ class ServerRunner:
         self.rtt_ms = 0.0  # the last request's round trip to the response headers
         self.models: list[str] = []
         self._tokenize: Callable[[str], int] | None = None
+        self._counts: dict[str, int] = {}
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         # Building a TLS context reads the CA bundle for ~80 ms with the GIL held (a
         # stall in the window): only https needs one, plain http never uses it.
@@ -142,8 +144,9 @@ class ServerRunner:
         """llama-server reports the context it was started with under /props."""
         try:
             response = self._client.get(self.root + "/props")
-            settings = response.json().get("default_generation_settings", {})
-            n_ctx = settings.get("n_ctx") or response.json().get("n_ctx")
+            props = response.json()
+            n_ctx = props.get("default_generation_settings", {}).get("n_ctx") or \
+                props.get("n_ctx")
         except (httpx.HTTPError, ValueError, AttributeError):
             return
         if response.status_code == 200 and isinstance(n_ctx, int) and n_ctx > 0:
@@ -179,7 +182,11 @@ class ServerRunner:
         self.load()
         if self._tokenize is None:
             return max(1, math.ceil(len(text) / CHARS_PER_TOKEN))
-        return self._tokenize(text)
+        if text not in self._counts:  # building a prompt counts the same parts again and
+            if len(self._counts) >= COUNT_CACHE:  # again: one round trip each, not each time
+                self._counts.clear()
+            self._counts[text] = self._tokenize(text)
+        return self._counts[text]
 
     def count_chat_tokens(self, messages: Sequence[Message]) -> int:
         """The messages' tokens plus a few per message for the chat template's markers."""
