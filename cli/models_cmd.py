@@ -1,4 +1,6 @@
-"""``models``: the GGUF models found, with metadata and GPU offload support."""
+"""``models``: the GGUF models found, with metadata and GPU offload support;
+``models catalog``: the models Wordloom offers, with what fits this machine;
+``models download``: fetch one (from the catalogue, a hub repository or a URL), checked."""
 
 from __future__ import annotations
 
@@ -12,10 +14,15 @@ from engine.model.llm import gpu_offload_supported
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("models", help="list the GGUF models found, or a server's")
+    parser = sub.add_parser("models", help="list the GGUF models found, or a server's; "
+                            "'models catalog' and 'models download' get new ones")
     parser.add_argument("--json", action="store_true", help="print JSON")
     add_backend_args(parser)
     parser.set_defaults(handler=run)
+    actions = parser.add_subparsers(dest="models_action", metavar="ACTION")
+    from cli import models_download
+
+    models_download.register(actions)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -33,6 +33,7 @@ class Settings:
     server_url: str = ""  # e.g. http://127.0.0.1:8080/v1; its API key is in the keyring
     server_model: str = ""  # empty: the server's first model
     server_timeout: int = 60  # seconds to wait for the server to answer
+    hub_endpoint: str = ""  # a model hub mirror for downloads; empty: the public hub
     temperature: float = 0.7
     max_tokens: int = 400
     candidates: int = 2
@@ -120,6 +121,7 @@ CHECKS: dict[str, Check] = {
     "server_url": _is(str),
     "server_model": _is(str),
     "server_timeout": _int_range(1, 3600),
+    "hub_endpoint": _is(str),
     "temperature": _float_range(0.0, 2.0),
     "max_tokens": _int_range(1, 1 << 16),
     "candidates": _int_range(1, 8),

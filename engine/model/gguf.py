@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from engine.config import Settings
 from engine.errors import ModelError
+from engine.model.memory import estimate_ram_bytes, kv_bytes_per_token
 from engine.paths import app_paths
 
 DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -74,14 +75,13 @@ class ModelInfo:
         return {k: data[k] for k in keys}
 
     def estimate_memory_bytes(self, n_ctx: int) -> int:
-        """Weights plus an f16 KV cache for ``n_ctx`` tokens: a planning figure."""
+        """The planning figure of ``engine.model.memory`` for ``n_ctx`` tokens."""
         if self.head_count and self.embedding_length:
-            head_dim = self.embedding_length // self.head_count
-            kv_heads = self.head_count_kv or self.head_count
-            kv = 2 * self.n_layers * n_ctx * kv_heads * head_dim * 2
+            kv = kv_bytes_per_token(self.n_layers, self.head_count_kv or self.head_count,
+                                    self.embedding_length // self.head_count)
         else:
             kv = 0
-        return self.size_bytes + kv
+        return estimate_ram_bytes(self.size_bytes, n_ctx, kv)
 
 
 class _Reader:
