@@ -58,6 +58,7 @@ MENUS: list[tuple[str, list[Entry]]] = [
         ("Focus &Templates", "focus_templates", "Ctrl+T", "focustemplates"),
         None,
         ("&Models…", "preferences.open_models", None, "models"),
+        ("&Get Models…", ("preferences.open_models", "get"), None, "getmodels"),
         ("&Templates…", "preferences.open_template_editor", None, "templates"),
         ("Open &Ontology…", "preferences.choose_ontology", None, "openontology"),
         ("Check Ontology &Consistency", "check_ontology", None, "checkontology"),

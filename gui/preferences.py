@@ -86,12 +86,12 @@ class Preferences(QObject):
             if new.ontology != old.ontology:
                 window.assist.start_ontology()
 
-    def open_models(self) -> None:
+    def open_models(self, tab: str = "installed") -> None:
         from gui.dialogs.model_manager import ModelManager
 
         info = self.window.assist.model_info if self.window.assist is not None else None
         dialog = ModelManager(self.settings, self.window,
-                              list(info.server_models) if info is not None else [])
+                              list(info.server_models) if info is not None else [], tab)
         dialog.default_changed.connect(lambda _p: self.apply_settings(self.settings))
         dialog.exec()
 

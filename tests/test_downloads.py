@@ -147,7 +147,7 @@ def test_cancel_at_any_moment_leaves_nothing(hub, when):
 
 
 def test_not_found_on_the_hub_and_at_a_link(hub):
-    with pytest.raises(DownloadError, match="has no file 'missing.gguf'"):
+    with pytest.raises(DownloadError, match=r"has no file 'missing\.gguf'"):
         download(source(hub, "missing.gguf"))
     with pytest.raises(DownloadError, match=r"not found \(404\)"):
         download(Source(url=hub.url("missing.gguf")))
@@ -218,7 +218,7 @@ def test_a_models_folder_that_cannot_be_written(hub):
 
 
 def test_bad_links_and_hashes_are_refused_before_connecting(hub):
-    with pytest.raises(DownloadError, match="not a .gguf file name"):
+    with pytest.raises(DownloadError, match=r"not a \.gguf file name"):
         download(Source(url=hub.endpoint + "/files/page.html"))
     with pytest.raises(DownloadError, match="only http:// and https://"):
         download(Source(url="ftp://127.0.0.1/m.gguf"))

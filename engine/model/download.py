@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlparse
 
 from engine.errors import ModelError, WordloomError
@@ -342,7 +342,7 @@ def _transfer(source: Source, meta: dict[str, Any], part: Path, resumed: int,
               timeout: float, report: ProgressFn, cancel: threading.Event) -> None:
     from huggingface_hub import constants
     from huggingface_hub.file_download import http_get
-    from huggingface_hub.utils import build_hf_headers
+    from huggingface_hub.utils._headers import build_hf_headers
 
     if meta["size"] is not None and resumed == meta["size"]:
         return
@@ -360,7 +360,7 @@ def _transfer(source: Source, meta: dict[str, Any], part: Path, resumed: int,
         try:
             http_get(meta["location"], out, resume_size=resumed, headers=headers,
                      expected_size=meta["size"], displayed_filename=part.stem,
-                     tqdm_class=meter)  # type: ignore[arg-type]
+                     tqdm_class=cast(Any, meter))
         finally:
             out.flush()
             os.fsync(out.fileno())

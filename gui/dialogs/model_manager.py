@@ -1,4 +1,5 @@
-"""The GGUF models found, with metadata and memory estimate; import one; set the default."""
+"""The Models dialog: the GGUF models found (metadata, memory estimate, import, the
+default) and the "Get models" tab (the catalogue and downloads)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,17 +29,23 @@ from engine.errors import ModelError
 from engine.model.gguf import default_model_path, find_models, read_metadata
 from engine.model.llm import gpu_offload_supported
 from engine.paths import app_paths
+from gui.get_models_tab import GetModelsTab
 
 
 class ModelManager(QDialog):
     default_changed = Signal(str)
 
     def __init__(self, settings: Settings, parent: QWidget | None = None,
-                 server_models: list[str] | None = None) -> None:
+                 server_models: list[str] | None = None, tab: str = "installed") -> None:
         super().__init__(parent)
         self.setWindowTitle("Models")
         self.settings = settings
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        outer.addWidget(self.tabs)
+        installed = QWidget()
+        layout = QVBoxLayout(installed)
+        self.tabs.addTab(installed, "&Installed")
         if settings.backend == "server":
             self._server_section(layout, server_models or [])
         offload = gpu_offload_supported()
@@ -63,11 +71,26 @@ class ModelManager(QDialog):
         row.addWidget(default)
         row.addStretch(1)
         layout.addLayout(row)
+        self.get_models = GetModelsTab(settings, self, offload)
+        self.get_models.model_ready.connect(lambda _path: self.refresh())
+        self.get_models.use_as_default.connect(self._default_from_download)
+        self.tabs.addTab(self.get_models, "&Get models")
+        if tab == "get":
+            self.tabs.setCurrentWidget(self.get_models)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(760, 320)
+        outer.addWidget(buttons)
+        self.resize(900, 560)
         self.refresh()
+
+    def _default_from_download(self, path: str) -> None:
+        self.settings.model = path
+        self.default_changed.emit(path)
+        self.refresh()
+
+    def done(self, result: int) -> None:
+        self.get_models.stop()
+        super().done(result)
 
     def _server_section(self, layout: QVBoxLayout, names: list[str]) -> None:
         """The server's models: the one in use starred; pick another."""
