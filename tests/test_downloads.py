@@ -79,7 +79,7 @@ def test_a_catalogue_download_is_checked_and_placed(hub):
         [("HEAD", "wordloom"), ("GET", "cdn")]
     downloading = [p.done for p in seen if p.phase == "downloading"]
     assert downloading == sorted(downloading) and downloading[-1] == len(DATA)
-    assert seen[-1].phase == "verifying" and seen[-1].done == len(DATA)
+    assert seen[0].phase == "connecting" and seen[-1].phase == "downloading"
 
 
 def test_the_hubs_hash_is_checked_when_the_catalogue_has_none(plain_hub):
@@ -120,6 +120,18 @@ def test_pause_keeps_the_bytes_and_the_next_try_resumes(hub):
     assert staged() == []
 
 
+def test_a_server_that_ignores_range_sends_it_all_again(hub):
+    cancel = threading.Event()
+    hub.faults = Faults(rate=40_000_000)
+    with pytest.raises(DownloadCancelled):
+        download(source(hub), progress=lambda p: p.done > 1 << 20 and cancel.set(),
+                 cancel=cancel)
+    assert partial_bytes(NAME) > 0
+    hub.faults = Faults(ignore_range=True)
+    result = download(source(hub), catalogue_sha256=SHA)
+    assert result.path.read_bytes() == DATA and result.sha256 == SHA
+
+
 def test_a_partial_of_another_file_is_not_resumed(hub, plain_hub):
     folder = staging_dir()
     folder.mkdir(parents=True)
@@ -134,6 +146,11 @@ def test_cancel_at_any_moment_leaves_nothing(hub, when):
     hub.faults = Faults(rate=60_000_000)
     if when == "before":
         cancel.set()
+    if when == "verifying":  # a resumed download first reads back what it kept
+        pause = threading.Event()
+        with pytest.raises(DownloadCancelled):
+            download(source(hub), progress=lambda p: p.done > 8 << 20 and pause.set(),
+                     cancel=pause)
 
     def watch(p: Progress) -> None:
         if (when == "transfer" and p.phase == "downloading" and p.done > 1 << 20) or \
@@ -358,3 +375,22 @@ def test_the_disk_filling_up_mid_download_is_one_line(hub):
     assert len(errors) == 1 and "the disk filled up while downloading" in errors[0]
     assert models_left() == []  # the tmpfs is gone with its namespace; the real folder
     # never saw the file either
+
+
+def test_listing_the_catalogue_contacts_nothing_and_loads_no_hub_client():
+    code = (
+        "import socket, sys\n"
+        "attempts = []\n"
+        "def refuse(self, address):\n"
+        "    attempts.append(address)\n"
+        "    raise OSError(101, 'refused')\n"
+        "socket.socket.connect = refuse\n"
+        "from cli import run\n"
+        "assert run(['models', 'catalog', '--json']) == 0\n"
+        "assert run(['models', '--json']) == 0\n"
+        "print('CONNECTS', attempts, 'HUB' if 'huggingface_hub' in sys.modules else 'NOHUB',"
+        " file=sys.stderr)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, cwd=REPO, env=dict(os.environ))
+    assert out.returncode == 0, out.stderr
+    assert "CONNECTS [] NOHUB" in out.stderr

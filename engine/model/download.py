@@ -25,7 +25,9 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -213,10 +215,11 @@ def download(source: Source, *, sha256: str = "", catalogue_sha256: str = "",
         hub_sha = meta["etag"] if SHA256.fullmatch(meta["etag"] or "") else ""
         resumed = _resume_point(part, source, meta)
         _check_space(part.parent, models, meta["size"], resumed, name)
-        _transfer(source, meta, part, resumed, timeout, report, cancel)
-        report(Progress("verifying", 0, meta["size"]))
-        digest = sha256_file(part, cancel, lambda n: report(Progress("verifying", n,
-                                                                     meta["size"])))
+        digest = _transfer(source, meta, part, resumed, timeout, report, cancel)
+        if not digest:  # the running hash was lost (the server restarted the file)
+            report(Progress("verifying", 0, meta["size"]))
+            digest = sha256_file(part, cancel, lambda n: report(Progress("verifying", n,
+                                                                         meta["size"])))
         checked = _verify(part, name, digest, expected, hub_sha, source)
         _check_gguf(part, name)
         _place(part, target)
@@ -338,14 +341,70 @@ def _gb(n: int) -> str:
     return f"{n / 1e6:.0f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} KB"
 
 
+class _HashingFile:
+    """The partial file, hashed as it is written (no second pass over gigabytes) on a
+    thread of its own (hashlib lets go of the GIL), so hashing overlaps the transfer. Any
+    seek or truncate (a server that ignored the Range request) drops the running hash."""
+
+    def __init__(self, handle: Any, digest: Any) -> None:
+        self.handle = handle
+        self.digest: Any = digest
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="download-hash")
+        self.pending: deque[Future[None]] = deque()
+
+    def write(self, data: bytes) -> int:
+        if self.digest is not None:
+            self.pending.append(self.pool.submit(self.digest.update, data))
+            while len(self.pending) > 4:  # at most a few chunks held in memory
+                self.pending.popleft().result()
+        return int(self.handle.write(data))
+
+    def hexdigest(self) -> str:
+        """The SHA-256 of all that was written ("" if the running hash was dropped)."""
+        while self.pending:
+            self.pending.popleft().result()
+        self.pool.shutdown()
+        return self.digest.hexdigest() if self.digest is not None else ""
+
+    def tell(self) -> int:
+        return int(self.handle.tell())
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.digest = None
+        return int(self.handle.seek(offset, whence))
+
+    def truncate(self, size: int | None = None) -> int:
+        self.digest = None
+        return int(self.handle.truncate(size))
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+    def fileno(self) -> int:
+        return int(self.handle.fileno())
+
+
 def _transfer(source: Source, meta: dict[str, Any], part: Path, resumed: int,
-              timeout: float, report: ProgressFn, cancel: threading.Event) -> None:
+              timeout: float, report: ProgressFn, cancel: threading.Event) -> str:
+    """Fetch the rest of the file into ``part``; its SHA-256 ("" when it must be read
+    again)."""
     from huggingface_hub import constants
     from huggingface_hub.file_download import http_get
     from huggingface_hub.utils._headers import build_hf_headers
 
+    digest = hashlib.sha256()
+    if resumed:
+        report(Progress("verifying", 0, resumed))
+        with open(part, "rb") as kept:
+            remaining = resumed
+            while remaining and (chunk := kept.read(min(HASH_CHUNK, remaining))):
+                if cancel.is_set():
+                    raise DownloadCancelled("stopped by the writer")
+                digest.update(chunk)
+                remaining -= len(chunk)
+                report(Progress("verifying", resumed - remaining, resumed))
     if meta["size"] is not None and resumed == meta["size"]:
-        return
+        return digest.hexdigest()
     constants.HF_HUB_DOWNLOAD_TIMEOUT = int(max(1, timeout))  # read by http_get per request
     headers = build_hf_headers(token=None if source.repo else False)
     headers["Accept-Encoding"] = "identity"
@@ -357,13 +416,16 @@ def _transfer(source: Source, meta: dict[str, Any], part: Path, resumed: int,
     with open(part, "r+b" if part.exists() else "wb") as out:
         out.seek(resumed)
         out.truncate()
+        hashing = _HashingFile(out, digest)
         try:
-            http_get(meta["location"], out, resume_size=resumed, headers=headers,
-                     expected_size=meta["size"], displayed_filename=part.stem,
-                     tqdm_class=cast(Any, meter))
+            http_get(meta["location"], cast(Any, hashing), resume_size=resumed,
+                     headers=headers, expected_size=meta["size"],
+                     displayed_filename=part.stem, tqdm_class=cast(Any, meter))
         finally:
+            digest_hex = hashing.hexdigest()
             out.flush()
             os.fsync(out.fileno())
+    return digest_hex
 
 
 def _verify(part: Path, name: str, digest: str, expected: dict[str, str], hub_sha: str,
