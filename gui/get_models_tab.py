@@ -106,13 +106,15 @@ class GetModelsTab(QWidget):
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.itemSelectionChanged.connect(self._selected)
         layout.addWidget(self.table, 1)
         self.details = QLabel("")
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setOpenExternalLinks(True)
-        self.details.setMinimumHeight(64)
+        self.details.setMinimumHeight(56)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.details)
 
@@ -164,7 +166,16 @@ class GetModelsTab(QWidget):
         self.problems.setVisible(bool(self.catalog.problems))
         layout.addWidget(self.problems)
         self.fill()
+        self._recommend()
         self._buttons()
+
+    def _recommend(self) -> None:
+        """Select the biggest model that fits with room to spare: where a newcomer starts."""
+        n_ctx = self.settings.context_size or 4096
+        fitting = [e for e in self.catalog.entries
+                   if e.to_json(n_ctx, self.ram, self.vram)["fits"] and e.size_bytes < 6e9]
+        if fitting:
+            self.select(fitting[-1].name)
 
     # --- the table ---------------------------------------------------------------------
 

@@ -38,9 +38,10 @@ build/pkgvenv/bin/python -c 'import llama_cpp, sys; print("llama.cpp:", llama_cp
 echo "== 3/4 PyInstaller"
 # The starter model and LanguageTool are copied into resources/ for the bundle only: a
 # checkout that keeps them would find a second model and a second server in its tests.
-trap 'rm -rf resources/models resources/languagetool' EXIT
-mkdir -p resources/models
-cp -f "$(.venv/bin/python -c 'from engine.paths import app_paths; from engine.model.gguf import DEFAULT_MODEL_FILE as f; print(app_paths().models / f)')" resources/models/
+# (resources/models/ itself is kept: it holds the model catalogue.)
+STARTER=$(.venv/bin/python -c 'from engine.paths import app_paths; from engine.model.gguf import DEFAULT_MODEL_FILE as f; print(app_paths().models / f)')
+trap 'rm -f "resources/models/$(basename "$STARTER")"; rm -rf resources/languagetool' EXIT
+cp -f "$STARTER" resources/models/
 # The LanguageTool server make setup assembled travels inside the package.
 LT_HOME=$(.venv/bin/python -c 'from engine.paths import app_paths; print(app_paths().languagetool)')
 [ -f "$LT_HOME/installed.json" ] || { echo "error: no LanguageTool in $LT_HOME: run make setup" >&2; exit 1; }

@@ -31,6 +31,20 @@ import json, sys
 data = json.load(sys.stdin)
 assert data["default"] and data["default"].endswith("SmolLM2-135M-Instruct.Q4_1.gguf"), data
 print("models: the starter model is inside the package")'
+"$APP" models catalog --json | .venv/bin/python -c '
+import json, sys
+data = json.load(sys.stdin)
+assert len(data["models"]) >= 10, data
+print(f"catalogue: {len(data[\"models\"])} models inside the package")'
+# the hub client is bundled: a download from a closed port fails in one line, no traceback
+if "$APP" models download --url http://127.0.0.1:9/x.gguf 2>"$HOME_DIR/dl.err"; then
+  echo "error: a download from a closed port succeeded" >&2; exit 1
+fi
+out=$(grep -v '^connecting' "$HOME_DIR/dl.err")
+case "$out" in
+  "error: cannot reach 127.0.0.1:9"*) echo "download: $out" ;;
+  *) echo "error: models download said: $out" >&2; exit 1 ;;
+esac
 summary=$("$APP" --smoke --screenshot "$HOME_DIR/shot.png" 2>/dev/null | tail -n 1)
 .venv/bin/python - "$summary" <<'PY'
 import json, sys

@@ -80,7 +80,7 @@ class ModelManager(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
-        self.resize(900, 560)
+        self.resize(980, 640)
         self.refresh()
 
     def _default_from_download(self, path: str) -> None:
