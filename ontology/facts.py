@@ -46,6 +46,13 @@ class FactBuilder:
         self.language = language
         self._entities = store.by_iri()
 
+    def update(self, iri: str, entity: Entity | None) -> None:
+        """An entity's names after an edit (None: deleted)."""
+        if entity is None:
+            self._entities.pop(iri, None)
+        else:
+            self._entities[iri] = entity
+
     def name(self, thing: Any) -> str:
         iri = getattr(thing, "iri", None)
         if iri is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from engine.config import Settings
 from engine.paths import resource_dir
 from ontology.facts import Fact, FactBuilder, TokenCounter, rough_tokens
+from ontology.kb import KnowledgeBase
 from ontology.matcher import EntityMatcher, Mention
 from ontology.store import OntologyStore
 
@@ -42,6 +43,31 @@ class Knowledge:
         self.entities = store.by_iri()
         self.matcher = EntityMatcher(self.entities.values())
         self.builder = FactBuilder(store, language)
+        self.kb: KnowledgeBase | None = None
+
+    def edit(self) -> KnowledgeBase:
+        """The same file opened for editing; facts and mentions follow its changes from
+        now on (the name index is kept and updated entry by entry, not rebuilt)."""
+        if self.kb is None:
+            kb = KnowledgeBase.open(self.store.path, self.language)
+            old, self.store, self.kb = self.store, kb.store, kb
+            self.builder = FactBuilder(kb.store, self.language)
+            kb.on_change = self.changed
+            old.close()
+        return self.kb
+
+    def changed(self, iris: Iterable[str]) -> None:
+        """Index the current names of entities an edit touched (None: deleted)."""
+        if self.kb is None:
+            return
+        for iri in iris:
+            entity = self.kb.entity(iri)
+            self.matcher.update_entity(iri, entity)
+            self.builder.update(iri, entity)
+            if entity is None:
+                self.entities.pop(iri, None)
+            else:
+                self.entities[iri] = entity
 
     @classmethod
     def open(cls, path: str | Path, language: str = "en") -> Knowledge:

@@ -82,56 +82,111 @@ def max_distance(length: int) -> int:
 
 class EntityMatcher:
     def __init__(self, entities: Iterable[Entity], min_length: int = 2) -> None:
+        self.min_length = min_length
         self.automaton = ahocorasick.Automaton()
         self._names: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self._keys_of: dict[str, list[str]] = defaultdict(list)  # IRI -> its folded names
         self.max_words = 1
         for entity in entities:
-            if entity.kind.endswith("property"):
-                continue  # "famous for" is a relation, not something a text mentions
-            for name in entity.names:
-                if name.source == "iri" and opaque(name.text):
-                    continue  # "E12", "BFO_0000001": ids, not words anyone writes
-                folded = fold(name.text)
-                if len(folded) < min_length or folded in STOPWORDS:
-                    continue
-                self._names[folded].append((entity.iri, name.text))
-                self.max_words = max(self.max_words, min(MAX_NGRAM, folded.count(" ") + 1))
-        patterns: dict[str, str] = {}
-        for folded in self._names:
-            patterns.setdefault(folded, folded)
-            for plural in plural_forms(folded):
-                patterns.setdefault(plural, folded)
+            self._index(entity)
+        patterns = self._patterns(self._names)
         for pattern, base in patterns.items():
             self.automaton.add_word(pattern, (len(pattern), base))
         if patterns:
             self.automaton.make_automaton()
         self._empty = not patterns
+        # names added since the build (the writer's new entries): a small second automaton,
+        # rebuilt on each addition, so an addition costs its own names, not the whole index
+        self._added: dict[str, list[tuple[str, str]]] = {}
+        self._extra: ahocorasick.Automaton | None = None
         # fuzzy candidates bucketed by length and first two or last two characters: a typo
         # rarely touches both ends of a name
         self._buckets: dict[tuple[int, str, str], list[str]] = defaultdict(list)
         for folded in self._names:
-            if max_distance(len(folded)) and not any(is_cjk(c) for c in folded):
-                self._buckets[(len(folded), "head", folded[:2])].append(folded)
-                self._buckets[(len(folded), "tail", folded[-2:])].append(folded)
+            self._bucket(folded)
+
+    def _index(self, entity: Entity) -> list[str]:
+        """Put the entity's names in ``_names``; the folded names it added."""
+        if entity.kind.endswith("property"):
+            return []  # "famous for" is a relation, not something a text mentions
+        added = []
+        for name in entity.names:
+            if name.source == "iri" and opaque(name.text):
+                continue  # "E12", "BFO_0000001": ids, not words anyone writes
+            folded = fold(name.text)
+            if len(folded) < self.min_length or folded in STOPWORDS:
+                continue
+            if (entity.iri, name.text) in self._names[folded]:
+                continue
+            self._names[folded].append((entity.iri, name.text))
+            self._keys_of[entity.iri].append(folded)
+            self.max_words = max(self.max_words, min(MAX_NGRAM, folded.count(" ") + 1))
+            added.append(folded)
+        return added
+
+    @staticmethod
+    def _patterns(names: Iterable[str]) -> dict[str, str]:
+        patterns: dict[str, str] = {}
+        for folded in names:
+            patterns.setdefault(folded, folded)
+            for plural in plural_forms(folded):
+                patterns.setdefault(plural, folded)
+        return patterns
+
+    def _bucket(self, folded: str) -> None:
+        if max_distance(len(folded)) and not any(is_cjk(c) for c in folded):
+            for key in ((len(folded), "head", folded[:2]), (len(folded), "tail", folded[-2:])):
+                if folded not in self._buckets[key]:
+                    self._buckets[key].append(folded)
+
+    # -- the writer's edits ----------------------------------------------------------------
+
+    def add_entity(self, entity: Entity) -> None:
+        """Index a new or renamed entity now (its old names go with ``remove_entity``)."""
+        for folded in self._index(entity):
+            self._added[folded] = self._names[folded]
+            self._bucket(folded)
+        if self._added:
+            extra = ahocorasick.Automaton()
+            for pattern, base in self._patterns(self._added).items():
+                extra.add_word(pattern, (len(pattern), base))
+            extra.make_automaton()
+            self._extra = extra
+
+    def remove_entity(self, iri: str) -> None:
+        """Forget every name of ``iri``; patterns left without an entity find nothing."""
+        for folded in self._keys_of.pop(iri, []):  # a pattern with no owner finds nothing
+            owners = self._names.get(folded)
+            if owners:
+                owners[:] = [(o, n) for o, n in owners if o != iri]
+
+    def update_entity(self, iri: str, entity: Entity | None) -> None:
+        """After an edit: the entity's current names (None: it was deleted)."""
+        self.remove_entity(iri)
+        if entity is not None:
+            self.add_entity(entity)
 
     def warm(self) -> None:
         """Read the word list the fuzzy pass consults now, not at the first lookup."""
         dictionary_words()
 
     def __len__(self) -> int:
-        return len(self._names)
+        return sum(1 for owners in self._names.values() if owners)
 
     # -- exact -----------------------------------------------------------------------------
 
     def find_exact(self, text: str) -> list[Mention]:
-        if self._empty:
+        if self._empty and self._extra is None:
             return []
         folded, where = fold_with_map(text)
         hits: list[tuple[int, int, str]] = []
-        for end, (length, base) in self.automaton.iter(folded):
-            start = end - length + 1
-            if _on_boundaries(folded, start, end + 1):
-                hits.append((start, end + 1, base))
+        for automaton in (self.automaton, self._extra):
+            if automaton is None or (automaton is self.automaton and self._empty):
+                continue
+            for end, (length, base) in automaton.iter(folded):
+                start = end - length + 1
+                if self._names.get(base) and _on_boundaries(folded, start, end + 1):
+                    hits.append((start, end + 1, base))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         mentions: list[Mention] = []
         covered_until = -1
@@ -206,7 +261,7 @@ class EntityMatcher:
                 bound = min(limit, max_distance(length))
                 hit = process.extractOne(query, bucket, scorer=OSA.distance,
                                          score_cutoff=bound)
-                if hit and (best is None or hit[1] < best[1]):
+                if hit and self._names.get(hit[0]) and (best is None or hit[1] < best[1]):
                     best = (hit[0], int(hit[1]))
         return best
 

@@ -34,8 +34,9 @@ print("models: the starter model is inside the package")'
 "$APP" models catalog --json | .venv/bin/python -c '
 import json, sys
 data = json.load(sys.stdin)
-assert len(data["models"]) >= 10, data
-print(f"catalogue: {len(data[\"models\"])} models inside the package")'
+n = len(data["models"])
+assert n >= 10, data
+print("catalogue:", n, "models inside the package")'
 # the hub client is bundled: a download from a closed port fails in one line, no traceback
 if "$APP" models download --url http://127.0.0.1:9/x.gguf 2>"$HOME_DIR/dl.err"; then
   echo "error: a download from a closed port succeeded" >&2; exit 1
