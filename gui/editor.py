@@ -24,6 +24,7 @@ class Editor(QPlainTextEdit):
     """Emits requests for the grammar worker; applies fixes as single undo steps."""
 
     add_word = Signal(str)
+    add_to_knowledge = Signal()  # "Add to Knowledge…" on a selection
     ignore_rule = Signal(str)
     ignore_once = Signal(object)
 
@@ -177,6 +178,11 @@ class Editor(QPlainTextEdit):
         issue = self.issue_at(self.cursorForPosition(event.pos()).position())
         if issue is not None:
             self.issue_menu(issue, menu)
+        if self.textCursor().hasSelection():
+            menu.addSeparator()
+            knowledge = menu.addAction("Add to &Knowledge…")
+            knowledge.setShortcut("Ctrl+Shift+K")
+            knowledge.triggered.connect(self.add_to_knowledge)
         menu.exec(event.globalPos())
 
     def keyPressEvent(self, event) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
 
 class FactsView(QWidget):
+    entity_requested = Signal(str)  # a fact was double-clicked: show its entity
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -27,6 +29,8 @@ class FactsView(QWidget):
         layout.addWidget(self.list)
         self.excluded: set[str] = set()  # facts the writer unticked; they stay out
         self.list.itemChanged.connect(self._ticked)
+        self.list.itemDoubleClicked.connect(
+            lambda item: self.entity_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
 
     def show_lookup(self, lookup: Lookup, text: str) -> None:
         self.list.blockSignals(True)
@@ -43,7 +47,8 @@ class FactsView(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked if fact.text in self.excluded
                                else Qt.CheckState.Checked)
-            item.setToolTip(fact.iri)
+            item.setToolTip(f"{fact.iri}\nDouble-click: show it in the Ontology dock")
+            item.setData(Qt.ItemDataRole.UserRole, fact.iri)
             self.list.addItem(item)
         self.list.blockSignals(False)
 

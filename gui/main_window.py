@@ -27,6 +27,7 @@ from gui.document_controller import DocumentController
 from gui.editor import Editor
 from gui.grammar_controller import GrammarController
 from gui.issues_panel import IssuesPanel
+from gui.knowledge_controller import KnowledgeController
 from gui.markdown_preview import MarkdownPreview
 from gui.menus import build_menus
 from gui.ontology_panel import OntologyPanel
@@ -74,6 +75,9 @@ class MainWindow(QMainWindow):
             if controller is not None:
                 controller.setParent(self)  # their timers die with the window
         self.preferences = Preferences(self)
+        self.knowledge = KnowledgeController(self) if self.assist is not None else None
+        if self.knowledge is not None:
+            self.editor.add_to_knowledge.connect(self.knowledge.add_from_selection)
         self.recent_menu: QMenu | None = None  # made by build_menus
         self._wire()
         build_menus(self)

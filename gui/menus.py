@@ -61,6 +61,8 @@ MENUS: list[tuple[str, list[Entry]]] = [
         ("&Get Models…", ("preferences.open_models", "get"), None, "getmodels"),
         ("&Templates…", "preferences.open_template_editor", None, "templates"),
         ("Open &Ontology…", "preferences.choose_ontology", None, "openontology"),
+        ("Add to &Knowledge…", "knowledge.add_from_selection", "Ctrl+Shift+K", "addknowledge"),
+        ("New Knowledge &Base…", "knowledge.new_knowledge_base", None, "newknowledge"),
         ("Check Ontology &Consistency", "check_ontology", None, "checkontology"),
     ]),
     ("&Help", [("&About Wordloom", "about", None, "about")]),
@@ -94,7 +96,10 @@ def build_menus(window: MainWindow) -> None:
             else:
                 text, target, shortcut, name = entry
                 path, *args = target if isinstance(target, tuple) else (target,)
-                slot = attrgetter(path)(window)
+                try:
+                    slot = attrgetter(path)(window)
+                except AttributeError:  # a window without workers has no knowledge base
+                    continue
                 add_action(window, menu, text, partial(_call, slot, *args), shortcut, name)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from engine.config import Settings
+from engine.errors import OntologyError
 from engine.grammar.checker import CheckResult, GrammarChecker
 from engine.grammar.language import warm as warm_language
 from engine.model.backend import ModelBackend, open_backend
@@ -29,6 +30,7 @@ from engine.writing.templates import TemplateLibrary
 from gui.lane import Lane, OpContext
 
 if TYPE_CHECKING:
+    from ontology.kb import KnowledgeBase
     from ontology.knowledge import Knowledge, Lookup
     from ontology.reasoner import ConsistencyReport, HermitResult, HermitRun
 
@@ -127,6 +129,19 @@ class OntologyHost:
 
     def lookup(self, text: str, budget: int) -> Lookup | None:
         return self.knowledge.lookup(text, budget) if self.knowledge is not None else None
+
+    def kb(self) -> KnowledgeBase:
+        """The open ontology, for browsing and editing (opened for editing on first use)."""
+        if self.knowledge is None:
+            raise OntologyError("no ontology is open")
+        return self.knowledge.edit()
+
+    def mentions_of(self, iri: str, text: str) -> list[tuple[int, int, str]]:
+        """Where ``text`` (the whole document) names ``iri``: exact mentions only."""
+        if self.knowledge is None:
+            return []
+        return [(m.start, m.end, text[m.start:m.end])
+                for m in self.knowledge.matcher.find_exact(text) if m.iri == iri]
 
     def attach_facts(self, request: AssistRequest) -> tuple[AssistRequest, Lookup | None, str]:
         """The request with the facts for its exact text, less the ones the writer

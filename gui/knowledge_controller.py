@@ -1,0 +1,359 @@
+"""The knowledge base in the window: the Ontology dock's browser, Add to Knowledge…, edit,
+delete, undo, save (asking before overwriting a file changed on disk, offering Save As
+for one that cannot be written), a new knowledge base per project, the link from the
+Facts tab, and HermiT after each save. Every ontology access runs on the ontology lane."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from engine.documents.ontology_links import ontology_for, remember
+from engine.errors import OntologyError
+from engine.text.offsets import OffsetMap
+from gui.dialogs.knowledge_entry import EntryForm, KnowledgeEntryDialog
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+    from gui.workers import OntologyHost
+    from ontology.kb import Change, KnowledgeBase
+
+State = tuple[bool, str, str, bool]  # can undo, undo text, redo text, dirty
+
+
+def _state(kb: KnowledgeBase) -> State:
+    undo = kb.undo_stack[-1].description if kb.undo_stack else ""
+    redo = kb.redo_stack[-1].description if kb.redo_stack else ""
+    return bool(undo), f"Undo {undo}" if undo else "", f"Redo {redo}" if redo else "", kb.dirty
+
+
+def _choices(kb: KnowledgeBase) -> tuple[list[str], list[str], list[str]]:
+    """What the entry dialog completes: classes, entries (the first 5,000), relations."""
+    entries = [label for _i, label, kind in kb.search("", 5000) if kind != "object_property"]
+    return ([n.label for n in kb.classes()], entries,
+            [kb.label(p) for p in kb.all_of("object_property")])
+
+
+class KnowledgeController(QObject):
+    changed = Signal(str)  # what changed (also after undo and redo)
+    saved = Signal(str)  # the file
+    failed = Signal(str)
+    shown = Signal(str)  # the IRI in the details
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        assert window.assist is not None
+        self.window = window
+        self.panel = window.ontology
+        self.lane = window.assist.ontology
+        self.last_change = ""
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(150)
+        self.search_timer.timeout.connect(self._search)
+        panel = self.panel
+        panel.search_changed.connect(lambda _t: self.search_timer.start())
+        panel.entity_selected.connect(self.show)
+        panel.add_requested.connect(lambda: self.add(""))
+        panel.edit_requested.connect(self.edit)
+        panel.delete_requested.connect(self.delete)
+        panel.undo_requested.connect(self.undo)
+        panel.redo_requested.connect(self.redo)
+        panel.save_requested.connect(lambda: self.save())
+        panel.new_requested.connect(self.new_knowledge_base)
+        panel.mention_clicked.connect(self.jump)
+        window.assist.ontology_opened.connect(self._opened)
+        window.panel.facts.entity_requested.connect(self.reveal)
+        window.documents.opened.connect(self._document_opened)
+
+    def _document_path(self) -> Path | None:
+        doc = self.window.documents.doc
+        found = doc.path or getattr(doc, "imported_from", None)
+        return Path(found) if found else None
+
+    @property
+    def quiet(self) -> bool:
+        return bool(self.window.property("quiet"))
+
+    def _run(self, fn: Any, done: Any) -> None:
+        self.lane.run(fn, done, self._failed)
+
+    def _failed(self, message: str) -> None:
+        self.panel.status.setText(f"⚠ {message}")
+        self.failed.emit(message)
+
+    # --- browsing --------------------------------------------------------------------------
+
+    def _opened(self, info: dict[str, Any]) -> None:
+        path = self._document_path()
+        if path is not None and info.get("path"):
+            remember(path, str(info["path"]))
+        self.refresh()
+
+    def refresh(self) -> None:
+        def work(host: OntologyHost, _ctx: object) -> tuple[Any, State]:
+            kb = host.kb()
+            return kb.classes(), _state(kb)
+
+        self._run(work, self._tree)
+
+    def _tree(self, result: tuple[Any, State]) -> None:
+        nodes, state = result
+        if self.panel.search.text().strip():
+            self._search()
+        else:
+            self.panel.show_tree(nodes)
+        self.panel.set_state(*state)
+
+    def _search(self) -> None:
+        query = self.panel.search.text().strip()
+        if not query:
+            self.refresh()
+            return
+        self._run(lambda host, _ctx: host.kb().search(query), self.panel.show_search)
+
+    def show(self, iri: str) -> None:
+        text = self.window.editor.toPlainText()
+
+        def work(host: OntologyHost, _ctx: object) -> tuple[Any, Any]:
+            return host.kb().details(iri), host.mentions_of(iri, text)
+
+        self._run(work, self._details)
+
+    def _details(self, result: tuple[Any, Any]) -> None:
+        details, mentions = result
+        self.panel.show_details(details, mentions)
+        self.shown.emit(details.iri)
+
+    def reveal(self, iri: str) -> None:
+        """From a fact: the dock shows its entity."""
+        self.window.docks["ontology"].show()
+        self.window.docks["ontology"].raise_()
+        if not self.panel.select(iri):
+            self.panel.search.clear()
+        self.show(iri)
+
+    def jump(self, start: int, end: int) -> None:
+        editor = self.window.editor
+        offsets = OffsetMap(editor.toPlainText())
+        cursor = editor.textCursor()
+        cursor.setPosition(offsets.to_utf16(start))
+        cursor.setPosition(offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        editor.setTextCursor(cursor)
+        editor.ensureCursorVisible()
+        editor.setFocus()
+
+    # --- changing --------------------------------------------------------------------------
+
+    def add_from_selection(self) -> None:
+        self.add(self.window.editor.textCursor().selectedText().replace("\u2029", " ").strip())
+
+    def add(self, name: str) -> None:
+        self._run(lambda host, _ctx: _choices(host.kb()),
+                  lambda lists: self._add_dialog(EntryForm(name=name), lists))
+
+    def _add_dialog(self, form: EntryForm, lists: tuple[list[str], list[str], list[str]]) -> None:
+        dialog = KnowledgeEntryDialog(*lists, form, parent=self.window)
+        self.dialog = dialog  # tests fill it in
+        if self.quiet:
+            return
+        if dialog.exec():
+            self.submit_add(dialog.form())
+
+    def submit_add(self, form: EntryForm) -> None:
+        def work(host: OntologyHost, _ctx: object) -> tuple[str, Any]:
+            from ontology.kb import NameTakenError
+
+            kb = host.kb()
+            try:
+                change = kb.add(form.kind, form.name, form.type_ref, form.labels,
+                                form.comment, form.relations)
+            except NameTakenError as exc:
+                return "taken", (str(exc), exc.iri)
+            return "added", (change, _state(kb))
+
+        self._run(work, self._added)
+
+    def _added(self, result: tuple[str, Any]) -> None:
+        what, value = result
+        if what == "taken":
+            message, iri = value
+            self._failed(message)
+            if self.quiet or QMessageBox.question(
+                    self.window, "Already there", f"{message}\n\nShow that entry?") == \
+                    QMessageBox.StandardButton.Yes:
+                self.reveal(iri)
+            return
+        change, _state_now = value
+        self._changed(change)
+        self.reveal(change.subject)
+
+    def edit(self, iri: str) -> None:
+        def work(host: OntologyHost, _ctx: object) -> Any:
+            kb = host.kb()
+            return (kb.details(iri), *_choices(kb))
+
+        self._run(work, self._edit_dialog)
+
+    def _edit_dialog(self, result: Any) -> None:
+        details, classes, entries, properties = result
+        labels = [(lang, text) for lang, texts in sorted(details.labels.items())
+                  for text in texts]
+        form = EntryForm(details.kind, details.label, "", labels, "\n".join(details.comments),
+                         [(r.prop_label, r.label) for r in details.outgoing])
+        dialog = KnowledgeEntryDialog(classes, entries, properties, form, editing=True,
+                                      parent=self.window)
+        self.dialog = dialog
+        self.editing = details
+        if self.quiet:
+            return
+        if dialog.exec():
+            self.submit_edit(dialog.form())
+
+    def submit_edit(self, form: EntryForm) -> None:
+        details = self.editing
+        before = {(r.prop_label, r.label): (r.prop, r.iri) for r in details.outgoing}
+        after = set(form.relations)
+        dropped = [before[k] for k in before if k not in after]
+        added = [r for r in form.relations if r not in before]
+
+        def work(host: OntologyHost, _ctx: object) -> Change:
+            return host.kb().update(details.iri, labels=form.labels, comment=form.comment,
+                                    add_relations=added, remove_relations=dropped)
+
+        self._run(work, self._edited)
+
+    def _edited(self, change: Change) -> None:
+        self._changed(change)
+        self.show(change.subject)
+
+    def delete(self, iri: str) -> None:
+        if not self.quiet and QMessageBox.question(
+                self.window, "Delete entry",
+                "Delete this entry and every statement about it? (Undo brings it back.)") != \
+                QMessageBox.StandardButton.Yes:
+            return
+        self._run(lambda host, _ctx: host.kb().delete(iri), self._deleted)
+
+    def _deleted(self, change: Change) -> None:
+        self.panel.show_details(None)
+        self._changed(change)
+
+    def undo(self) -> None:
+        self._run(lambda host, _ctx: host.kb().undo(), self._changed)
+
+    def redo(self) -> None:
+        self._run(lambda host, _ctx: host.kb().redo(), self._changed)
+
+    def _changed(self, change: Change | None) -> None:
+        if change is None:
+            return
+        self.last_change = change.description
+        self.panel.status.setText(f"{change.description} — not saved yet")
+        self.refresh()
+        if self.panel.current and self.panel.current in change.iris:
+            self.show(self.panel.current)
+        if self.window.assist is not None:
+            self.window.assist.refresh_facts()  # the Facts tab and the paragraph's entries
+        self.changed.emit(change.description)
+
+    # --- saving ----------------------------------------------------------------------------
+
+    def save(self, force: bool = False, path: str = "") -> None:
+        def work(host: OntologyHost, _ctx: object) -> tuple[str, str, State | None]:
+            from ontology.kb import ChangedOnDiskError
+
+            kb = host.kb()
+            try:
+                saved = kb.save(path or None, force=force)
+            except ChangedOnDiskError as exc:
+                return "changed", str(exc), None
+            except OntologyError as exc:
+                if "Save As" in str(exc):
+                    return "save-as", str(exc), None
+                raise
+            return "saved", str(saved), _state(kb)
+
+        self._run(work, self._saved)
+
+    def _saved(self, result: tuple[str, str, State | None]) -> None:
+        what, text, state = result
+        if what == "changed":
+            self._failed(text)
+            if not self.quiet and QMessageBox.question(
+                    self.window, "Changed on disk", f"{text}.\n\nOverwrite it with your version?"
+            ) == QMessageBox.StandardButton.Yes:
+                self.save(force=True)
+            return
+        if what == "save-as":
+            self._failed(text)
+            if not self.quiet:
+                path, _ = QFileDialog.getSaveFileName(self.window, "Save knowledge base as",
+                                                      "", "RDF/XML ontology (*.owl)")
+                if path:
+                    self.save(path=path if path.endswith(".owl") else path + ".owl")
+            return
+        self.panel.status.setText(f"Saved {Path(text).name}; checking consistency…")
+        if state is not None:
+            self.panel.set_state(*state)
+        if path_changed := (text != self.window.settings.ontology and text):
+            self.window.settings.ontology = path_changed
+            self.window.preferences.persist()
+        self.saved.emit(text)
+        self._check()
+
+    def _check(self) -> None:
+        check = self.window.consistency
+        if check is None:
+            return
+
+        def finished(summary: str) -> None:
+            check.finished.disconnect(finished)
+            if summary.startswith("The ontology is inconsistent"):
+                self.panel.status.setText(f"⚠ {summary}")
+                if not self.quiet and self.last_change and QMessageBox.question(
+                        self.window, "Inconsistent",
+                        f"{summary}\n\nUndo “{self.last_change}” and save again?") == \
+                        QMessageBox.StandardButton.Yes:
+                    self.undo()
+                    self.lane.run(lambda _h, _c: None, lambda _r: self.save())
+            else:
+                self.panel.status.setText(summary)
+
+        check.finished.connect(finished)
+        check.start()
+
+    # --- a knowledge base per project ------------------------------------------------------
+
+    def new_knowledge_base(self, path: str = "") -> None:
+        from ontology.kb import KnowledgeBase
+
+        if not path:
+            start = self._document_path()
+            path, _ = QFileDialog.getSaveFileName(
+                self.window, "New knowledge base", str(Path(start).with_suffix(".owl"))
+                if start else "", "RDF/XML ontology (*.owl)")
+            if not path:
+                return
+        try:
+            created = KnowledgeBase.create(path)
+        except OntologyError as exc:
+            self._failed(str(exc))
+            return
+        self.use(str(created))
+
+    def use(self, ontology: str) -> None:
+        self.window.settings.ontology = ontology
+        self.window.preferences.persist()
+        if self.window.assist is not None:
+            self.window.assist.start_ontology()
+
+    def _document_opened(self, _doc: object) -> None:
+        path = self._document_path()
+        linked = ontology_for(path) if path is not None else None
+        if linked and linked != self.window.settings.ontology:
+            self.use(linked)
