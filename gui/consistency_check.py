@@ -27,14 +27,18 @@ class ConsistencyCheck(QObject):
         self.job = 0
         self.cancel: threading.Event | None = None
         self.dialog: QProgressDialog | None = None
+        self.announce = True
 
     @property
     def running(self) -> bool:
         return self.cancel is not None
 
-    def start(self) -> None:
+    def start(self, announce: bool = True) -> None:
+        """Run HermiT; ``announce=False`` leaves the verdict to whoever listens to
+        ``finished`` (no message boxes)."""
         if self.running:
             return
+        self.announce = announce
         self.job += 1
         self.cancel = threading.Event()
         dialog = QProgressDialog("Checking the ontology with the HermiT reasoner…", "Cancel",
@@ -86,7 +90,7 @@ class ConsistencyCheck(QObject):
         self._close()
         summary = report.summary()
         self.finished.emit(summary)
-        if not self.window.property("quiet"):
+        if self.announce and not self.window.property("quiet"):
             QMessageBox.information(self.window, "Ontology consistency", summary)
 
     def _failed(self, job: int, message: str) -> None:
@@ -95,5 +99,5 @@ class ConsistencyCheck(QObject):
         cancelled = self.cancel is not None and self.cancel.is_set()
         self._close()
         self.finished.emit(message)
-        if not cancelled and not self.window.property("quiet"):
+        if not cancelled and self.announce and not self.window.property("quiet"):
             QMessageBox.warning(self.window, "Consistency check", message)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from engine.documents.ontology_links import ontology_for, remember
 from engine.errors import OntologyError
+from engine.paths import app_paths, resource_dir
 from engine.text.offsets import OffsetMap
 from gui.dialogs.knowledge_entry import EntryForm, KnowledgeEntryDialog
 
@@ -29,6 +30,11 @@ def _state(kb: KnowledgeBase) -> State:
     undo = kb.undo_stack[-1].description if kb.undo_stack else ""
     redo = kb.redo_stack[-1].description if kb.redo_stack else ""
     return bool(undo), f"Undo {undo}" if undo else "", f"Redo {redo}" if redo else "", kb.dirty
+
+
+def _bundled(path: Path) -> bool:
+    """A file shipped in resources/ (the sample ontology): never written in place."""
+    return path.resolve().is_relative_to(resource_dir().resolve())
 
 
 def _choices(kb: KnowledgeBase) -> tuple[list[str], list[str], list[str]]:
@@ -268,6 +274,9 @@ class KnowledgeController(QObject):
             from ontology.kb import ChangedOnDiskError
 
             kb = host.kb()
+            if not path and _bundled(kb.path):
+                return "save-as", (f"{kb.path.name} is the sample that comes with Wordloom; "
+                                   "use Save As to keep your changes in a file of yours"), None
             try:
                 saved = kb.save(path or None, force=force)
             except ChangedOnDiskError as exc:
@@ -292,9 +301,12 @@ class KnowledgeController(QObject):
         if what == "save-as":
             self._failed(text)
             if not self.quiet:
-                path, _ = QFileDialog.getSaveFileName(self.window, "Save knowledge base as",
-                                                      "", "RDF/XML ontology (*.owl)")
+                path, _ = QFileDialog.getSaveFileName(
+                    self.window, "Save knowledge base as",
+                    str(app_paths().data / "knowledge" / "my-knowledge.owl"),
+                    "RDF/XML ontology (*.owl)")
                 if path:
+                    Path(path).parent.mkdir(parents=True, exist_ok=True)
                     self.save(path=path if path.endswith(".owl") else path + ".owl")
             return
         self.panel.status.setText(f"Saved {Path(text).name}; checking consistency…")
@@ -325,7 +337,7 @@ class KnowledgeController(QObject):
                 self.panel.status.setText(summary)
 
         check.finished.connect(finished)
-        check.start()
+        check.start(announce=False)
 
     # --- a knowledge base per project ------------------------------------------------------
 

@@ -178,6 +178,10 @@ class OntologyPanel(QWidget):
         if found is None:
             return False
         self.tree.blockSignals(quiet)
+        parent = found.parent()
+        while parent is not None:
+            parent.setExpanded(True)
+            parent = parent.parent()
         self.tree.setCurrentItem(found)
         self.tree.scrollToItem(found)
         self.tree.blockSignals(False)

@@ -363,6 +363,7 @@ class KnowledgeBase:
                 self.store.world._entities.pop(storid, None)
             if self._by_name is not None:
                 self._index_names(iri, self.entity(iri))
+        self.store.forget_entities()
         self.touched |= {str(t[0]) for t in change.added | change.removed
                          if isinstance(t[0], self.rdflib.URIRef)}
         if self.on_change is not None:

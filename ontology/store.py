@@ -182,6 +182,10 @@ class OntologyStore:
                 names_file.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
         return self._entities
 
+    def forget_entities(self) -> None:
+        """After an edit: the next ``entities()`` reads the world again."""
+        self._entities = None
+
     def entity(self, iri: str) -> Any:
         """The owlready2 object for an IRI (None when unknown)."""
         return self.world[iri]

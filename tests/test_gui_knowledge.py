@@ -187,3 +187,42 @@ def test_a_new_knowledge_base_is_remembered_for_its_document(qtbot, open_window,
     with qtbot.waitSignal(knowledge.saved, timeout=30000):
         knowledge.save()
     assert "AdaQuill" in kb.read_text(encoding="utf-8")
+
+
+def test_the_bundled_sample_is_never_written_in_place(qtbot, open_window):
+    window = open_window(wait_ontology=True)  # no ontology set: the sample
+    before = TRAVEL.read_bytes()
+    knowledge = window.knowledge
+    qtbot.waitUntil(lambda: window.ontology.tree.topLevelItemCount() > 0, timeout=30000)
+    with qtbot.waitSignal(knowledge.changed, timeout=10000):
+        knowledge.submit_add(EntryForm("individual", "Apollo Inn", "city"))
+    with qtbot.waitSignal(knowledge.failed, timeout=10000) as failed:
+        knowledge.save()
+    assert "sample that comes with Wordloom; use Save As" in failed.args[0]
+    assert TRAVEL.read_bytes() == before
+
+
+def test_an_inconsistent_edit_is_reported_and_undone(qtbot, open_window, tmp_path):
+    window, path = open_kb(open_window, tmp_path, PIZZA)
+    wait_tree(qtbot, window)
+    knowledge = window.knowledge
+    with qtbot.waitSignal(knowledge.changed, timeout=10000):
+        knowledge.submit_add(EntryForm("individual", "Odd Slice", "Margherita"))
+    with qtbot.waitSignal(knowledge.changed, timeout=10000):
+        knowledge._run(lambda host, _ctx: host.kb().update(
+            host.kb().resolve("Odd Slice"), add_types=["MozzarellaTopping"]),
+            knowledge._changed)
+    with qtbot.waitSignal(knowledge.saved, timeout=30000):
+        knowledge.save()
+    qtbot.waitUntil(lambda: "inconsistent" in window.ontology.status.text(), timeout=90000)
+    assert "Odd Slice" in window.ontology.status.text()
+    with qtbot.waitSignal(knowledge.changed, timeout=10000):
+        knowledge.undo()
+    with qtbot.waitSignal(knowledge.saved, timeout=30000):
+        knowledge.save()
+    qtbot.waitUntil(lambda: window.ontology.status.text().startswith(
+        "The ontology is consistent"), timeout=90000)  # pizza.owl's own two empty classes
+    saved = rdflib.Graph().parse(path, format="xml")
+    odd = next(s for s in saved.subjects() if str(s).endswith("#OddSlice"))
+    assert {str(o).rsplit("#", 1)[-1] for o in saved.objects(odd, rdflib.RDF.type)} == \
+        {"NamedIndividual", "Margherita"}

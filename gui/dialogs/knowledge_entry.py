@@ -83,6 +83,7 @@ class KnowledgeEntryDialog(QDialog):
         self.labels.horizontalHeader().setStretchLastSection(True)
         self.labels.verticalHeader().setVisible(False)
         self.labels.setMaximumHeight(130)
+        self.labels.setColumnWidth(0, 110)
         for lang, text in form.labels or [("en", ""), ("zh", "")]:
             self.add_label(lang, text)
         layout.addWidget(self.labels)
@@ -98,6 +99,7 @@ class KnowledgeEntryDialog(QDialog):
         self.relations.horizontalHeader().setStretchLastSection(True)
         self.relations.verticalHeader().setVisible(False)
         self.relations.setMaximumHeight(110)
+        self.relations.setColumnWidth(0, 200)
         self.property_names = properties
         self.entry_names = entries
         for prop, target in form.relations or [("", "")]:
