@@ -39,6 +39,7 @@ from engine.model.download import (
 )
 from engine.model.hardware import gpu_memory_bytes, total_ram_bytes
 from engine.paths import app_paths
+from gui.tables import pick_table
 
 FIT_TEXT = {"gpu": "✓ on the GPU", "fits": "✓ fits", "tight": "~ tight", "too big": "✗ too big"}
 FIT_COLOUR = {"gpu": "#2e7d32", "fits": "#2e7d32", "tight": "#b26a00", "too big": "#c62828"}
@@ -98,13 +99,9 @@ class GetModelsTab(QWidget):
         n_ctx = settings.context_size or 4096
         self.machine = QLabel(f"{machine}. Memory needed is for a {n_ctx}-token context.")
         layout.addWidget(self.machine)
-        self.table = QTableWidget(0, 6)
-        self.table.setAccessibleName("Models to download")
-        self.table.setHorizontalHeaderLabels(["Model", "Download", "Needs", "This machine",
-                                              "Languages", "Licence"])
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table = pick_table(["Model", "Download", "Needs", "This machine", "Languages",
+                                 "Licence"], "Models to download")
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)

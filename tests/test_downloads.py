@@ -359,6 +359,21 @@ def _in_small_filesystem(size_mb: int, *args: str) -> subprocess.CompletedProces
                           capture_output=True, text=True, timeout=120, env=dict(os.environ))
 
 
+def test_a_read_only_models_folder_is_refused_before_fetching(hub):
+    models = app_paths().models
+    unshare = ["unshare", "--mount"] if os.geteuid() == 0 else \
+        ["unshare", "--mount", "--map-root-user"]
+    script = (f'mount --bind "{models}" "{models}" && '
+              f'mount -o remount,ro,bind "{models}" && exec "$@"')
+    out = subprocess.run([*unshare, "sh", "-c", script, "sh", sys.executable,
+                          str(REPO / "main.py"), "models", "download", "--url", hub.url(NAME)],
+                         capture_output=True, text=True, timeout=120, env=dict(os.environ))
+    assert out.returncode == 1, out.stderr
+    errors = [line for line in out.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "cannot write to the models folder" in errors[0]
+    assert "Read-only file system" in errors[0] and hub.requests == []
+
+
 def test_not_enough_disk_space_is_found_before_starting(hub):
     out = _in_small_filesystem(16, "--url", hub.url(NAME))
     assert out.returncode == 1, out.stderr

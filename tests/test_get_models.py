@@ -84,11 +84,17 @@ def rows_by_name(tab) -> dict[str, int]:
     return {tab.table.item(r, 0).data(256): r for r in range(tab.table.rowCount())}
 
 
-def test_cancel_leaves_nothing(manager, hub, qtbot):
+def start(manager, qtbot, until: int):
+    """Start the test model's download; return once the bar passed ``until`` (of 1000)."""
     tab = manager.get_models
     tab.select("starter-test")
     tab.download_button.click()
-    qtbot.waitUntil(lambda: tab.progress.value() > 50, timeout=20000)
+    qtbot.waitUntil(lambda: tab.progress.value() > until, timeout=20000)
+    return tab
+
+
+def test_cancel_leaves_nothing(manager, hub, qtbot):
+    tab = start(manager, qtbot, 50)
     tab.cancel_button.click()
     qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
     assert tab.status.text() == "Cancelled; nothing was kept."
@@ -98,10 +104,7 @@ def test_cancel_leaves_nothing(manager, hub, qtbot):
 
 
 def test_pause_then_resume_goes_on_from_there(manager, hub, qtbot):
-    tab = manager.get_models
-    tab.select("starter-test")
-    tab.download_button.click()
-    qtbot.waitUntil(lambda: tab.progress.value() > 200, timeout=20000)
+    tab = start(manager, qtbot, 200)
     tab.pause_button.click()
     qtbot.waitUntil(lambda: not tab.busy(), timeout=30000)
     kept = partial_bytes(NAME)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from engine.model.gguf import default_model_path, find_models, read_metadata
 from engine.model.llm import gpu_offload_supported
 from engine.paths import app_paths
 from gui.get_models_tab import GetModelsTab
+from gui.tables import pick_table
 
 
 class ModelManager(QDialog):
@@ -52,12 +52,8 @@ class ModelManager(QDialog):
         self.offload = QLabel("GPU offload: available in this build" if offload else
                               "GPU offload: not in this build — models run on the CPU")
         layout.addWidget(self.offload)
-        self.table = QTableWidget(0, 6)
-        self.table.setAccessibleName("Models found")
-        self.table.setHorizontalHeaderLabels(["Name", "Quantization", "Size", "Context",
-                                              "Memory (est.)", "File"])
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table = pick_table(["Name", "Quantization", "Size", "Context", "Memory (est.)",
+                                 "File"], "Models found")
         layout.addWidget(self.table)
         self.problems = QLabel("")
         self.problems.setWordWrap(True)
