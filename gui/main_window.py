@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         self.docks["preview"].hide()
         self.status = StatusBar()
         self.setStatusBar(self.status)
-        self.resizeDocks([self.docks["assistant"], self.docks["ontology"]], [430, 230],
+        self.resizeDocks([self.docks["assistant"], self.docks["ontology"]], [430, 300],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["issues"]], [170], Qt.Orientation.Vertical)
         self.documents = DocumentController(self.editor, settings.autosave_seconds)

@@ -81,7 +81,7 @@ class OntologyPanel(QWidget):
         self.entities.itemClicked.connect(self._paragraph_entry)
         here_layout.addWidget(self.entities)
         split.addWidget(here)
-        split.setSizes([260, 220, 90])
+        split.setSizes([200, 300, 80])
         layout.addWidget(split, 1)
 
         self.status = QLabel("")
