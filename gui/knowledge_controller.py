@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from engine.documents.ontology_links import ontology_for, remember
 from engine.errors import OntologyError
-from engine.paths import app_paths, resource_dir
+from engine.paths import app_paths
 from engine.text.offsets import OffsetMap
 from gui.dialogs.knowledge_entry import EntryForm, KnowledgeEntryDialog
 
@@ -30,11 +30,6 @@ def _state(kb: KnowledgeBase) -> State:
     undo = kb.undo_stack[-1].description if kb.undo_stack else ""
     redo = kb.redo_stack[-1].description if kb.redo_stack else ""
     return bool(undo), f"Undo {undo}" if undo else "", f"Redo {redo}" if redo else "", kb.dirty
-
-
-def _bundled(path: Path) -> bool:
-    """A file shipped in resources/ (the sample ontology): never written in place."""
-    return path.resolve().is_relative_to(resource_dir().resolve())
 
 
 def _choices(kb: KnowledgeBase) -> tuple[list[str], list[str], list[str]]:
@@ -274,9 +269,6 @@ class KnowledgeController(QObject):
             from ontology.kb import ChangedOnDiskError
 
             kb = host.kb()
-            if not path and _bundled(kb.path):
-                return "save-as", (f"{kb.path.name} is the sample that comes with Wordloom; "
-                                   "use Save As to keep your changes in a file of yours"), None
             try:
                 saved = kb.save(path or None, force=force)
             except ChangedOnDiskError as exc:

@@ -22,6 +22,7 @@ from typing import Any
 
 from engine.errors import OntologyError
 from engine.fsutil import atomic_write_bytes
+from engine.paths import resource_dir
 from ontology.edit import iri_name
 from ontology.names import fold, local_name, readable
 from ontology.store import SKOS, Entity, Name, OntologyStore, detect_format
@@ -580,6 +581,9 @@ class KnowledgeBase:
             raise OntologyError(f"{target.name}: OWL/XML cannot be written back; use Save As "
                                 "to keep your changes as RDF/XML (.owl)")
         if target == self.path:
+            if target.resolve().is_relative_to(resource_dir().resolve()):
+                raise OntologyError(f"{target.name} is the sample that comes with Wordloom; "
+                                    "use Save As to keep your changes in a file of yours")
             self._check_unchanged(force)
         self._check_writable(target)
         data, expected = self._serialise(WRITABLE[fmt])

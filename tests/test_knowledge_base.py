@@ -232,7 +232,10 @@ def test_ontology_add_show_check(travel):
 
 
 def test_ontology_errors_are_one_line(travel, tmp_path):
+    sample = TRAVEL.read_bytes()
     cases = [
+        (("add", "--individual", "Apollo Inn", "--type", "city"),  # the settings' sample
+         "is the sample that comes with Wordloom; use Save As"),
         (("add", "--ontology", str(travel), "--individual", "West Lake", "--type", "lake"),
          "already in the knowledge base as West Lake"),
         (("add", "--ontology", str(travel), "--individual", "X", "--type", "Spaceship"),
@@ -247,7 +250,7 @@ def test_ontology_errors_are_one_line(travel, tmp_path):
         assert out.returncode == 1, (args, out.stderr)
         assert out.stderr.count("error:") == 1 and message in out.stderr, out.stderr
         assert "Traceback" not in out.stderr
-    assert travel.read_bytes() == TRAVEL.read_bytes()
+    assert travel.read_bytes() == TRAVEL.read_bytes() and TRAVEL.read_bytes() == sample
 
 
 def test_an_inconsistent_edit_is_explained(pizza):
