@@ -2,18 +2,23 @@
 
     .venv/bin/python bench/quality.py --data tests/data/gec [--template proofread]
                                       [--limit N] [--out FILE] [--seed S]
+                                      [--systems source,autofix,model,app] [--json]
 
 Reads NAME.src (one sentence a line) and NAME.ref0, NAME.ref1, ... aligned with it, runs
 each system on every source line and prints BLEU, chrF (sacrebleu), ROUGE-L
 (rouge-score) and GLEU (Napoles et al.) against all references, for: the source
 unchanged, auto-fix (each grammar issue's first replacement), the model alone (one
 candidate, no evaluation), and the model with evaluation and retries (what the app
-shows first). ``--out`` gets the last system's hypotheses, one a line.
+shows first). ``--systems`` runs only some rows (``source``, ``autofix``, ``model``,
+``app``); ``--json`` prints ``{systems: {NAME: {BLEU, chrF, ROUGE-L, GLEU}},
+first_choice, sentences_per_s, ...}`` with ``first_choice`` the row the app shows first.
+``--out`` gets the app's first choices, one a line.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -65,6 +70,11 @@ def scores(sources: list[str], hyps: list[str], refs: list[list[str]]) -> dict[s
     return {"BLEU": bleu, "chrF": chrf, "ROUGE-L": rouge_l * 100, "GLEU": gleu * 100}
 
 
+ROWS = {"source": "source unchanged", "autofix": "auto-fix", "model": "model alone",
+        "app": "model + evaluation"}
+FIRST_CHOICE = "model + evaluation"  # what the app shows first
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, type=Path)
@@ -75,43 +85,66 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeat-penalty", type=float, default=None,
                         help="override the template's repeat penalty (1.0: none)")
+    parser.add_argument("--systems", default=",".join(ROWS),
+                        help=f"rows to run, of {','.join(ROWS)} (default: all)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
+    wanted = [w.strip() for w in args.systems.split(",") if w.strip()]
+    unknown = [w for w in wanted if w not in ROWS]
+    if unknown or not wanted:
+        raise SystemExit(f"error: --systems takes {', '.join(ROWS)}; got {args.systems!r}")
     sources, refs = read_corpus(args.data)
     if args.limit:
         sources, refs = sources[:args.limit], [r[:args.limit] for r in refs]
     settings, _ = load_settings()
     grammar = GrammarChecker(settings)
     grammar.start(wait=True)
-    runner = LlamaRunner.from_settings(settings)
-    assistant = Assistant(runner, TemplateLibrary())
+    uses_model = "model" in wanted or "app" in wanted
+    runner = LlamaRunner.from_settings(settings) if uses_model else None
+    assistant = Assistant(runner, TemplateLibrary()) if runner is not None else None
     evaluator = Evaluator(grammar)
-    systems: dict[str, list[str]] = {"source unchanged": list(sources), "auto-fix": [],
-                                     "model alone": [], "model + evaluation": []}
+    systems: dict[str, list[str]] = {ROWS[w]: [] for w in ROWS if w in wanted}
     started = time.perf_counter()
     for n, line in enumerate(sources):
-        systems["auto-fix"].append(apply_fixes(line, grammar.check(line).issues))
-        request = AssistRequest(template=args.template, selection=line,
-                                seed=args.seed + n, candidates=1,
-                                repeat_penalty=args.repeat_penalty)
-        alone = assistant.generate(request)
-        systems["model alone"].append(alone[0].text if alone and alone[0].text else line)
-        outcome = suggest(assistant, evaluator, AssistRequest(
-            template=args.template, selection=line, seed=args.seed + n,
-            repeat_penalty=args.repeat_penalty), args.rounds)
-        best = outcome.candidates[0].text if outcome.candidates else line
-        systems["model + evaluation"].append(best or line)
+        if "source" in wanted:
+            systems["source unchanged"].append(line)
+        if "autofix" in wanted:
+            systems["auto-fix"].append(apply_fixes(line, grammar.check(line).issues))
+        if assistant is not None and "model" in wanted:
+            request = AssistRequest(template=args.template, selection=line,
+                                    seed=args.seed + n, candidates=1,
+                                    repeat_penalty=args.repeat_penalty)
+            alone = assistant.generate(request)
+            systems["model alone"].append(alone[0].text if alone and alone[0].text else line)
+        if assistant is not None and "app" in wanted:
+            outcome = suggest(assistant, evaluator, AssistRequest(
+                template=args.template, selection=line, seed=args.seed + n,
+                repeat_penalty=args.repeat_penalty), args.rounds)
+            best = outcome.candidates[0].text if outcome.candidates else line
+            systems["model + evaluation"].append(best or line)
     elapsed = time.perf_counter() - started
     engines = grammar.states()
     grammar.close()
-    runner.close()
-    if args.out:
-        args.out.write_text("\n".join(systems["model + evaluation"]) + "\n", encoding="utf-8")
+    if runner is not None:
+        runner.close()
+    if args.out and FIRST_CHOICE in systems:
+        args.out.write_text("\n".join(systems[FIRST_CHOICE]) + "\n", encoding="utf-8")
+    table = {name: scores(sources, hyps, refs) for name, hyps in systems.items()}
+    if args.json:
+        print(json.dumps({
+            "systems": {name: {k: round(v, 2) for k, v in row.items()}
+                        for name, row in table.items()},
+            "first_choice": FIRST_CHOICE, "sentences": len(sources),
+            "references": len(refs), "template": args.template, "engines": engines,
+            "seconds": round(elapsed, 1),
+            "sentences_per_s": round(len(sources) / elapsed, 3) if elapsed else None,
+        }, indent=2))
+        return 0
     print(f"{len(sources)} sentences, {len(refs)} references each, template "
           f"{args.template}, repeat penalty {args.repeat_penalty or 'template'}, "
           f"engines {engines} ({elapsed:.0f} s)")
     print(f"{'system':<22}{'BLEU':>8}{'chrF':>8}{'ROUGE-L':>9}{'GLEU':>8}")
-    for name, hyps in systems.items():
-        row = scores(sources, hyps, refs)
+    for name, row in table.items():
         print(f"{name:<22}" + "".join(f"{row[k]:>{w}.1f}" for k, w in
                                       (("BLEU", 8), ("chrF", 8), ("ROUGE-L", 9), ("GLEU", 8))))
     return 0
