@@ -39,6 +39,18 @@ class EntryForm:
     relations: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _pair_table(name: str, headers: list[str], first_width: int, height: int) -> QTableWidget:
+    """Two columns of rows the writer fills in (labels, relations)."""
+    table = QTableWidget(0, 2)
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().setVisible(False)
+    table.setMaximumHeight(height)
+    table.setColumnWidth(0, first_width)
+    return table
+
+
 class KnowledgeEntryDialog(QDialog):
     def __init__(self, classes: list[str], entries: list[str], properties: list[str],
                  form: EntryForm, editing: bool = False,
@@ -77,13 +89,7 @@ class KnowledgeEntryDialog(QDialog):
 
         layout.addWidget(QLabel("Labels in other languages (an English label, if you give "
                                 "none, is the name):"))
-        self.labels = QTableWidget(0, 2)
-        self.labels.setAccessibleName("Labels")
-        self.labels.setHorizontalHeaderLabels(["Language", "Label"])
-        self.labels.horizontalHeader().setStretchLastSection(True)
-        self.labels.verticalHeader().setVisible(False)
-        self.labels.setMaximumHeight(130)
-        self.labels.setColumnWidth(0, 110)
+        self.labels = _pair_table("Labels", ["Language", "Label"], 110, 130)
         for lang, text in form.labels or [("en", ""), ("zh", "")]:
             self.add_label(lang, text)
         layout.addWidget(self.labels)
@@ -93,13 +99,7 @@ class KnowledgeEntryDialog(QDialog):
 
         layout.addWidget(QLabel("Relations (new ones are added; a new relation name "
                                 "becomes a property):"))
-        self.relations = QTableWidget(0, 2)
-        self.relations.setAccessibleName("Relations")
-        self.relations.setHorizontalHeaderLabels(["Relation", "To"])
-        self.relations.horizontalHeader().setStretchLastSection(True)
-        self.relations.verticalHeader().setVisible(False)
-        self.relations.setMaximumHeight(110)
-        self.relations.setColumnWidth(0, 200)
+        self.relations = _pair_table("Relations", ["Relation", "To"], 200, 110)
         self.property_names = properties
         self.entry_names = entries
         for prop, target in form.relations or [("", "")]:
