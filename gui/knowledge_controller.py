@@ -97,7 +97,7 @@ class KnowledgeController(QObject):
 
     def refresh(self) -> None:
         def work(host: OntologyHost, _ctx: object) -> tuple[Any, State]:
-            kb = host.kb()
+            kb = host.browse()
             return kb.classes(), _state(kb)
 
         self._run(work, self._tree)
@@ -115,13 +115,13 @@ class KnowledgeController(QObject):
         if not query:
             self.refresh()
             return
-        self._run(lambda host, _ctx: host.kb().search(query), self.panel.show_search)
+        self._run(lambda host, _ctx: host.browse().search(query), self.panel.show_search)
 
     def show(self, iri: str) -> None:
         text = self.window.editor.toPlainText()
 
         def work(host: OntologyHost, _ctx: object) -> tuple[Any, Any]:
-            return host.kb().details(iri), host.mentions_of(iri, text)
+            return host.browse().details(iri), host.mentions_of(iri, text)
 
         self._run(work, self._details)
 
@@ -154,7 +154,7 @@ class KnowledgeController(QObject):
         self.add(self.window.editor.textCursor().selectedText().replace("\u2029", " ").strip())
 
     def add(self, name: str) -> None:
-        self._run(lambda host, _ctx: _choices(host.kb()),
+        self._run(lambda host, _ctx: _choices(host.browse()),
                   lambda lists: self._add_dialog(EntryForm(name=name), lists))
 
     def _add_dialog(self, form: EntryForm, lists: tuple[list[str], list[str], list[str]]) -> None:
@@ -175,7 +175,7 @@ class KnowledgeController(QObject):
                                 form.comment, form.relations)
             except NameTakenError as exc:
                 return "taken", (str(exc), exc.iri)
-            return "added", (change, _state(kb))
+            return "added", change
 
         self._run(work, self._added)
 
@@ -189,13 +189,13 @@ class KnowledgeController(QObject):
                     QMessageBox.StandardButton.Yes:
                 self.reveal(iri)
             return
-        change, _state_now = value
+        change = value
         self._changed(change)
         self.reveal(change.subject)
 
     def edit(self, iri: str) -> None:
         def work(host: OntologyHost, _ctx: object) -> Any:
-            kb = host.kb()
+            kb = host.browse()
             return (kb.details(iri), *_choices(kb))
 
         self._run(work, self._edit_dialog)
@@ -245,10 +245,10 @@ class KnowledgeController(QObject):
         self._changed(change)
 
     def undo(self) -> None:
-        self._run(lambda host, _ctx: host.kb().undo(), self._changed)
+        self._run(lambda host, _ctx: host.browse().undo(), self._changed)
 
     def redo(self) -> None:
-        self._run(lambda host, _ctx: host.kb().redo(), self._changed)
+        self._run(lambda host, _ctx: host.browse().redo(), self._changed)
 
     def _changed(self, change: Change | None) -> None:
         if change is None:
@@ -268,7 +268,7 @@ class KnowledgeController(QObject):
         def work(host: OntologyHost, _ctx: object) -> tuple[str, str, State | None]:
             from ontology.kb import ChangedOnDiskError
 
-            kb = host.kb()
+            kb = host.browse()
             try:
                 saved = kb.save(path or None, force=force)
             except ChangedOnDiskError as exc:
@@ -304,8 +304,8 @@ class KnowledgeController(QObject):
         self.panel.status.setText(f"Saved {Path(text).name}; checking consistency…")
         if state is not None:
             self.panel.set_state(*state)
-        if path_changed := (text != self.window.settings.ontology and text):
-            self.window.settings.ontology = path_changed
+        if text != self.window.settings.ontology:  # Save As: the new file is the one in use
+            self.window.settings.ontology = text
             self.window.preferences.persist()
         self.saved.emit(text)
         self._check()

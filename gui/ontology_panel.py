@@ -203,7 +203,8 @@ class OntologyPanel(QWidget):
         self.current = details.iri if details is not None else ""
         if details is None:
             self.details.setHtml("")
-            self.set_state(self.undo_button.isEnabled(), "", "", self.save_button.isEnabled())
+            self.edit_button.setEnabled(False)
+            self.delete_button.setEnabled(False)
             return
 
         def link(iri: str, label: str) -> str:

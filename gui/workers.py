@@ -130,8 +130,14 @@ class OntologyHost:
     def lookup(self, text: str, budget: int) -> Lookup | None:
         return self.knowledge.lookup(text, budget) if self.knowledge is not None else None
 
+    def browse(self) -> KnowledgeBase:
+        """The open ontology, to read."""
+        if self.knowledge is None:
+            raise OntologyError("no ontology is open")
+        return self.knowledge.browse()
+
     def kb(self) -> KnowledgeBase:
-        """The open ontology, for browsing and editing (opened for editing on first use)."""
+        """The open ontology, to change (opened for editing on first use)."""
         if self.knowledge is None:
             raise OntologyError("no ontology is open")
         return self.knowledge.edit()

@@ -41,17 +41,13 @@ def rough_tokens(text: str) -> int:
 
 
 class FactBuilder:
-    def __init__(self, store: OntologyStore, language: str = "en") -> None:
+    def __init__(self, store: OntologyStore, language: str = "en",
+                 entities: dict[str, Entity] | None = None) -> None:
+        """``entities``: the names by IRI, when the caller already has them (and keeps
+        them current through edits)."""
         self.store = store
         self.language = language
-        self._entities = store.by_iri()
-
-    def update(self, iri: str, entity: Entity | None) -> None:
-        """An entity's names after an edit (None: deleted)."""
-        if entity is None:
-            self._entities.pop(iri, None)
-        else:
-            self._entities[iri] = entity
+        self._entities = store.by_iri() if entities is None else entities
 
     def name(self, thing: Any) -> str:
         iri = getattr(thing, "iri", None)

@@ -33,6 +33,8 @@ OWL_NS = "http://www.w3.org/2002/07/owl#"
 TYPE, LABEL, COMMENT = RDF_NS + "type", RDFS_NS + "label", RDFS_NS + "comment"
 SUBCLASS = RDFS_NS + "subClassOf"
 WRITABLE = {"rdfxml": "xml", "ntriples": "nt", "turtle": "turtle"}
+MAX_MEMBERS = 2000  # a class's members in the tree (search finds the others)
+SEARCHED = ("class", "individual", "object_property")
 SUFFIXES = {".owl": "rdfxml", ".rdf": "rdfxml", ".xml": "rdfxml", ".nt": "ntriples",
             ".ttl": "turtle"}
 Triple = tuple[Any, Any, Any]
@@ -128,6 +130,7 @@ class KnowledgeBase:
         self.on_change: Callable[[set[str]], None] | None = None  # told each change's IRIs
         self._by_name: dict[str, set[str]] | None = None  # folded name -> IRIs
         self._names_of: dict[str, set[str]] = {}  # IRI -> its folded names
+        self._kind_of: dict[str, str] = {}  # IRI -> class, individual, ...
 
     @classmethod
     def open(cls, path: str | Path, language: str = "en") -> KnowledgeBase:
@@ -232,9 +235,10 @@ class KnowledgeBase:
         for cls in self.all_of("class"):
             parents = [str(p) for p in self._objects(cls, SUBCLASS)
                        if isinstance(p, self.rdflib.URIRef) and str(p) != OWL_NS + "Thing"]
-            members = sorted(((str(s), self.label(str(s)))
-                              for s in self.graph.subjects(self._uri(TYPE), self._uri(cls))
-                              if isinstance(s, self.rdflib.URIRef)), key=lambda m: m[1].lower())
+            iris = sorted(str(s) for s in self.graph.subjects(self._uri(TYPE), self._uri(cls))
+                          if isinstance(s, self.rdflib.URIRef))[:MAX_MEMBERS]
+            members = sorted(((iri, self.label(iri)) for iri in iris),
+                             key=lambda m: m[1].lower())
             nodes.append(ClassNode(cls, self.label(cls), parents, members))
         return sorted(nodes, key=lambda n: n.label.lower())
 
@@ -251,10 +255,12 @@ class KnowledgeBase:
         assert self._by_name is not None
         for key in self._names_of.pop(iri, set()):
             self._by_name.get(key, set()).discard(iri)
+        self._kind_of.pop(iri, None)
         if entity is None:
             return
         keys = {fold(n.text) for n in entity.names} | {fold(local_name(iri))}
         self._names_of[iri] = keys
+        self._kind_of[iri] = entity.kind
         for key in keys:
             self._by_name.setdefault(key, set()).add(iri)
 
@@ -289,22 +295,20 @@ class KnowledgeBase:
         return labels[:limit]
 
     def search(self, query: str, limit: int = 50) -> list[tuple[str, str, str]]:
-        """(iri, label, kind) of the entities a name of which contains ``query``, folded
-        the matcher's way (accents, case, width), whole-name matches first."""
+        """(iri, label, kind) of the entries a name of which contains ``query``, folded
+        the matcher's way (accents, case, width), whole-name matches first. Reads the name
+        index, not the store, so it keeps up with typing on a large ontology."""
         key = fold(query.strip())
-        hits: list[tuple[int, str, str, str]] = []
-        for kind in ("class", "individual", "object_property"):
-            for iri in self.all_of(kind):
-                entity = self.entity(iri)
-                if entity is None:
-                    continue
-                folded = [fold(n.text) for n in entity.names]
-                if not key or any(key in f for f in folded):
-                    rank = 0 if key in folded else 1 if any(f.startswith(key)
-                                                            for f in folded) else 2
-                    hits.append((rank, entity.label(self.language).lower(), iri, kind))
-        hits.sort()
-        return [(iri, self.label(iri), kind) for _r, _l, iri, kind in hits[:limit]]
+        best: dict[str, tuple[int, str]] = {}
+        for name, iris in self._names().items():
+            if not iris or key not in name:
+                continue
+            rank = 0 if name == key else 1 if name.startswith(key) else 2
+            for iri in iris:
+                if self._kind_of.get(iri) in SEARCHED and (rank, name) < best.get(iri, (3, "")):
+                    best[iri] = (rank, name)
+        ranked = sorted(best, key=lambda iri: (best[iri][0], best[iri][1], iri))[:limit]
+        return [(iri, self.label(iri), self._kind_of[iri]) for iri in ranked]
 
     def details(self, iri: str) -> Details:
         kind = self.kind(iri)
@@ -571,6 +575,8 @@ class KnowledgeBase:
     def save(self, path: str | Path | None = None, force: bool = False) -> Path:
         """Write the changes to the file (or, Save As, to ``path``); see the module's text."""
         target = Path(path).expanduser() if path else self.path
+        if target == self.path and not self.dirty:
+            return target  # nothing to write
         if target == self.path:
             fmt = self.format
         else:
@@ -586,8 +592,8 @@ class KnowledgeBase:
                                     "use Save As to keep your changes in a file of yours")
             self._check_unchanged(force)
         self._check_writable(target)
-        data, expected = self._serialise(WRITABLE[fmt])
-        self._round_trip(data, expected, WRITABLE[fmt])
+        data, expected, untouched = self._serialise(WRITABLE[fmt])
+        self._round_trip(data, expected, untouched, WRITABLE[fmt])
         try:
             atomic_write_bytes(target, data)
         except OSError as exc:
@@ -616,14 +622,14 @@ class KnowledgeBase:
             raise OntologyError(f"{target}: the file is read-only; use Save As to keep your "
                                 "changes elsewhere")
 
-    def _serialise(self, rdf_format: str) -> tuple[bytes, Any]:
-        """The file's own graph with the touched entities' statements made current."""
+    def _serialise(self, rdf_format: str) -> tuple[bytes, Any, Counter[Any]]:
+        """The file's own graph with the touched entities' statements made current: the
+        bytes, the graph, and the signature of its untouched part (for the check)."""
         rdflib = self.rdflib
         graph = rdflib.Graph()
-        self._parse_loaded(graph)
-        for iri in self.touched:
-            for triple in self._triples_of(graph, rdflib.URIRef(iri)):
-                graph.remove(triple)
+        self._parse_loaded(graph)  # once a save: the check below reuses what it gives
+        self._drop_touched(graph)
+        untouched = signature(graph)
         renamed: dict[Any, Any] = {}
 
         def term(t: Any) -> Any:
@@ -635,7 +641,12 @@ class KnowledgeBase:
             for s, p, o in self._triples_of(self.graph, rdflib.URIRef(iri)):
                 graph.add((term(s), term(p), term(o)))
         data = graph.serialize(format=rdf_format, encoding="utf-8")
-        return bytes(data), graph
+        return bytes(data), graph, untouched
+
+    def _drop_touched(self, graph: Any) -> None:
+        for iri in self.touched:
+            for triple in self._triples_of(graph, self.rdflib.URIRef(iri)):
+                graph.remove(triple)
 
     def _parse_loaded(self, graph: Any) -> None:
         """The file as it was loaded, as rdflib reads it. OWL/XML, which rdflib does not
@@ -650,22 +661,17 @@ class KnowledgeBase:
             return
         graph.parse(data=self.loaded, format=fmt, publicID=str(self.path.resolve()))
 
-    def _round_trip(self, data: bytes, expected: Any, rdf_format: str) -> None:
-        """Parse what is about to be written; compare it with what should be there, and the
+    def _round_trip(self, data: bytes, expected: Any, untouched: Counter[Any],
+                    rdf_format: str) -> None:
+        """Parse what is about to be written; compare it with what should be there, and its
         untouched part with the file as it was loaded."""
-        rdflib = self.rdflib
-        written = rdflib.Graph()
+        written = self.rdflib.Graph()
         written.parse(data=data, format=rdf_format)
         if signature(written) != signature(expected):
             raise OntologyError(f"{self.path.name}: the saved file would not read back as "
                                 "written; nothing was saved")
-        before = rdflib.Graph()
-        self._parse_loaded(before)
-        for graph in (before, written):
-            for iri in self.touched:
-                for triple in self._triples_of(graph, rdflib.URIRef(iri)):
-                    graph.remove(triple)
-        if signature(before) != signature(written):
+        self._drop_touched(written)
+        if signature(written) != untouched:
             raise OntologyError(f"{self.path.name}: saving would change statements you did "
                                 "not edit; nothing was saved")
 

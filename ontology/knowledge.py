@@ -42,16 +42,26 @@ class Knowledge:
         self.language = language
         self.entities = store.by_iri()
         self.matcher = EntityMatcher(self.entities.values())
-        self.builder = FactBuilder(store, language)
+        self.builder = FactBuilder(store, language, self.entities)
         self.kb: KnowledgeBase | None = None
+        self._view: KnowledgeBase | None = None
+
+    def browse(self) -> KnowledgeBase:
+        """The ontology to read (the tree, search, an entry): the one being edited, else a
+        view of the open store; nothing is parsed again until the writer changes something."""
+        if self.kb is not None:
+            return self.kb
+        if self._view is None:
+            self._view = KnowledgeBase(self.store, self.store.path.read_bytes(), self.language)
+        return self._view
 
     def edit(self) -> KnowledgeBase:
         """The same file opened for editing; facts and mentions follow its changes from
         now on (the name index is kept and updated entry by entry, not rebuilt)."""
         if self.kb is None:
             kb = KnowledgeBase.open(self.store.path, self.language)
-            old, self.store, self.kb = self.store, kb.store, kb
-            self.builder = FactBuilder(kb.store, self.language)
+            old, self.store, self.kb, self._view = self.store, kb.store, kb, None
+            self.builder = FactBuilder(kb.store, self.language, self.entities)
             kb.on_change = self.changed
             old.close()
         return self.kb
@@ -63,8 +73,7 @@ class Knowledge:
         for iri in iris:
             entity = self.kb.entity(iri)
             self.matcher.update_entity(iri, entity)
-            self.builder.update(iri, entity)
-            if entity is None:
+            if entity is None:  # the fact builder shares this dictionary
                 self.entities.pop(iri, None)
             else:
                 self.entities[iri] = entity

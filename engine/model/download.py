@@ -190,8 +190,8 @@ class _Meter:
 
 def download(source: Source, *, sha256: str = "", catalogue_sha256: str = "",
              timeout: float = 30.0, progress: ProgressFn | None = None,
-             cancel: threading.Event | None = None, keep_partial: bool = True,
-             models_dir: Path | None = None) -> DownloadResult:
+             cancel: threading.Event | None = None,
+             keep_partial: bool = True) -> DownloadResult:
     """Download ``source`` into the models folder, checked; see the module's text.
 
     ``keep_partial=False`` deletes what was downloaded when the writer cancels (Cancel);
@@ -201,7 +201,7 @@ def download(source: Source, *, sha256: str = "", catalogue_sha256: str = "",
     name = source.file_name
     _check_name(name, source)
     expected = _expected_hashes(sha256, catalogue_sha256)
-    models = models_dir or app_paths().models
+    models = app_paths().models
     target = models / name
     _check_writable(models)
     if target.exists():
@@ -220,7 +220,7 @@ def download(source: Source, *, sha256: str = "", catalogue_sha256: str = "",
             report(Progress("verifying", 0, meta["size"]))
             digest = sha256_file(part, cancel, lambda n: report(Progress("verifying", n,
                                                                          meta["size"])))
-        checked = _verify(part, name, digest, expected, hub_sha, source)
+        checked = _verify(name, digest, expected, hub_sha)
         _check_gguf(part, name)
         _place(part, target)
     except DownloadCancelled:
@@ -428,8 +428,7 @@ def _transfer(source: Source, meta: dict[str, Any], part: Path, resumed: int,
     return digest_hex
 
 
-def _verify(part: Path, name: str, digest: str, expected: dict[str, str], hub_sha: str,
-            source: Source) -> str:
+def _verify(name: str, digest: str, expected: dict[str, str], hub_sha: str) -> str:
     checks = dict(expected)
     if hub_sha:
         checks.setdefault("hub", hub_sha)
