@@ -1,0 +1,362 @@
+"""How likely a text is under a GGUF model: llama.cpp log-probabilities, in batches.
+
+The scorer owns its own llama.cpp model handle and context (the weights are the same
+file, memory-mapped, so the pages are shared with the generating model), so scoring
+never disturbs a generation's KV cache. Variants of one base text are scored together:
+the base is evaluated once on sequence 0; each variant's KV cache starts as a copy of
+the base's cells up to the first token where they differ (llama.cpp's unified cache
+shares those cells, nothing is recomputed), and every variant's own tokens go into the
+same ``llama_decode`` call, one sequence each.
+
+A variant is compared with the base on a window: its changed tokens plus the next few
+tokens they condition (the base's matching tokens the same way), so one edit's effect is
+measured where it is and not diluted over the sentence. Text is shown to the model the
+way it would appear in print (``do n't`` → ``don't``, ``society .`` → ``society.``):
+a model never saw tokenised text, and scores of such text mean little.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engine.config import Settings
+from engine.errors import ModelError
+
+log = logging.getLogger("wordloom.scorer")
+
+WINDOW_AFTER = 4  # tokens after a change that still show its effect
+MAX_TOKENS = 256  # a longer text is not scored (the caller keeps the checkers' fixes)
+
+_SPACE_BEFORE = re.compile(r" +([.,;:!?%)\]}]|n't\b|'(?:s|re|ve|ll|d|m)\b)", re.I)
+_SPACE_AFTER = re.compile(r"([(\[{$]) +")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def print_view(text: str) -> str:
+    """The text as it would be printed: no space before closing punctuation and clitics."""
+    return _SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", text))
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A variant against its base, in nats (log-probability, natural log)."""
+
+    delta: float  # log P(variant window) - log P(base window)
+    words_added: int  # words in the variant minus words in the base
+    per_word: float  # the base's mean log-probability per word (negative)
+
+    @property
+    def gain(self) -> float:
+        """The change in log-probability with each added (or removed) word charged at the
+        base's average cost per word: a deletion wins only when the removed word was less
+        likely than an average word there, not merely because the text got shorter."""
+        return self.delta - self.per_word * self.words_added
+
+
+class LogProbScorer:
+    """Log-probabilities of texts under a GGUF model, on a llama.cpp context of its own.
+
+    Not thread-safe: one owner thread (the model worker), like ``LlamaRunner``."""
+
+    def __init__(self, model_path: str, *, threads: int = 0, gpu_layers: int = 0,
+                 n_ctx: int = 4096, n_seq: int = 64) -> None:
+        self.model_path = model_path
+        self.threads = threads
+        self.gpu_layers = gpu_layers
+        self.n_ctx = n_ctx
+        self.n_seq = n_seq
+        self._model: Any = None
+        self._ctx: Any = None
+        self._batch: Any = None
+        self._lock = threading.Lock()
+        self._base_tokens: list[int] = []  # what sequence 0 of the cache holds
+        self._base_rows = np.zeros((0, 0), np.float32)
+        self.evaluated_tokens = 0  # tokens decoded since loading (a cost figure)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, model: str | None = None) -> LogProbScorer:
+        """A scorer on the model the settings name (or ``model``), placed like the runner."""
+        from engine.model.gguf import resolve_model
+        from engine.model.llm import resolve_gpu_layers
+
+        info = resolve_model(settings, model)
+        return cls(info.path, threads=settings.threads,
+                   gpu_layers=resolve_gpu_layers(settings.gpu_layers))
+
+    @classmethod
+    def for_settings(cls, settings: Settings, model: str | None = None) -> LogProbScorer | None:
+        """``from_settings``, or None when there is no local model to judge with."""
+        try:
+            return cls.from_settings(settings, model)
+        except ModelError:
+            return None
+
+    # -- loading -------------------------------------------------------------------------
+
+    def load(self) -> None:
+        if self._ctx is not None:
+            return
+        import llama_cpp
+        from llama_cpp import _internals
+
+        from engine.model.llm import default_threads, quiet_llama_logs
+
+        quiet_llama_logs()
+        mparams = llama_cpp.llama_model_default_params()
+        mparams.n_gpu_layers = self.gpu_layers
+        try:
+            model = _internals.LlamaModel(path_model=self.model_path, params=mparams,
+                                          verbose=False)
+        except (ValueError, OSError) as exc:
+            raise ModelError(f"{self.model_path}: llama.cpp could not load the model for "
+                             f"scoring ({exc})") from exc
+        threads = self.threads or default_threads()
+        cparams = llama_cpp.llama_context_default_params()
+        cparams.n_ctx = self.n_ctx
+        cparams.n_batch = self.n_ctx
+        cparams.n_ubatch = 512
+        cparams.n_seq_max = self.n_seq
+        cparams.kv_unified = True
+        cparams.n_threads = threads
+        cparams.n_threads_batch = threads
+        try:
+            ctx = _internals.LlamaContext(model=model, params=cparams, verbose=False)
+        except ValueError as exc:
+            model.close()
+            raise ModelError(f"{self.model_path}: no llama.cpp context for scoring "
+                             f"({exc})") from exc
+        self._batch = llama_cpp.llama_batch_init(self.n_ctx, 0, 1)
+        self._model, self._ctx = model, ctx
+        self._vocab = model.n_vocab()
+        bos = model.token_bos()
+        self._start = bos if bos >= 0 else model.token_eos()
+
+    def close(self) -> None:
+        import llama_cpp
+
+        with self._lock:
+            self._base_tokens = []
+            if self._batch is not None:
+                llama_cpp.llama_batch_free(self._batch)
+                self._batch = None
+            if self._ctx is not None:
+                self._ctx.close()
+                self._ctx = None
+            if self._model is not None:
+                self._model.close()
+                self._model = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._ctx is not None
+
+    def memory_bytes(self) -> int:
+        """The context's own memory (KV cache and compute buffers), weights excluded."""
+        import llama_cpp
+
+        self.load()
+        return int(llama_cpp.llama_state_get_size(self._ctx.ctx)) + self.n_ctx * 4 * \
+            self._vocab // 8
+
+    # -- tokens --------------------------------------------------------------------------
+
+    def tokens(self, text: str) -> list[int]:
+        """The model's tokens for ``text`` as printed, between the start-of-text token and
+        a line break: the break is scored too, so a text that stops short (a dropped full
+        stop, a cut-off clause) pays for it."""
+        self.load()
+        body = self._model.tokenize((print_view(text).strip() + "\n").encode("utf-8"),
+                                    add_bos=False, special=False)
+        return [self._start, *body]
+
+    # -- scoring -------------------------------------------------------------------------
+
+    def logprob(self, text: str) -> float:
+        """log P(text) in nats (the start-of-text token given)."""
+        with self._lock:
+            tokens = self.tokens(text)
+            rows = self._decode_base(tokens)
+            return float(sum(_pick(rows, tokens, 1, len(tokens))))
+
+    def compare(self, base: str, variants: Sequence[str], window: int = WINDOW_AFTER,
+                prune: float | None = None) -> list[Comparison | None]:
+        """Each variant against ``base``; None for one that is too long to score. With
+        ``prune``, a variant whose first changed token is already ``prune`` nats less likely
+        than the base's token there (read from the base's own pass, free) is not evaluated
+        either (None): the few tokens after it rarely make up for that much."""
+        with self._lock:
+            return self._compare(base, variants, window, prune)[0]
+
+    def _compare(self, base: str, variants: Sequence[str], window: int,
+                 prune: float | None = None
+                 ) -> tuple[list[Comparison | None], list[_Job], np.ndarray]:
+        out: list[Comparison | None] = [None] * len(variants)
+        base_tokens = self.tokens(base)
+        if len(base_tokens) > MAX_TOKENS or not variants:
+            return out, [], np.zeros(0)
+        rows = self._decode_base(base_tokens)
+        base_lp = _pick(rows, base_tokens, 1, len(base_tokens))
+        base_words = max(1, word_count(base))
+        per_word = float(base_lp.sum()) / base_words
+        jobs: list[_Job] = []
+        for index, text in enumerate(variants):
+            tokens = self.tokens(text)
+            if len(tokens) > MAX_TOKENS:
+                continue
+            job = _Job.make(index, tokens, base_tokens, window)
+            if job is None:  # the same tokens as the base
+                out[index] = Comparison(0.0, word_count(text) - base_words, per_word)
+                continue
+            if prune is not None and job.new and job.prefix < len(base_tokens) and \
+                    rows[job.prefix - 1, job.new[0]] - base_lp[job.prefix - 1] < -prune:
+                continue
+            jobs.append(job)
+        pending = [job for job in jobs if job.new]  # an empty one: log P of nothing is 0
+        while pending:
+            group: list[_Job] = []
+            used = 0
+            while pending and len(group) < self.n_seq - 1 and \
+                    used + len(pending[0].new) + len(base_tokens) <= self.n_ctx:
+                group.append(pending.pop(0))
+                used += len(group[-1].new)
+            if not group:
+                raise ModelError("the text is too long for the scoring context")
+            self._decode_variants(group, rows)
+        for job in jobs:
+            base_window = float(base_lp[job.prefix - 1:job.base_end - 1].sum())
+            out[job.index] = Comparison(job.logprob - base_window,
+                                        word_count(variants[job.index]) - base_words,
+                                        per_word)
+        return out, jobs, base_lp
+
+    def _decode_base(self, tokens: list[int]) -> np.ndarray:
+        """Evaluate ``tokens`` on sequence 0; the log-softmax of every position's logits
+        (row i predicts token i + 1). Sequence 0 keeps the last base, so a base that shares
+        a prefix with it (the same sentence after an edit, in the search's next round) only
+        evaluates its tokens from the first difference on."""
+        import llama_cpp
+
+        keep = 0
+        if self._base_tokens:
+            limit = min(len(tokens), len(self._base_tokens)) - 1  # the last is evaluated again
+            while keep < limit and tokens[keep] == self._base_tokens[keep]:
+                keep += 1
+        self._base_tokens = []
+        if keep:
+            llama_cpp.llama_memory_seq_rm(self._ctx.memory, -1, keep, -1)
+        else:
+            llama_cpp.llama_memory_clear(self._ctx.memory, True)
+        batch = self._batch
+        batch.n_tokens = len(tokens) - keep
+        for i, token in enumerate(tokens[keep:]):
+            batch.token[i] = token
+            batch.pos[i] = keep + i
+            batch.n_seq_id[i] = 1
+            batch.seq_id[i][0] = 0
+            batch.logits[i] = True
+        self._decode(len(tokens) - keep)
+        fresh = _log_softmax(self._logits(len(tokens) - keep))
+        rows = np.concatenate((self._base_rows[:keep], fresh)) if keep else fresh
+        self._base_tokens, self._base_rows = list(tokens), rows
+        return rows
+
+    def _decode_variants(self, group: list[_Job], base_rows: np.ndarray) -> None:
+        import llama_cpp
+
+        memory = self._ctx.memory
+        batch = self._batch
+        n = 0
+        for seq, job in enumerate(group, start=1):
+            llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
+            llama_cpp.llama_memory_seq_cp(memory, 0, seq, 0, job.prefix)
+            for offset, token in enumerate(job.new):
+                batch.token[n] = token
+                batch.pos[n] = job.prefix + offset
+                batch.n_seq_id[n] = 1
+                batch.seq_id[n][0] = seq
+                batch.logits[n] = offset < len(job.new) - 1
+                n += 1
+        batch.n_tokens = n
+        outputs = sum(len(job.new) - 1 for job in group)
+        self._decode(n)
+        logits = self._logits(outputs) if outputs else np.zeros((0, self._vocab), np.float32)
+        rows = _log_softmax(logits) if outputs else logits
+        row = 0
+        for job in group:
+            first = float(base_rows[job.prefix - 1, job.new[0]])  # predicted by the base
+            rest = len(job.new) - 1
+            picked = rows[np.arange(row, row + rest), job.new[1:]] if rest else np.zeros(0)
+            job.token_logprobs = np.concatenate(([first], picked))
+            job.logprob = float(job.token_logprobs.sum())
+            row += rest
+        for seq in range(1, len(group) + 1):
+            llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
+
+    def _decode(self, n_tokens: int) -> None:
+        import llama_cpp
+
+        code = llama_cpp.llama_decode(self._ctx.ctx, self._batch)
+        if code != 0:
+            raise ModelError(f"llama.cpp could not evaluate {n_tokens} tokens for scoring "
+                             f"(code {code})")
+        self.evaluated_tokens += n_tokens
+
+    def _logits(self, rows: int) -> np.ndarray:
+        import llama_cpp
+
+        pointer = llama_cpp.llama_get_logits(self._ctx.ctx)
+        return np.ctypeslib.as_array(pointer, shape=(rows, self._vocab))
+
+
+@dataclass
+class _Job:
+    index: int
+    prefix: int  # tokens shared with the base
+    new: list[int]  # the variant's tokens from the first difference to the window's end
+    base_end: int  # the base's tokens up to the matching window end
+    tail: int = 0  # of those, the unchanged tokens after the change
+    logprob: float = 0.0
+    token_logprobs: np.ndarray | None = None  # one per token of ``new``
+
+    @classmethod
+    def make(cls, index: int, tokens: list[int], base: list[int], window: int) -> _Job | None:
+        if tokens == base:
+            return None
+        prefix = 0
+        limit = min(len(tokens), len(base))
+        while prefix < limit and tokens[prefix] == base[prefix]:
+            prefix += 1
+        suffix = 0
+        while suffix < limit - prefix and tokens[-1 - suffix] == base[-1 - suffix]:
+            suffix += 1
+        keep = max(0, suffix - window)  # shared tail tokens beyond the window
+        end, base_end = len(tokens) - keep, len(base) - keep
+        if end <= prefix:  # a pure deletion at the very end: score the next token anyway
+            end, base_end = min(len(tokens), prefix + 1), min(len(base), base_end + 1)
+        tail = min(window, suffix, end - prefix)
+        if prefix == len(tokens):  # the variant is a prefix of the base: nothing to add
+            return cls(index, prefix, [], base_end, 0)
+        return cls(index, max(1, prefix), tokens[max(1, prefix):end], base_end, tail)
+
+
+def _pick(rows: np.ndarray, tokens: list[int], start: int, end: int) -> np.ndarray:
+    """log P(tokens[i] | tokens[:i]) for i in [start, end)."""
+    index = np.arange(start, end)
+    return rows[index - 1, np.asarray(tokens[start:end])]
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    top = logits.max(axis=1, keepdims=True)
+    shifted = logits - top
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
