@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from engine.errors import WordloomError
 from engine.version import __version__
 
-COMMANDS = ("generate", "rewrite", "check", "facts", "templates", "models", "convert",
-            "ontology")
+COMMANDS = ("generate", "rewrite", "proofread", "check", "facts", "templates", "models",
+            "convert", "ontology")
 Handler = Callable[[argparse.Namespace], int]
 
 

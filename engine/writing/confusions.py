@@ -1,0 +1,95 @@
+"""Words writers confuse, and the other forms of a word: the edits a proofreader tries.
+
+Confusion sets (articles, prepositions, auxiliaries, homophones and near-homophones) are
+kept here; noun number and verb forms come from lemminflect's offline lexicon (its
+lemmatiser and inflection tables, built from the Automatically Generated Inflection
+Database, no model and no network). Every alternative keeps the word's capitalisation.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+ARTICLES = ("a", "an", "the")
+PREPOSITIONS = ("in", "on", "at", "to", "for", "of", "with", "from", "about", "by", "into")
+# words that can usually be dropped without a replacement (a learner's extra article or
+# preposition); the scorer decides, with its own margin for deletions
+DELETABLE = frozenset(ARTICLES + PREPOSITIONS)
+SETS: tuple[tuple[str, ...], ...] = (
+    ("is", "are", "was", "were", "be", "been"),
+    ("has", "have", "had"),
+    ("do", "does", "did"),
+    ("this", "these"), ("that", "those"),
+    ("much", "many"), ("few", "little"), ("less", "fewer"),
+    ("their", "there", "they're"), ("its", "it's"), ("your", "you're"),
+    ("whose", "who's"), ("then", "than"), ("to", "too"), ("lose", "loose"),
+    ("affect", "effect"), ("accept", "except"), ("were", "where"), ("quite", "quiet"),
+    ("advice", "advise"), ("lead", "led"), ("passed", "past"), ("weather", "whether"),
+    ("though", "through", "thorough"), ("every", "each"), ("other", "another"),
+    ("some", "any"), ("no", "not"), ("will", "would"), ("can", "could"),
+    ("a lot", "alot"), ("more", "most"),
+)
+_BY_WORD: dict[str, set[str]] = {}
+for _group in (*SETS, PREPOSITIONS):
+    for _word in _group:
+        _BY_WORD.setdefault(_word, set()).update(w for w in _group if w != _word)
+VOWEL_SOUND_EXCEPTIONS = ("hour", "honest", "honour", "honor", "heir")
+CONSONANT_SOUND_EXCEPTIONS = ("uni", "use", "usu", "uti", "eu", "one", "once", "ewe")
+
+
+def an_or_a(next_word: str) -> str:
+    """The indefinite article for the word after it (by its spelling's usual sound)."""
+    low = next_word.lower()
+    if low.startswith(VOWEL_SOUND_EXCEPTIONS):
+        return "an"
+    if low.startswith(CONSONANT_SOUND_EXCEPTIONS):
+        return "a"
+    return "an" if low[:1] in "aeiou" else "a"
+
+
+def same_case(word: str, like: str) -> str:
+    """``word`` capitalised the way ``like`` is."""
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def alternatives(word: str, next_word: str = "") -> list[tuple[str, str]]:
+    """Other words the writer may have meant, as (text, kind): kind is "confusion" or
+    "inflection"; an empty text deletes the word."""
+    low = word.lower()
+    out: dict[str, str] = {}
+    if low in ARTICLES:
+        for other in ("the", an_or_a(next_word) if next_word else "a"):
+            out.setdefault(other, "confusion")
+    for other in sorted(_BY_WORD.get(low, ())):
+        if " " not in other:
+            out.setdefault(other, "confusion")
+    if low in DELETABLE:
+        out.setdefault("", "confusion")
+    for form in inflections(low):
+        out.setdefault(form, "inflection")
+    out.pop(low, None)
+    return [(same_case(text, word) if text else "", kind) for text, kind in out.items()]
+
+
+@cache
+def inflections(word: str) -> tuple[str, ...]:
+    """Noun number and verb forms of ``word`` (lemminflect), itself left out."""
+    if not word.isalpha() or word in _BY_WORD or len(word) < 2:
+        return ()
+    from lemminflect import getAllInflections, getAllLemmas
+
+    forms: list[str] = []
+    for upos, lemmas in getAllLemmas(word).items():
+        if upos not in ("NOUN", "VERB"):
+            continue
+        for lemma in lemmas:
+            for tag, words in getAllInflections(lemma, upos=upos).items():
+                if upos == "VERB" and tag == "VBP":
+                    continue  # the same as VB
+                forms += [w for w in words if w != word and w not in forms]
+    return tuple(forms)
+

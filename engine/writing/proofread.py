@@ -1,0 +1,343 @@
+"""Proofreading the model can vouch for: candidate edits, judged by the model's scorer.
+
+The grammar checkers' first fixes are the starting point. Every place where an edit is
+possible is a *slot*: a checker's issue (its replacements and the original words), or a
+word from a confusion set or another inflection of it (engine/writing/confusions.py). Each
+round, every alternative of every slot is scored against the current text in one batch
+(``LogProbScorer.compare``: the change and the tokens after it). An edit is applied when
+its gain beats the margin for its kind; the best go first, and edits in the same round
+stay apart so one does not depend on another's context. Rounds repeat near what changed
+until nothing beats its margin. A checker's fix stands unless the model clearly prefers
+another replacement or the original.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.grammar.autofix import FIXABLE, choose_fixes, looks_like_a_name
+from engine.grammar.checker import Issue
+from engine.writing.confusions import alternatives
+from engine.writing.sources import JudgesText
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+MAX_ROUNDS = 4
+NEAR = 3  # slots within this many of an applied edit are looked at again
+MAX_OPTIONS = 6  # replacements kept per checker issue
+NEVER = 99.0  # a margin no edit beats: such options are not even scored
+PRUNE = 2.0  # nats: a variant whose first changed token is this much less likely than the
+# current one is not evaluated (see LogProbScorer.compare)
+
+
+@dataclass(frozen=True)
+class Margins:
+    """How much likelier (nats, added words charged) an edit must make the text, by kind.
+
+    Tuned on the JFLEG development set (see bench/quality.py and the closing note of the
+    proofreading issue); the defaults are that tuning's choice."""
+
+    confusion: float = 3.5  # another word of the word's confusion set
+    inflection: float = 1.5  # another form of the same noun or verb
+    # an article or preposition removed: below zero, because the per-word charge is an
+    # average word's cost and these short words cost less than that
+    deletion: float = -2.0
+    start: float = NEVER  # a change to a sentence's first word (the model has no context)
+    checker: float = 0.0  # a checker's replacement where the checkers made no fix
+    alternative: float = 1.0  # another replacement of a fixed issue
+    revert: float = 5.0  # undoing a checker's fix (the original words back)
+    name: float = 0.0  # a checker's fix for a "misspelling" that looks like a name
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Margins:
+        known = cls.__dataclass_fields__
+        return cls(**{k: float(v) for k, v in data.items() if k in known})
+
+
+@dataclass
+class Option:
+    text: str
+    source: str  # original, harper, languagetool (or both), confusion, inflection
+    kind: str  # checker, alternative, name, confusion, inflection; "" for the original
+
+
+@dataclass
+class Slot:
+    start: int  # in the original text
+    end: int
+    original: str
+    options: list[Option]
+    current: int = 0  # index into options
+    fixed_by: str = ""  # the checker whose fix is the starting choice
+
+    @property
+    def text(self) -> str:
+        return self.options[self.current].text
+
+
+@dataclass
+class Edit:
+    start: int  # in the original text (code points)
+    end: int
+    old: str
+    new: str
+    source: str
+    gain: float  # nats the model gained by it (0 for a checker fix it did not question)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "old": self.old, "new": self.new,
+                "source": self.source, "gain": round(self.gain, 3)}
+
+
+@dataclass
+class Proofread:
+    source: str
+    text: str
+    edits: list[Edit]
+    rounds: int = 0
+    variants: int = 0  # texts scored
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "edits": [e.to_json() for e in self.edits],
+                "rounds": self.rounds, "variants": self.variants}
+
+
+# -- slots ---------------------------------------------------------------------------------
+
+def build_slots(text: str, issues: Iterable[Issue], *, confusions: bool = True) -> list[Slot]:
+    """Every place an edit may go, in text order, none overlapping."""
+    issues = [i for i in issues if i.replacements and i.category in FIXABLE]
+    chosen = {(i.start, i.end) for i in choose_fixes(issues)}
+    by_span: dict[tuple[int, int], list[Issue]] = {}
+    for issue in issues:
+        by_span.setdefault((issue.start, issue.end), []).append(issue)
+    slots: list[Slot] = []
+    taken: list[tuple[int, int]] = []
+    for span in sorted(by_span, key=lambda s: (s not in chosen, s)):
+        if any(span[0] < end and start < span[1] for start, end in taken):
+            continue
+        group = by_span[span]
+        original = text[span[0]:span[1]]
+        options = [Option(original, "original", "")]
+        fixed = span in chosen and group[0].replacements[0] != original
+        for issue in group:
+            name = looks_like_a_name(issue)
+            for replacement in issue.replacements[:MAX_OPTIONS]:
+                if replacement == original or any(o.text == replacement for o in options):
+                    continue
+                kind = "alternative" if fixed else "name" if name else "checker"
+                options.append(Option(replacement, issue.engine, kind))
+        if len(options) < 2:
+            continue
+        slot = Slot(span[0], span[1], original, options)
+        if fixed:
+            slot.current, slot.fixed_by = 1, options[1].source
+        slots.append(slot)
+        taken.append(span)
+    if confusions:
+        slots += _word_slots(text, taken)
+    return sorted(slots, key=lambda s: s.start)
+
+
+def _word_slots(text: str, taken: list[tuple[int, int]]) -> list[Slot]:
+    words = list(_WORD.finditer(text))
+    out: list[Slot] = []
+    for n, match in enumerate(words):
+        start, end = match.span()
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        word = match.group(0)
+        following = words[n + 1].group(0) if n + 1 < len(words) else ""
+        options = [Option(word, "original", "")]
+        for alt, source in alternatives(word, following):
+            options.append(Option(alt, source, source))
+        if len(options) > 1:
+            out.append(Slot(start, end, word, options))
+    return out
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+def render(text: str, slots: Sequence[Slot], choice: dict[int, int] | None = None) -> str:
+    """``text`` with each slot's current option (or the one ``choice`` names for it)."""
+    parts: list[str] = []
+    pos = 0
+    for index, slot in enumerate(slots):
+        option = slot.options[(choice or {}).get(index, slot.current)].text
+        parts.append(text[pos:slot.start])
+        if not option and parts:  # a deleted word takes one neighbouring space with it
+            before = parts[-1]
+            if before.endswith(" "):
+                parts[-1] = before[:-1]
+            elif text[slot.end:slot.end + 1] == " ":
+                pos = slot.end + 1
+                continue
+        parts.append(option)
+        pos = slot.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+# -- search --------------------------------------------------------------------------------
+
+def proofread(text: str, issues: Iterable[Issue], scorer: JudgesText | None,
+              margins: Margins | None = None, *, max_rounds: int = MAX_ROUNDS,
+              confusions: bool = True, prune: float | None = PRUNE) -> Proofread:
+    """The checked fixes for one sentence or short paragraph."""
+    margins = margins or Margins()
+    slots = build_slots(text, issues, confusions=confusions and scorer is not None)
+    gains = [0.0] * len(slots)
+    result = Proofread(text, text, [])
+    if scorer is not None:
+        look = set(range(len(slots)))
+        for _round in range(max_rounds):
+            if not look:
+                break
+            changed = _round_of(text, slots, gains, scorer, margins, look, result, prune)
+            result.rounds += 1
+            look = {i for i in range(len(slots)) for c in changed if abs(i - c) <= NEAR}
+    result.text = render(text, slots)
+    result.edits = [Edit(s.start, s.end, s.original, s.text, s.options[s.current].source,
+                         gains[i]) for i, s in enumerate(slots) if s.current != 0]
+    return result
+
+
+def _round_of(text: str, slots: list[Slot], gains: list[float], scorer: JudgesText,
+              margins: Margins, look: set[int], result: Proofread,
+              prune: float | None) -> list[int]:
+    base = render(text, slots)
+    tried: list[tuple[int, int]] = [(i, k) for i in sorted(look)
+                                    for k in range(len(slots[i].options))
+                                    if k != slots[i].current
+                                    and _margin(slots[i], k, margins) < NEVER]
+    if not tried:
+        return []
+    variants = [render(text, slots, {i: k}) for i, k in tried]
+    compared = scorer.compare(base, variants, prune=prune)
+    result.variants += len(variants)
+    best: dict[int, tuple[float, int, float]] = {}
+    for (i, k), comparison in zip(tried, compared, strict=True):
+        if comparison is None:
+            continue
+        slot = slots[i]
+        needed = _margin(slot, k, margins)
+        over = comparison.gain - needed
+        if over > 0 and over > best.get(i, (0.0, -1, 0.0))[0]:
+            best[i] = (over, k, comparison.gain)
+    changed: list[int] = []
+    for i, (_over, k, gain) in sorted(best.items(), key=lambda item: -item[1][0]):
+        if any(abs(i - c) <= 1 for c in changed):
+            continue  # its neighbour changed: judged again next round
+        slots[i].current = k
+        gains[i] = gain
+        changed.append(i)
+    return changed
+
+
+def _margin(slot: Slot, option: int, margins: Margins) -> float:
+    return float(getattr(margins, edit_kind(slot, option)))
+
+
+def edit_kind(slot: Slot, option: int) -> str:
+    """Which margin an option of a slot must beat (a field of ``Margins``)."""
+    target = slot.options[option]
+    if slot.fixed_by:
+        return "revert" if option == 0 else "alternative"
+    if target.kind in ("checker", "name"):
+        return target.kind
+    if not target.text:
+        return "deletion"
+    if slot.start == 0:
+        return "start"
+    return "inflection" if target.source == "inflection" else "confusion"
+
+
+# -- whole texts ---------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)\]]))(?<!\bDr\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)"
+    r"(?<!\bSt\.)(?<!\bNo\.)(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of ``text`` (paragraph breaks end one too), spaces left out."""
+    spans: list[tuple[int, int]] = []
+    for block in _split(text, _PARAGRAPH_BREAK, (0, len(text))):
+        spans += _split(text, _SENTENCE_END, block)
+    out = []
+    for start, end in spans:
+        piece = text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece.rstrip())
+        if trail > lead:
+            out.append((start + lead, start + trail))
+    return out
+
+
+def _split(text: str, pattern: re.Pattern[str], span: tuple[int, int]) -> list[tuple[int, int]]:
+    out, pos = [], span[0]
+    for found in pattern.finditer(text, span[0], span[1]):
+        out.append((pos, found.start()))
+        pos = found.end()
+    out.append((pos, span[1]))
+    return out
+
+
+def proofread_text(text: str, issues: Sequence[Issue], scorer: JudgesText | None,
+                   margins: Margins | None = None, **options: Any) -> Proofread:
+    """The checked fixes for a whole text, sentence by sentence (each is scored alone);
+    issues that cross a sentence boundary get the checkers' plain fix."""
+    result = Proofread(text, text, [])
+    placed: set[int] = set()
+    for start, end in sentences(text):
+        inside = [i for i in issues if start <= i.start and i.end <= end]
+        placed.update(id(i) for i in inside)
+        moved = [i._replace(start=i.start - start, end=i.end - start) for i in inside]
+        part = proofread(text[start:end], moved, scorer, margins, **options)
+        result.rounds = max(result.rounds, part.rounds)
+        result.variants += part.variants
+        result.edits += [Edit(e.start + start, e.end + start, e.old, e.new, e.source, e.gain)
+                         for e in part.edits]
+    across = [i for i in choose_fixes(i for i in issues if id(i) not in placed)
+              if not any(e.start < i.end and i.start < e.end for e in result.edits)]
+    result.edits += [Edit(i.start, i.end, i.text, i.replacements[0], i.engine, 0.0)
+                     for i in across]
+    result.edits.sort(key=lambda e: e.start)
+    result.text = apply_edits(text, result.edits)
+    return result
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """``text`` with non-overlapping ``edits`` made (a deletion takes one space with it)."""
+    slots = [Slot(e.start, e.end, e.old, [Option(e.old, "original", ""),
+                                          Option(e.new, e.source, "")], 1)
+             for e in sorted(edits, key=lambda e: e.start)]
+    return render(text, slots)
+
+
+def order_replacements(text: str, issues: Sequence[Issue], scorer: JudgesText,
+                       limit: int = 8) -> dict[int, tuple[str, ...]]:
+    """Each issue's replacements (up to ``limit`` of them) in the order the model prefers
+    them in their sentence, by index into ``issues``; issues with one replacement, or none
+    the model could score, are left out."""
+    out: dict[int, tuple[str, ...]] = {}
+    spans = sentences(text)
+    for index, issue in enumerate(issues):
+        options = issue.replacements[:limit]
+        if len(options) < 2:
+            continue
+        start, end = next(((s, e) for s, e in spans if s <= issue.start and issue.end <= e),
+                          (0, len(text)))
+        sentence = text[start:end]
+        a, b = issue.start - start, issue.end - start
+        compared = scorer.compare(sentence, [sentence[:a] + r + sentence[b:] for r in options])
+        gains = [c.gain if c is not None else None for c in compared]
+        if any(g is None for g in gains):
+            continue
+        order = sorted(range(len(options)), key=lambda k: (-(gains[k] or 0.0), k))
+        out[index] = tuple(options[k] for k in order) + issue.replacements[limit:]
+    return out
