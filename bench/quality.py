@@ -1,24 +1,29 @@
-"""Suggestion quality on a parallel-text corpus, four systems side by side.
+"""Suggestion quality on a parallel-text corpus, five systems side by side.
 
     .venv/bin/python bench/quality.py --data tests/data/gec [--template proofread]
                                       [--limit N] [--out FILE] [--seed S]
-                                      [--systems source,autofix,model,app] [--json]
+                                      [--systems source,autofix,checked,model,app] [--json]
 
 Reads NAME.src (one sentence a line) and NAME.ref0, NAME.ref1, ... aligned with it, runs
 each system on every source line and prints BLEU, chrF (sacrebleu), ROUGE-L
 (rouge-score) and GLEU (Napoles et al.) against all references, for: the source
-unchanged, auto-fix (each grammar issue's first replacement), the model alone (one
-candidate, no evaluation), and the model with evaluation and retries (what the app
-shows first). ``--systems`` runs only some rows (``source``, ``autofix``, ``model``,
-``app``); ``--json`` prints ``{systems: {NAME: {BLEU, chrF, ROUGE-L, GLEU}},
-first_choice, sentences_per_s, ...}`` with ``first_choice`` the row the app shows first.
-``--out`` gets the app's first choices, one a line.
+unchanged, auto-fix (each grammar issue's first replacement), the checked fixes
+(engine/writing/proofread.py: the checkers' fixes and confusion-set edits the model
+vouches for; what ``proofread`` prints), the model alone (one candidate, no evaluation),
+and the model with evaluation and retries (what the app shows first: for a template
+with checked fixes, these are its first card). ``--systems`` runs only some rows;
+``--json`` prints ``{systems: {NAME: {BLEU, chrF, ROUGE-L, GLEU}}, first_choice,
+sentences_per_s, ...}`` with ``first_choice`` the row the app shows first (for
+proofread the checked fixes, which the app pins first). ``--out`` gets that row's
+sentences, one a line. ``sentences_per_s`` and ``checked_p50_s`` time the checked fixes
+alone (checkers and scoring) when that row runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -29,10 +34,12 @@ from engine.config import load_settings
 from engine.grammar.autofix import apply_fixes
 from engine.grammar.checker import GrammarChecker
 from engine.model.llm import LlamaRunner
+from engine.model.scorer import LogProbScorer
 from engine.writing.assistant import Assistant, AssistRequest
 from engine.writing.evaluate import Evaluator
 from engine.writing.gleu import corpus_gleu
 from engine.writing.optimize import suggest
+from engine.writing.proofread import proofread_text
 from engine.writing.templates import TemplateLibrary
 
 
@@ -70,9 +77,8 @@ def scores(sources: list[str], hyps: list[str], refs: list[list[str]]) -> dict[s
     return {"BLEU": bleu, "chrF": chrf, "ROUGE-L": rouge_l * 100, "GLEU": gleu * 100}
 
 
-ROWS = {"source": "source unchanged", "autofix": "auto-fix", "model": "model alone",
-        "app": "model + evaluation"}
-FIRST_CHOICE = "model + evaluation"  # what the app shows first
+ROWS = {"source": "source unchanged", "autofix": "auto-fix", "checked": "checked fixes",
+        "model": "model alone", "app": "model + evaluation"}
 
 
 def main() -> int:
@@ -97,17 +103,28 @@ def main() -> int:
     if args.limit:
         sources, refs = sources[:args.limit], [r[:args.limit] for r in refs]
     settings, _ = load_settings()
+    library = TemplateLibrary()
+    pinned = "checked" in library.get(args.template).baselines
+    first_choice = ROWS["checked"] if pinned else ROWS["app"]  # what the app shows first
     grammar = GrammarChecker(settings)
     grammar.start(wait=True)
     uses_model = "model" in wanted or "app" in wanted
     runner = LlamaRunner.from_settings(settings) if uses_model else None
-    assistant = Assistant(runner, TemplateLibrary()) if runner is not None else None
-    evaluator = Evaluator(grammar)
+    assistant = Assistant(runner, library) if runner is not None else None
+    judge = LogProbScorer.from_settings(settings) \
+        if "checked" in wanted or (pinned and "app" in wanted) else None
+    evaluator = Evaluator(grammar, scorer=judge)
     systems: dict[str, list[str]] = {ROWS[w]: [] for w in ROWS if w in wanted}
+    checked_times: list[float] = []
     started = time.perf_counter()
     for n, line in enumerate(sources):
         if "source" in wanted:
             systems["source unchanged"].append(line)
+        if judge is not None and "checked" in wanted:  # first: its check is not cached
+            began = time.perf_counter()
+            result = proofread_text(line, grammar.check(line).issues, judge)
+            checked_times.append(time.perf_counter() - began)
+            systems["checked fixes"].append(result.text)
         if "autofix" in wanted:
             systems["auto-fix"].append(apply_fixes(line, grammar.check(line).issues))
         if assistant is not None and "model" in wanted:
@@ -127,17 +144,22 @@ def main() -> int:
     grammar.close()
     if runner is not None:
         runner.close()
-    if args.out and FIRST_CHOICE in systems:
-        args.out.write_text("\n".join(systems[FIRST_CHOICE]) + "\n", encoding="utf-8")
+    if judge is not None:
+        judge.close()
+    if args.out and first_choice in systems:
+        args.out.write_text("\n".join(systems[first_choice]) + "\n", encoding="utf-8")
     table = {name: scores(sources, hyps, refs) for name, hyps in systems.items()}
     if args.json:
         print(json.dumps({
             "systems": {name: {k: round(v, 2) for k, v in row.items()}
                         for name, row in table.items()},
-            "first_choice": FIRST_CHOICE, "sentences": len(sources),
+            "first_choice": first_choice, "sentences": len(sources),
             "references": len(refs), "template": args.template, "engines": engines,
             "seconds": round(elapsed, 1),
-            "sentences_per_s": round(len(sources) / elapsed, 3) if elapsed else None,
+            "sentences_per_s": round(len(checked_times) / sum(checked_times), 3)
+            if checked_times else round(len(sources) / elapsed, 3) if elapsed else None,
+            "checked_p50_s": round(statistics.median(checked_times), 3)
+            if checked_times else None,
         }, indent=2))
         return 0
     print(f"{len(sources)} sentences, {len(refs)} references each, template "

@@ -9,8 +9,9 @@ from pathlib import Path
 from cli.common import add_backend_args, backend_settings, print_json, read_text_arg, settings
 from engine.errors import WordloomError
 from engine.grammar import language
-from engine.grammar.checker import GrammarChecker
+from engine.grammar.checker import ENGINES, GrammarChecker
 from engine.model.backend import open_backend
+from engine.model.scorer import LogProbScorer
 from engine.writing.assistant import STYLES, Assistant, AssistRequest
 from engine.writing.evaluate import Evaluator
 from engine.writing.optimize import MAX_ROUNDS, Round, suggest
@@ -34,6 +35,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="VAR=VALUE",
                         help="a template variable, e.g. --set city=Hangzhou")
     parser.add_argument("--show-prompt", action="store_true", help="print the prompt too")
+    parser.add_argument("--timeout", type=float, default=180.0,
+                        help="seconds to wait for the LanguageTool server when proofreading")
     parser.add_argument("--json", action="store_true", help="print JSON")
     add_backend_args(parser)
     parser.set_defaults(handler=run)
@@ -59,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if args.candidates < 0 or args.candidates > 8:
         raise WordloomError("--candidates must be between 1 and 8")
     library = TemplateLibrary()
-    library.get(args.template)  # a clear error before the model loads
+    template = library.get(args.template)  # a clear error before the model loads
     text = read_text_arg(args.file, is_file=True).strip()
     if not text and not args.set:
         raise WordloomError("the text is empty")
@@ -71,7 +74,11 @@ def run(args: argparse.Namespace) -> int:
         if args.ontology or path.exists():
             knowledge = Knowledge.open(path, language.base(conf.language))
     runner = open_backend(conf, args.model)
-    grammar = GrammarChecker(conf, engines=("harper",))
+    # proofreading's checked fixes need both checkers' issues; other templates count
+    # Harper's only (no LanguageTool start-up for a rewrite)
+    checked = "checked" in template.baselines
+    grammar = GrammarChecker(conf, engines=ENGINES if checked else ("harper",))
+    judge = LogProbScorer.for_settings(conf, args.model if conf.backend != "server" else None)
     assistant = Assistant(runner, library, knowledge)
     request = AssistRequest(template=args.template, selection=text, style=args.style,
                             length=args.length, candidates=args.candidates, seed=args.seed,
@@ -79,14 +86,19 @@ def run(args: argparse.Namespace) -> int:
                             variables=_variables(args.set))
     live = not args.json and sys.stdout.isatty()
     try:
+        if checked:
+            grammar.start(wait=True, timeout=args.timeout)
         matcher = knowledge.matcher if knowledge else None
-        outcome = suggest(assistant, Evaluator(grammar, matcher), request,
+        outcome = suggest(assistant, Evaluator(grammar, matcher, judge), request,
                           max_rounds=max(1, args.rounds),
                           on_round=report_round,
                           on_chunk=(lambda _i, c: print(c, end="", file=sys.stderr))
                           if live else None)
     finally:
         runner.close()
+        grammar.close()
+        if judge is not None:
+            judge.close()
         if knowledge is not None:
             knowledge.close()
     prompt = outcome.prompt

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
 from engine.config import Settings
-from engine.grammar.checker import split_paragraphs
+from engine.grammar.checker import Issue, split_paragraphs
 from engine.grammar.language import base as language_base
 from engine.writing.assistant import AssistRequest, BuiltPrompt, voice_examples
 from engine.writing.optimize import MAX_ROUNDS, Outcome, Round
@@ -88,6 +89,13 @@ class AssistController(QObject):
         self._rate_job = self._rate_index = -1
         self._rate_start = self._rate_shown = 0.0
         self._rate_chunks = 0
+
+    def order_replacements(self, text: str, issues: list[Issue],
+                           done: Callable[[dict[str, tuple[str, ...]]], None]) -> None:
+        """Ask the model lane for each issue's replacements in the model's order."""
+        if self.model_ready:
+            self.model.run(lambda host, _ctx: host.order(text, issues), done,
+                           lambda _message: None)  # no order is no loss: the checkers' stays
 
     # -- model and ontology ----------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -13,6 +14,9 @@ from gui.lane import Lane
 from gui.workers import GrammarHost
 
 PAUSE_MS = 450
+Orders = dict[str, tuple[str, ...]]  # issue key -> its replacements, the model's best first
+# (text, issues, where to send the orders): set by the window when a model can judge
+OrderFn = Callable[[str, list[Issue], Callable[[Orders], None]], None]
 
 
 class GrammarController(QObject):
@@ -29,6 +33,7 @@ class GrammarController(QObject):
         self.markup = "plaintext"
         self.sent_text = ""
         self.last: CheckResult | None = None
+        self.order_replacements: OrderFn | None = None
         self.lane = Lane("grammar", GrammarHost(), on_failed=self.failed.emit)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -75,10 +80,22 @@ class GrammarController(QObject):
             return
         self._show(result)
 
-    def _show(self, result: CheckResult) -> None:
+    def _show(self, result: CheckResult, ordered: bool = False) -> None:
         self.last = result
         self.editor.set_issues(result.issues, self.sent_text)
         self.checked.emit(result)
+        if result.complete and not ordered and self.order_replacements is not None and \
+                any(len(i.replacements) > 1 for i in result.issues):
+            self.order_replacements(self.sent_text, list(result.issues),
+                                    lambda orders: self._ordered(result, orders))
+
+    def _ordered(self, result: CheckResult, orders: Orders) -> None:
+        """The model's order of replacements, if the result is still the one shown."""
+        if self.last is not result or not orders:
+            return
+        issues = [i._replace(replacements=orders[i.key]) if i.key in orders else i
+                  for i in result.issues]
+        self._show(replace(result, issues=issues), ordered=True)
 
     def _failed(self, message: str) -> None:
         self.in_flight = False

@@ -39,7 +39,9 @@ class IssueModel(QAbstractListModel):
         issue = self.issues[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             line = bisect_right(self.newlines, issue.start - 1) + 1
-            return f"{line}: “{issue.text.strip() or '␣'}” — {issue.message}"
+            best = issue.replacements[0] if issue.replacements else None
+            fix = "" if best is None else f" → {best.strip() or '(remove)'}"
+            return f"{line}: “{issue.text.strip() or '␣'}” — {issue.message}{fix}"
         if role == Qt.ItemDataRole.ForegroundRole:
             return QColor(COLORS.get(issue.category, "#1c7ed6"))
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -125,6 +125,8 @@ class MainWindow(QMainWindow):
         self.editor.document().modificationChanged.connect(self._update_title)
         self.issues.chosen.connect(self.editor.select_issue)
         if self.grammar is not None:
+            if self.assist is not None:
+                self.grammar.order_replacements = self.assist.order_replacements
             self.grammar.checked.connect(self._checked)
             self.grammar.engine_state.connect(self.status.set_engine)
             self.grammar.failed.connect(lambda m: self.status.showMessage(m, 10000))

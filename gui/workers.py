@@ -17,13 +17,16 @@ from typing import TYPE_CHECKING
 
 from engine.config import Settings
 from engine.errors import OntologyError
-from engine.grammar.checker import CheckResult, GrammarChecker
+from engine.grammar.checker import CheckResult, GrammarChecker, Issue
 from engine.grammar.language import warm as warm_language
 from engine.model.backend import ModelBackend, open_backend
+from engine.model.llm import LlamaRunner
+from engine.model.scorer import LogProbScorer
 from engine.model.server import ServerRunner, leaves_machine
 from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt, fact_subject
 from engine.writing.evaluate import Evaluator
 from engine.writing.optimize import Outcome, suggest
+from engine.writing.proofread import order_replacements
 from engine.writing.readability import reading_ease
 from engine.writing.sources import Mentioned
 from engine.writing.templates import TemplateLibrary
@@ -203,8 +206,10 @@ class ModelHost:
     def __init__(self, grammar: GrammarOnLane | None, entities: EntitiesOnLane | None) -> None:
         self.runner: ModelBackend | None = None
         self.assistant: Assistant | None = None
+        self.scorer: LogProbScorer | None = None  # the judge: checked fixes, fluency, order
         self.library = TemplateLibrary()
         self.evaluator = Evaluator(grammar, entities)
+        self._orders: dict[tuple[str, int, int, tuple[str, ...]], tuple[str, ...]] = {}
 
     def load(self, settings: Settings) -> ModelInfo:
         with no_gc_pauses():
@@ -217,6 +222,11 @@ class ModelHost:
                 raise
             self.runner = runner
             self.assistant = Assistant(runner, self.library)
+            # the judge is the loaded GGUF (its own context; the file's pages are shared),
+            # or for a server the local starter model when there is one
+            own = runner.info.path if isinstance(runner, LlamaRunner) else None
+            self.scorer = LogProbScorer.for_settings(settings, own)
+            self.evaluator.scorer = self.scorer
             reading_ease("Load the pronouncing dictionary now, not during the first suggestion.")
         remote = settings.backend == "server" and leaves_machine(settings.server_url)
         offered = tuple(runner.models) if isinstance(runner, ServerRunner) else ()
@@ -234,7 +244,38 @@ class ModelHost:
                        on_chunk=lambda i, text: ctx.progress(Chunk(i, text)),
                        cancel=ctx.cancel, on_round=ctx.progress)
 
+    def order(self, text: str, issues: list[Issue], limit: int = 40
+              ) -> dict[str, tuple[str, ...]]:
+        """The replacements of ``text``'s issues in the model's order, by issue key (at most
+        ``limit`` issues are scored a call; answers are kept for unchanged sentences)."""
+        if self.scorer is None:
+            return {}
+        out: dict[str, tuple[str, ...]] = {}
+        todo: list[Issue] = []
+        for issue in issues:
+            if len(issue.replacements) < 2:
+                continue
+            key = (text[max(0, issue.start - 200):issue.end + 200], issue.start, issue.end,
+                   issue.replacements)
+            if key in self._orders:
+                out[issue.key] = self._orders[key]
+            elif len(todo) < limit:
+                todo.append(issue)
+        if todo:
+            for index, order in order_replacements(text, todo, self.scorer).items():
+                issue = todo[index]
+                if len(self._orders) > 5000:
+                    self._orders.clear()
+                self._orders[(text[max(0, issue.start - 200):issue.end + 200], issue.start,
+                              issue.end, issue.replacements)] = order
+                out[issue.key] = order
+        return out
+
     def close(self) -> None:
+        if self.scorer is not None:
+            self.scorer.close()
+            self.scorer = None
+            self.evaluator.scorer = None
         if self.runner is not None:
             self.runner.close()
             self.runner = None

@@ -46,6 +46,13 @@ case "$out" in
   "error: cannot reach 127.0.0.1:9"*) echo "download: $out" ;;
   *) echo "error: models download said: $out" >&2; exit 1 ;;
 esac
+# proofreading's checked fixes: lemminflect's tables, the scorer and both checkers bundled
+echo "We stayed three nigths in the hotel." | "$APP" proofread - --json | .venv/bin/python -c '
+import json, sys
+data = json.load(sys.stdin)
+assert data["text"] == "We stayed three nights in the hotel.", data
+assert data["engines"]["model"] == "ready", data
+print("proofread:", data["text"], [e["source"] for e in data["edits"]])'
 summary=$("$APP" --smoke --screenshot "$HOME_DIR/shot.png" 2>/dev/null | tail -n 1)
 .venv/bin/python - "$summary" <<'PY'
 import json, sys

@@ -108,6 +108,8 @@ class Candidate:
     violations: list[str] = field(default_factory=list)
     instructions: list[str] = field(default_factory=list)  # what a retry should ask for
     round: int = 1
+    pinned: bool = False  # shown first whatever its score (proofreading's checked fixes)
+    edits: list[dict[str, Any]] = field(default_factory=list)  # the checked fixes' edits
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"text": self.text, "seed": self.seed, "round": self.round,
@@ -115,6 +117,8 @@ class Candidate:
                                 "reasons": self.reasons, "violations": self.violations}
         if self.note:
             data["note"] = self.note
+        if self.edits:
+            data["edits"] = self.edits
         if self.stats is not None:
             data["tokens_per_s"] = round(self.stats.tokens_per_s, 1)
             data["completion_tokens"] = self.stats.completion_tokens

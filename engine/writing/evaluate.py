@@ -2,7 +2,8 @@
 
 Scores (each 0..1, higher is better, with the raw figure beside it): content
 preservation (ROUGE-L F1) and BLEU against the source (rouge-score, sacrebleu),
-readability (Flesch reading ease and grade, textstat) and its change, length against the
+readability (Flesch reading ease and grade, textstat) and its change, fluency (the
+model's log-probability per word against the source's, when a scorer is given), length against the
 template's target, grammar and spelling issues against the source (engine.grammar),
 ontology entities kept and facts used, repeated word n-grams, leftover chatter, and
 register (formal or friendly). Each template weighs them and sets hard limits.
@@ -17,7 +18,7 @@ from typing import Any
 
 from engine.writing.assistant import Candidate
 from engine.writing.readability import grade_level, reading_ease
-from engine.writing.sources import Checks, FindsEntities
+from engine.writing.sources import Checks, FindsEntities, JudgesText
 from engine.writing.templates import Template
 
 CHATTER = re.compile(
@@ -79,11 +80,14 @@ def cjk_share(text: str) -> float:
 
 class Evaluator:
     def __init__(self, grammar: Checks | None = None,
-                 matcher: FindsEntities | None = None) -> None:
+                 matcher: FindsEntities | None = None,
+                 scorer: JudgesText | None = None) -> None:
         from rouge_score import rouge_scorer
 
         self.grammar = grammar
         self.matcher = matcher
+        self.scorer = scorer
+        self._logprobs: dict[str, float] = {}
         self._rouge = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
         self._issue_cache: dict[str, int] = {}
 
@@ -93,6 +97,19 @@ class Evaluator:
         if text not in self._issue_cache:
             self._issue_cache[text] = len(self.grammar.check(text).issues)
         return self._issue_cache[text]
+
+    def fluency(self, candidate: str, source: str) -> float | None:
+        """The model's log-probability per word of ``candidate`` minus the source's (nats;
+        above 0: the model finds it more natural English)."""
+        if self.scorer is None or not candidate.strip() or not source.strip():
+            return None
+        for text in (source, candidate):
+            if text not in self._logprobs:
+                if len(self._logprobs) > 256:
+                    self._logprobs.clear()
+                self._logprobs[text] = self.scorer.logprob(text)
+        return (self._logprobs[candidate] / max(1, len(words(candidate)))
+                - self._logprobs[source] / max(1, len(words(source))))
 
     def _entities(self, text: str, exact: bool = False) -> dict[str, str]:
         """Entity IRI -> the words naming it; ``exact`` refuses near-misses ("Leileng")."""
@@ -130,6 +147,12 @@ class Evaluator:
         values.update(reading_ease=round(ease_c, 1), reading_ease_change=round(ease_c - ease_s, 1),
                       grade=round(grade, 1))
         reasons.append(f"reading ease {ease_s:.0f} → {ease_c:.0f} (grade {grade:.0f})")
+
+        gain = self.fluency(candidate, source)
+        if gain is not None:
+            scores["fluency"] = min(1.0, max(0.0, 0.5 + gain))
+            values["fluency_gain"] = round(gain, 3)
+            reasons.append(f"fluency {gain:+.2f} nats a word against the original")
 
         ratio = n_cand / n_src
         values.update(words=n_cand, length_ratio=round(ratio, 2))
@@ -238,5 +261,7 @@ class Evaluator:
 
 
 def rank(candidates: list[Candidate]) -> list[Candidate]:
-    """Within hard limits first, then by weighted score; ties keep their order."""
-    return sorted(candidates, key=lambda c: (bool(c.violations), -c.score, c.round, c.index))
+    """Pinned ones first (proofreading's checked fixes), then those within hard limits, then
+    by weighted score; ties keep their order."""
+    return sorted(candidates, key=lambda c: (not c.pinned, bool(c.violations), -c.score,
+                                             c.round, c.index))

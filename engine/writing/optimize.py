@@ -17,6 +17,7 @@ from typing import Any
 from engine.grammar.autofix import apply_fixes
 from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt, Candidate, ChunkCallback
 from engine.writing.evaluate import Evaluator, rank
+from engine.writing.proofread import proofread_text
 
 MAX_ROUNDS = 3
 
@@ -87,18 +88,38 @@ def suggest(assistant: Assistant, evaluator: Evaluator, request: AssistRequest,
 
 def baselines(evaluator: Evaluator, request: AssistRequest, built: BuiltPrompt,
               first_index: int) -> list[Candidate]:
-    """The template's model-free candidates, scored like the others."""
+    """The template's candidates besides the model's answers, scored like the others; one
+    with the same text as an earlier one is left out."""
     out: list[Candidate] = []
+    issues = None
     for kind in built.template.baselines:
-        if kind == "autofix" and evaluator.grammar is not None:
+        edits: list[dict[str, Any]] = []
+        if kind in ("checked", "autofix") and evaluator.grammar is not None and issues is None:
             issues = evaluator.grammar.check(request.selection).issues
+        if kind == "checked" and issues is not None and evaluator.scorer is not None:
+            checked = proofread_text(request.selection, issues, evaluator.scorer)
+            text, edits = checked.text, [e.to_json() for e in checked.edits]
+            vouched = sum(1 for e in checked.edits if e.gain)
+            note = (f"checked fixes: {len(edits)} edit{'s' if len(edits) != 1 else ''}, "
+                    f"{vouched} chosen by the model")
+        elif kind == "autofix" and issues is not None:
             text, note = apply_fixes(request.selection, issues), "the grammar checkers' fixes"
         elif kind == "original":
             text, note = request.selection, "your text as it is"
         else:
             continue
-        candidate = Candidate(first_index + len(out), -1, text, text, note=note, round=0)
+        if any(c.text == text for c in out):
+            continue  # the same words as a card already there
+        candidate = Candidate(first_index + len(out), -1, text, text, note=note, round=0,
+                              pinned=kind == "checked", edits=edits)
         evaluator.apply(candidate, request.selection, built.template, built.length,
                         request.style, built.facts)
+        candidate.reasons = [_edit_line(e) for e in edits] + candidate.reasons
         out.append(candidate)
     return out
+
+
+def _edit_line(edit: dict[str, Any]) -> str:
+    """One checked edit, for the card's explanation."""
+    why = f"the model gains {edit['gain']:.1f}" if edit["gain"] else "the checkers' fix"
+    return f"“{edit['old']}” → “{edit['new'] or '(removed)'}” ({edit['source']}; {why})"

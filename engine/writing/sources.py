@@ -13,12 +13,21 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from engine.grammar.checker import CheckResult
+from engine.model.scorer import Comparison
 
 
 class Checks(Protocol):
     """A grammar checker, for counting issues."""
 
     def check(self, text: str) -> CheckResult: ...
+
+
+class JudgesText(Protocol):
+    """A language model's scorer (engine.model.scorer.LogProbScorer)."""
+
+    def logprob(self, text: str) -> float: ...
+    def compare(self, base: str, variants: Sequence[str], window: int = ...,
+                prune: float | None = ...) -> Sequence[Comparison | None]: ...
 
 
 class Mentioned(Protocol):

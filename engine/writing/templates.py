@@ -23,6 +23,9 @@ from engine.paths import app_paths, resource_dir
 from engine.text.sandbox import LimitedEnvironment
 
 CATEGORIES = ("edit", "transform", "generate", "analyze")
+# "checked": the checkers' fixes and confusion-set edits the model vouches for (shown
+# first); "autofix": the checkers' first fixes as they are; "original": the text unchanged
+BASELINES = ("checked", "autofix", "original")
 COMMON_VARIABLES = ("input_text", "before", "after", "document_title", "language", "style",
                     "length", "output_format", "facts", "voice_examples")
 _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
@@ -50,7 +53,7 @@ class Template:
     styles: bool = False  # style transfer applies
     scoring: dict[str, float] = field(default_factory=dict)
     limits: dict[str, Any] = field(default_factory=dict)
-    baselines: tuple[str, ...] = ()  # model-free candidates: "autofix", "original"
+    baselines: tuple[str, ...] = ()  # candidates besides the model's answers: BASELINES
     source: str = "built-in"
     path: str = ""
     uses: frozenset[str] = frozenset()  # the variables the prompt body refers to
@@ -137,7 +140,7 @@ def _parse_template(text: str, path: Path, source: str) -> Template:
         styles=bool(data.get("styles", data["category"] == "edit")),
         scoring={str(k): float(v) for k, v in dict(data.get("scoring", {})).items()},
         limits=dict(data.get("limits", {})),
-        baselines=tuple(b for b in data.get("baselines", []) if b in ("autofix", "original")),
+        baselines=tuple(b for b in data.get("baselines", []) if b in BASELINES),
         source=source, path=str(path))
     allowed = set(COMMON_VARIABLES) | set(variables)
     used: set[str] = set()

@@ -1,0 +1,89 @@
+"""How fast the checked fixes are: a 25-word sentence, scoring included.
+
+    .venv/bin/python bench/proofread.py [--repeat 20] [--model PATH] [--json]
+
+Times ``proofread_text`` (both checkers, candidate edits, the model's scoring) on
+25-word sentences of its own, each one fresh to the checkers' cache, against the
+checkers' plain fixes on the same sentences in the same run (the baseline). Prints p50
+and p90 per sentence, sentences per second, the scorer's variants and tokens per
+sentence, its context's memory, and the ratio to the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine.config import load_settings
+from engine.grammar.autofix import apply_fixes
+from engine.grammar.checker import GrammarChecker
+from engine.model.scorer import LogProbScorer
+from engine.writing.proofread import proofread_text
+
+# 25 words each, with a learner's mistakes; a number makes every repeat new to the cache
+SENTENCES = [
+    "My brother have visited {n} countries in Europe last year and he say that the food "
+    "in Italy was more better than anywhere else.",
+    "When I was a child I use to play football with my freinds every evening after school "
+    "until the sun go down {n} times.",
+    "The students which attended the lecture on climate change was surprised by how much "
+    "informations the professor gave them in {n} minutes.",
+    "Although the weather were terrible, we decided to walk to the museum because the "
+    "buses was not running on {n} Sunday mornings.",
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--model", help="the judge (default: the settings' model)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    settings, _ = load_settings()
+    checker = GrammarChecker(settings)
+    checker.start(wait=True)
+    scorer = LogProbScorer.from_settings(settings, args.model)
+    scorer.load()
+    texts = [SENTENCES[i % len(SENTENCES)].format(n=i + 2) for i in range(args.repeat)]
+    for text in texts[:2]:  # warm both: the first check and the first decode are slow
+        proofread_text(text.replace(" ", "  ", 1), checker.check(text).issues, scorer)
+    timed, plain, variants, tokens = [], [], [], []
+    for text in texts:
+        before = scorer.evaluated_tokens
+        began = time.perf_counter()
+        result = proofread_text(text, checker.check(text).issues, scorer)
+        timed.append(time.perf_counter() - began)
+        variants.append(result.variants)
+        tokens.append(scorer.evaluated_tokens - before)
+        began = time.perf_counter()
+        apply_fixes(text + " ", checker.check(text + " ").issues)  # new to the cache too
+        plain.append(time.perf_counter() - began)
+    memory = scorer.memory_bytes()
+    checker.close()
+    scorer.close()
+    p50, base = statistics.median(timed), statistics.median(plain)
+    figures = {
+        "sentences": len(texts), "words": len(texts[0].split()),
+        "p50_s": round(p50, 3), "p90_s": round(sorted(timed)[int(0.9 * len(timed))], 3),
+        "sentences_per_s": round(len(timed) / sum(timed), 2),
+        "checkers_alone_p50_s": round(base, 3), "ratio_to_checkers": round(p50 / base, 1),
+        "variants_per_sentence": round(statistics.mean(variants), 1),
+        "tokens_per_sentence": round(statistics.mean(tokens), 1),
+        "scorer_context_mib": round(memory / 2**20, 1),
+    }
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    for key, value in figures.items():
+        print(f"{key:<24}{value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,335 @@
+"""Proofreading the model vouches for: the scorer on the real starter model, the candidate
+edits from real Harper and LanguageTool, the search, the command line and the app's card."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import MODEL, base_settings
+from engine.grammar.checker import GrammarChecker, Issue
+from engine.model.scorer import LogProbScorer, print_view
+from engine.writing.confusions import DELETABLE, alternatives, an_or_a, inflections
+from engine.writing.evaluate import Evaluator
+from engine.writing.proofread import (
+    Edit,
+    Margins,
+    apply_edits,
+    build_slots,
+    order_replacements,
+    proofread_text,
+    render,
+    sentences,
+)
+from engine.writing.templates import TemplateLibrary
+from helpers import assert_user_error, wordloom, wordloom_json
+
+CORRECT = [
+    "The committee will meet on Tuesday to discuss the budget.",
+    "We walked along the river until the sun went down.",
+    "She has lived in London for many years and knows the city well.",
+    "Most people agree that reading every day improves their writing.",
+]
+
+# errors neither checker flags, and what a careful writer makes of them
+MISSED = [
+    ("My father work in a bank near our house.", "My father works in a bank near our house."),
+    ("She have two cats and a dog.", "She has two cats and a dog."),
+    ("There are many reason to learn a language.", "There are many reasons to learn a language."),
+    ("He is more taller then his brother.", "He is taller than his brother."),
+]
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    judge = LogProbScorer(str(MODEL))
+    judge.load()
+    yield judge
+    judge.close()
+
+
+@pytest.fixture(scope="module")
+def checker(lt_ready):
+    both = GrammarChecker(base_settings())
+    both.start(wait=True)
+    assert both.lt is not None and both.lt.ready, both.states()
+    yield both
+    both.close()
+
+
+def issue(text: str, word: str, *replacements: str, engine: str = "harper",
+          category: str = "spelling") -> Issue:
+    start = text.index(word)
+    return Issue(start, start + len(word), start, start + len(word), "test", category,
+                 "TEST", engine, tuple(replacements), word, f"k{start}")
+
+
+# -- the scorer ------------------------------------------------------------------------------
+
+def test_batched_windows_add_up_to_whole_text_scores(scorer):
+    """A variant's KV cache starts as a copy of the base's prefix and all variants share one
+    llama_decode; with a window past the end, each delta must equal the difference of the
+    two texts' own log-probabilities, each evaluated alone from an empty cache."""
+    base = "I have went to the store yesterday and buyed some apples for my mother."
+    variants = [base.replace("have went", "went"), base.replace("buyed", "bought"),
+                base.replace("the store", "a store"), base.replace("apples", "apple"),
+                base.replace("I have", "We have"), base.rstrip(".")]
+    compared = scorer.compare(base, variants, window=1000)
+    whole = scorer.logprob(base)
+    for text, comparison in zip(variants, compared, strict=True):
+        assert comparison is not None
+        assert comparison.delta == pytest.approx(scorer.logprob(text) - whole, abs=0.08), text
+    assert compared[1].delta > 5  # "bought" is far likelier than "buyed"
+
+
+def test_the_order_of_variants_in_a_batch_does_not_matter(scorer):
+    base = "She go to school every day with her brother."
+    variants = [base.replace("go", w) for w in ("goes", "went", "going", "gone")]
+    forward = [c.gain for c in scorer.compare(base, variants)]
+    backward = [c.gain for c in scorer.compare(base, variants[::-1])][::-1]
+    assert forward == pytest.approx(backward, abs=0.05)
+    assert max(range(4), key=forward.__getitem__) == 0  # "goes"
+
+
+def test_a_text_that_stops_short_pays_for_it(scorer):
+    """The end of the text is scored (a line break after it): a deletion at the end is
+    not free, as it would be if nothing followed the last token."""
+    base = "We stayed in a small hotel near the station."
+    cut, stop = scorer.compare(base, ["We stayed in a small hotel near the.", base[:-1]])
+    assert cut is not None and cut.gain < -3, cut
+    assert stop is not None and stop.gain < Margins().alternative, stop
+
+
+def test_deleting_a_word_is_not_preferred_for_being_shorter(scorer):
+    """The per-word charge: fewer tokens raise a text's raw log-probability, yet none of
+    the deletions the proofreader tries (an article or preposition after the first word)
+    is worth making in a correct sentence."""
+    shorter_won_raw = tried = 0
+    for sentence in CORRECT:
+        words = sentence.rstrip(".").split()
+        variants = [" ".join(words[:i] + words[i + 1:]) + "." for i in range(1, len(words))
+                    if words[i] in DELETABLE]
+        tried += len(variants)
+        for text, comparison in zip(variants, scorer.compare(sentence, variants), strict=True):
+            assert comparison is not None
+            assert comparison.gain < Margins().deletion, (sentence, text, comparison)
+            shorter_won_raw += comparison.delta >= Margins().deletion
+    assert tried >= 6
+    assert shorter_won_raw  # without the charge some would have passed the margin
+
+
+def test_text_is_scored_as_printed():
+    assert print_view("We do n't know , do we ?") == "We don't know, do we?"
+    assert print_view("the society 's rules ( mostly )") == "the society's rules (mostly)"
+
+
+def test_a_text_over_the_limit_is_not_scored(scorer):
+    long = "word " * 400
+    assert scorer.compare(long, [long + "more"]) == [None]
+
+
+def test_a_missing_model_is_one_line(tmp_path):
+    from engine.errors import ModelError
+
+    with pytest.raises(ModelError, match="could not load"):
+        LogProbScorer(str(tmp_path / "none.gguf")).load()
+
+
+# -- candidate edits --------------------------------------------------------------------------
+
+def test_confusion_sets_and_inflections():
+    assert an_or_a("hour") == "an" and an_or_a("university") == "a" and an_or_a("apple") == "an"
+    alts = dict(alternatives("The", "apple"))
+    assert "An" in alts and "" in alts  # capitalised like the word; an article may go
+    assert {"there", "they're"} <= {t for t, _ in alternatives("their")}
+    assert {"went", "goes", "going", "gone"} <= set(inflections("go"))
+    assert "children" in inflections("child")
+    assert inflections("the") == ()
+
+
+def test_slots_start_from_the_checkers_fixes():
+    text = "We stayed three nigths in Hangzhuo."
+    issues = [issue(text, "nigths", "nighs", "nights"),
+              issue(text, "Hangzhuo", "Hangzhou", "Hang")]  # looks like a name: not applied
+    slots = build_slots(text, issues)
+    fixed = next(s for s in slots if s.original == "nigths")
+    assert fixed.text == "nighs" and fixed.fixed_by == "harper"
+    assert [o.text for o in fixed.options] == ["nigths", "nighs", "nights"]
+    name = next(s for s in slots if s.original == "Hangzhuo")
+    assert name.text == "Hangzhuo" and name.options[1].kind == "name"
+    assert render(text, slots) == "We stayed three nighs in Hangzhuo."
+
+
+def test_a_deleted_word_takes_one_space_with_it():
+    text = "He came to back home at the night."
+    edits = [Edit(text.index("to"), text.index("to") + 2, "to", "", "confusion", 1.0),
+             Edit(text.index("the"), text.index("the") + 3, "the", "", "confusion", 1.0)]
+    assert apply_edits(text, edits) == "He came back home at night."
+
+
+def test_sentences_are_split_where_a_writer_would():
+    text = 'He said "Stop." Then he left. Dr. Smith came at 3 p.m. today!  Why?\n\nA new one'
+    assert [text[a:b] for a, b in sentences(text)] == [
+        'He said "Stop."', "Then he left.", "Dr. Smith came at 3 p.m. today!", "Why?",
+        "A new one"]
+
+
+# -- the search on real checkers -----------------------------------------------------------------
+
+def test_the_model_orders_a_checkers_replacements(scorer):
+    """Harper's own order for "nigths" puts "ninths" first; in its sentence the model
+    prefers "nights"."""
+    harper = GrammarChecker(base_settings(), engines=("harper",))
+    text = "We stayed three nigths in the hotel. The rooms were clean."
+    found = [i for i in harper.check(text).issues if i.text == "nigths"]
+    assert found and found[0].replacements[0] != "nights"  # else this proves nothing
+    orders = order_replacements(text, found, scorer)
+    assert orders[0][0] == "nights"
+    assert sorted(orders[0]) == sorted(found[0].replacements)
+
+
+def test_a_known_error_is_fixed_and_the_checkers_first_guess_overruled(scorer):
+    harper = GrammarChecker(base_settings(), engines=("harper",))
+    text = "We stayed three nigths in the hotel."
+    result = proofread_text(text, harper.check(text).issues, scorer)
+    assert result.text == "We stayed three nights in the hotel."
+    (edit,) = result.edits
+    assert (edit.old, edit.new, edit.source) == ("nigths", "nights", "harper")
+    assert edit.gain > 0  # chosen by the model over Harper's "ninths"
+
+
+def test_correct_sentences_are_left_alone(scorer, checker):
+    for sentence in CORRECT:
+        result = proofread_text(sentence, checker.check(sentence).issues, scorer)
+        assert result.text == sentence, result.edits
+        assert result.variants > 0  # confusion sets and inflections were tried
+
+
+def test_errors_the_checkers_miss_are_fixed_by_the_model(scorer, checker):
+    fixed = 0
+    for wrong, right in MISSED:
+        issues = checker.check(wrong).issues
+        result = proofread_text(wrong, issues, scorer)
+        fixed += result.text == right
+        assert all(e.source in ("harper", "languagetool", "harper+languagetool", "confusion",
+                                "inflection") for e in result.edits)
+    assert fixed >= 2, fixed
+
+
+def test_without_a_model_the_checked_fixes_are_the_checkers_fixes(checker):
+    from engine.grammar.autofix import apply_fixes
+
+    text = "She recieved a leter from her freind yesterday."
+    issues = checker.check(text).issues
+    result = proofread_text(text, issues, None)
+    assert result.text == apply_fixes(text, issues) and result.variants == 0
+
+
+# -- evaluation -------------------------------------------------------------------------------
+
+def test_fluency_prefers_natural_english(scorer):
+    evaluator = Evaluator(scorer=scorer)
+    source = "The meeting was moved to Friday because the manager is ill."
+    template = TemplateLibrary().get("rewrite")
+    same = evaluator.evaluate(source, source, template)
+    scrambled = evaluator.evaluate("Friday the moved meeting was to manager because ill is "
+                                   "the.", source, template)
+    better = evaluator.evaluate(source.replace("is ill", "is sick"), source, template)
+    assert same.values["fluency_gain"] == pytest.approx(0.0, abs=1e-6)
+    assert scrambled.values["fluency_gain"] < -1.0
+    assert scrambled.scores["fluency"] < same.scores["fluency"]
+    assert "fluency" in better.scores and any("fluency" in r for r in scrambled.reasons)
+
+
+# -- command line -----------------------------------------------------------------------------
+
+def test_proofread_json(lt_ready):
+    text = "We stayed three nigths in the hotel. She go to school every day."
+    data = wordloom_json("proofread", "-", stdin=text)
+    assert set(data) == {"text", "edits", "engines"}
+    assert data["engines"]["harper"] == "ready" and data["engines"]["model"] == "ready"
+    assert "nights" in data["text"]
+    for edit in data["edits"]:
+        assert set(edit) == {"start", "end", "old", "new", "source", "gain"}
+        assert text[edit["start"]:edit["end"]] == edit["old"]
+    rebuilt = apply_edits(text, [Edit(e["start"], e["end"], e["old"], e["new"], e["source"],
+                                      e["gain"]) for e in data["edits"]])
+    assert rebuilt == data["text"]
+
+
+def test_proofread_plain_and_mistakes(tmp_path, lt_ready):
+    path = tmp_path / "note.txt"
+    path.write_text("She recieved the letter.\n", encoding="utf-8")
+    done = wordloom("proofread", str(path), "--no-model")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "She received the letter.\n"
+    assert "'recieved' -> 'received'" in done.stderr and "model: off" in done.stderr
+    assert_user_error(wordloom("proofread", str(tmp_path / "missing.txt")), "missing.txt")
+    assert_user_error(wordloom("proofread", "-", stdin="  \n"), "empty")
+    assert_user_error(wordloom("proofread", str(path), "--model", str(tmp_path / "x.gguf")),
+                      "x.gguf")
+
+
+def test_rewrite_with_the_proofread_template_shows_the_checked_fixes_first(lt_ready):
+    text = "We stayed three nigths in the hotel near the see."
+    data = wordloom_json("rewrite", "-", "--template", "proofread", "--seed", "1",
+                         "--rounds", "1", stdin=text)
+    first = data["candidates"][0]
+    assert first["note"].startswith("checked fixes")
+    assert "nights" in first["text"] and first["edits"]
+    assert first["edits"][0]["old"] == "nigths"
+    assert "fluency" in first["scores"]
+    assert len(data["candidates"]) >= 2  # the model's own answers are still there
+
+
+# -- the app ----------------------------------------------------------------------------------
+
+def _window_with(open_window, text: str):
+    from PySide6.QtGui import QTextCursor
+
+    window = open_window()
+    window.editor.setPlainText(text)
+    cursor = window.editor.textCursor()
+    cursor.select(QTextCursor.SelectionType.Document)
+    window.editor.setTextCursor(cursor)
+    return window
+
+
+def test_the_issue_list_and_menu_show_the_models_choice_first(qtbot, open_window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMenu
+
+    window = _window_with(open_window, "We stayed three nigths in the hotel.")
+
+    def ordered():
+        found = [i for i in window.editor.issues if i.text == "nigths"]
+        return bool(found) and found[0].replacements[0] == "nights"
+
+    qtbot.waitUntil(ordered, timeout=60000)
+    issue = next(i for i in window.editor.issues if i.text == "nigths")
+    assert set(issue.replacements) >= {"nights", "ninths"}  # Harper's own first is "ninths"
+    menu = QMenu()
+    window.editor.issue_menu(issue, menu)
+    assert menu.actions()[0].text() == "Replace with “nights”"
+    model = window.issues.model
+    rows = [model.data(model.index(r), Qt.ItemDataRole.DisplayRole)
+            for r in range(model.rowCount())]
+    assert any("nigths" in row and row.endswith("→ nights") for row in rows), rows
+
+
+def test_proofreading_shows_the_checked_fixes_first(qtbot, open_window):
+    text = "We stayed three nigths in the hotel."
+    window = _window_with(open_window, text)
+    window.panel.select_template("proofread")
+    window.panel.count.setValue(1)
+    with qtbot.waitSignal(window.assist.generation_done, timeout=180000) as done:
+        window.assist.generate(seed=2)
+    first = done.args[0].candidates[0]
+    assert first.note.startswith("checked fixes") and first.text == text.replace(
+        "nigths", "nights")
+    card = window.panel.cards[0]
+    assert card.title.text().startswith("#1 · Checked fixes")
+    assert "line-through" in card.body.toHtml()  # the edit shows in the diff
+    assert any("“nigths” → “nights”" in r for r in first.reasons)
+    assert len(done.args[0].candidates) >= 2  # the model's answer and the checkers' fixes
+    assert window.assist.accept(card)
+    assert window.editor.toPlainText() == first.text
