@@ -41,6 +41,7 @@ class CandidateCard(QFrame):
         layout.setContentsMargins(8, 6, 8, 6)
         self.title = QLabel(f"Suggestion {index + 1} — writing…")
         self.title.setObjectName("cardTitle")
+        self.title.setWordWrap(True)  # a long title must not widen the card past the panel
         layout.addWidget(self.title)
         self.body = QTextBrowser()
         self.body.setAccessibleName(f"Suggestion {index + 1} text")

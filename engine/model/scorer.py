@@ -70,7 +70,7 @@ class LogProbScorer:
     Not thread-safe: one owner thread (the model worker), like ``LlamaRunner``."""
 
     def __init__(self, model_path: str, *, threads: int = 0, gpu_layers: int = 0,
-                 n_ctx: int = 4096, n_seq: int = 64) -> None:
+                 n_ctx: int = 1024, n_seq: int = 64) -> None:
         self.model_path = model_path
         self.threads = threads
         self.gpu_layers = gpu_layers
@@ -162,12 +162,11 @@ class LogProbScorer:
         return self._ctx is not None
 
     def memory_bytes(self) -> int:
-        """The context's own memory (KV cache and compute buffers), weights excluded."""
+        """The context's own state (its KV cache and logits), weights excluded."""
         import llama_cpp
 
         self.load()
-        return int(llama_cpp.llama_state_get_size(self._ctx.ctx)) + self.n_ctx * 4 * \
-            self._vocab // 8
+        return int(llama_cpp.llama_state_get_size(self._ctx.ctx))
 
     # -- tokens --------------------------------------------------------------------------
 

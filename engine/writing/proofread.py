@@ -40,14 +40,14 @@ class Margins:
     proofreading issue); the defaults are that tuning's choice."""
 
     confusion: float = 3.5  # another word of the word's confusion set
-    inflection: float = 1.5  # another form of the same noun or verb
+    inflection: float = 2.0  # another form of the same noun or verb
     # an article or preposition removed: below zero, because the per-word charge is an
     # average word's cost and these short words cost less than that
     deletion: float = -2.0
     start: float = NEVER  # a change to a sentence's first word (the model has no context)
     checker: float = 0.0  # a checker's replacement where the checkers made no fix
     alternative: float = 1.0  # another replacement of a fixed issue
-    revert: float = 5.0  # undoing a checker's fix (the original words back)
+    revert: float = 4.0  # undoing a checker's fix (the original words back)
     name: float = 0.0  # a checker's fix for a "misspelling" that looks like a name
 
     @classmethod
