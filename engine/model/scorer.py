@@ -116,8 +116,8 @@ class LogProbScorer:
         mparams = llama_cpp.llama_model_default_params()
         mparams.n_gpu_layers = self.gpu_layers
         try:
-            model = _internals.LlamaModel(path_model=self.model_path, params=mparams,
-                                          verbose=False)
+            model: Any = _internals.LlamaModel(path_model=self.model_path, params=mparams,
+                                               verbose=False)
         except (ValueError, OSError) as exc:
             raise ModelError(f"{self.model_path}: llama.cpp could not load the model for "
                              f"scoring ({exc})") from exc
@@ -356,6 +356,6 @@ def _pick(rows: np.ndarray, tokens: list[int], start: int, end: int) -> np.ndarr
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
-    top = logits.max(axis=1, keepdims=True)
-    shifted = logits - top
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    shifted: np.ndarray = logits - logits.max(axis=1, keepdims=True)
+    out: np.ndarray = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return out
