@@ -51,6 +51,7 @@ class AssistController(QObject):
     ontology_opened = Signal(dict)
     ontology_failed = Signal(str)
     looked_up = Signal(object, str)
+    model_loaded = Signal()  # a model is ready (it can order the checkers' replacements)
 
     def __init__(self, editor: Editor, panel: AssistantPanel, settings: Settings,
                  grammar: Lane[GrammarHost] | None = None) -> None:
@@ -121,6 +122,7 @@ class AssistController(QObject):
     def _loaded(self, info: ModelInfo) -> None:
         self.model_ready = True
         self.model_info = info
+        self.model_loaded.emit()
         self.model_state.emit(f"{info.name} · {info.device} · context {info.n_ctx}")
         if info.leaves_machine and info.backend not in self.warned_remote:
             self.warned_remote.add(info.backend)  # once per server

@@ -89,6 +89,11 @@ class GrammarController(QObject):
             self.order_replacements(self.sent_text, list(result.issues),
                                     lambda orders: self._ordered(result, orders))
 
+    def reorder(self) -> None:
+        """Order the shown issues' replacements again (a model has just loaded)."""
+        if self.last is not None and self.last.complete:
+            self._show(self.last)
+
     def _ordered(self, result: CheckResult, orders: Orders) -> None:
         """The model's order of replacements, if the result is still the one shown."""
         if self.last is not result or not orders:

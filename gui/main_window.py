@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         if self.grammar is not None:
             if self.assist is not None:
                 self.grammar.order_replacements = self.assist.order_replacements
+                self.assist.model_loaded.connect(self.grammar.reorder)
             self.grammar.checked.connect(self._checked)
             self.grammar.engine_state.connect(self.status.set_engine)
             self.grammar.failed.connect(lambda m: self.status.showMessage(m, 10000))
