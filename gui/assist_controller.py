@@ -61,6 +61,7 @@ class AssistController(QObject):
         self.settings = settings
         self.job = 0
         self.cancel_event: threading.Event | None = None
+        self.order_cancel = threading.Event()  # the queued ordering of replacements
         self.last_request: AssistRequest | None = None
         self.last_target = Target(0, 0, "")
         self.model_ready = False
@@ -95,8 +96,11 @@ class AssistController(QObject):
                            done: Callable[[dict[str, tuple[str, ...]]], None]) -> None:
         """Ask the model lane for each issue's replacements in the model's order."""
         if self.model_ready:
-            self.model.run(lambda host, _ctx: host.order(text, issues), done,
-                           lambda _message: None)  # no order is no loss: the checkers' stays
+            self.order_cancel.set()  # an older ordering still queued is not wanted any more
+            self.order_cancel = threading.Event()
+            self.model.run(lambda host, ctx: host.order(text, issues, ctx.cancel), done,
+                           lambda _message: None,  # no order is no loss: the checkers' stays
+                           cancel=self.order_cancel)
 
     # -- model and ontology ----------------------------------------------------------------
 
@@ -358,6 +362,7 @@ class AssistController(QObject):
 
     def stop(self, wait_ms: int = 2000) -> None:
         self.facts_timer.stop()
+        self.order_cancel.set()
         if self.cancel_event is not None:
             self.cancel_event.set()
         self.model.stop(ModelHost.close, wait_ms)

@@ -244,8 +244,8 @@ class ModelHost:
                        on_chunk=lambda i, text: ctx.progress(Chunk(i, text)),
                        cancel=ctx.cancel, on_round=ctx.progress)
 
-    def order(self, text: str, issues: list[Issue], limit: int = 40
-              ) -> dict[str, tuple[str, ...]]:
+    def order(self, text: str, issues: list[Issue], cancel: threading.Event | None = None,
+              limit: int = 40) -> dict[str, tuple[str, ...]]:
         """The replacements of ``text``'s issues in the model's order, by issue key (at most
         ``limit`` issues are scored a call; answers are kept for unchanged sentences)."""
         if self.scorer is None:
@@ -262,7 +262,7 @@ class ModelHost:
             elif len(todo) < limit:
                 todo.append(issue)
         if todo:
-            for index, order in order_replacements(text, todo, self.scorer).items():
+            for index, order in order_replacements(text, todo, self.scorer, cancel).items():
                 issue = todo[index]
                 if len(self._orders) > 5000:
                     self._orders.clear()

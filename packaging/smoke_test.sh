@@ -50,7 +50,7 @@ esac
 echo "We stayed three nigths in the hotel." | "$APP" proofread - --json | .venv/bin/python -c '
 import json, sys
 data = json.load(sys.stdin)
-assert data["text"] == "We stayed three nights in the hotel.", data
+assert data["text"].strip() == "We stayed three nights in the hotel.", data
 assert data["engines"]["model"] == "ready", data
 print("proofread:", data["text"], [e["source"] for e in data["edits"]])'
 summary=$("$APP" --smoke --screenshot "$HOME_DIR/shot.png" 2>/dev/null | tail -n 1)

@@ -333,3 +333,20 @@ def test_proofreading_shows_the_checked_fixes_first(qtbot, open_window):
     assert len(done.args[0].candidates) >= 2  # the model's answer and the checkers' fixes
     assert window.assist.accept(card)
     assert window.editor.toPlainText() == first.text
+
+
+def test_a_cancelled_proofread_stops_judging(scorer, checker):
+    """Cancel (or closing the window) must not wait for the model to judge every sentence
+    of a long selection: the sentences left get the checkers' fixes as they are."""
+    import threading
+
+    from engine.grammar.autofix import apply_fixes
+
+    text = " ".join(["My father work in a bank near our house."] * 6)
+    issues = checker.check(text).issues
+    cancel = threading.Event()
+    cancel.set()
+    stopped = proofread_text(text, issues, scorer, cancel=cancel)
+    assert stopped.variants == 0 and stopped.text == apply_fixes(text, issues)
+    judged = proofread_text(text, issues, scorer)
+    assert judged.variants > 0 and judged.text.count("works") == 6

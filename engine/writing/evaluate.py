@@ -119,7 +119,10 @@ class Evaluator:
         return {m.iri: text[m.start:m.end] for m in found}
 
     def evaluate(self, candidate: str, source: str, template: Template, target: int = 0,
-                 style: str = "", facts: list[str] | None = None) -> Evaluation:
+                 style: str = "", facts: list[str] | None = None,
+                 judge: bool = True) -> Evaluation:
+        """``judge=False`` leaves out the model's fluency (a cancelled request: scoring
+        would keep the model busy)."""
         import sacrebleu
 
         scores: dict[str, float] = {}
@@ -148,7 +151,7 @@ class Evaluator:
                       grade=round(grade, 1))
         reasons.append(f"reading ease {ease_s:.0f} → {ease_c:.0f} (grade {grade:.0f})")
 
-        gain = self.fluency(candidate, source)
+        gain = self.fluency(candidate, source) if judge else None
         if gain is not None:
             scores["fluency"] = min(1.0, max(0.0, 0.5 + gain))
             values["fluency_gain"] = round(gain, 3)
@@ -250,8 +253,9 @@ class Evaluator:
         return out
 
     def apply(self, candidate: Candidate, source: str, template: Template, target: int = 0,
-              style: str = "", facts: list[str] | None = None) -> Candidate:
-        result = self.evaluate(candidate.text, source, template, target, style, facts)
+              style: str = "", facts: list[str] | None = None,
+              judge: bool = True) -> Candidate:
+        result = self.evaluate(candidate.text, source, template, target, style, facts, judge)
         candidate.scores = {k: round(v, 3) for k, v in result.scores.items()}
         candidate.score = round(result.total, 4)
         candidate.reasons = result.reasons

@@ -56,7 +56,7 @@ def suggest(assistant: Assistant, evaluator: Evaluator, request: AssistRequest,
     reason = ""
     current = request
     # model-free candidates first: when one already passes, the model gets no retries
-    extra = baselines(evaluator, request, built, first_index=100)
+    extra = baselines(evaluator, request, built, first_index=100, cancel=cancel)
     for candidate in extra:
         if on_candidate:
             on_candidate(candidate)
@@ -66,7 +66,7 @@ def suggest(assistant: Assistant, evaluator: Evaluator, request: AssistRequest,
         for candidate in fresh:
             candidate.round = number
             evaluator.apply(candidate, request.selection, built.template, built.length,
-                            request.style, built.facts)
+                            request.style, built.facts, judge=not cancel.is_set())
             if on_candidate:
                 on_candidate(candidate)
         seen += fresh
@@ -87,7 +87,7 @@ def suggest(assistant: Assistant, evaluator: Evaluator, request: AssistRequest,
 
 
 def baselines(evaluator: Evaluator, request: AssistRequest, built: BuiltPrompt,
-              first_index: int) -> list[Candidate]:
+              first_index: int, cancel: threading.Event | None = None) -> list[Candidate]:
     """The template's candidates besides the model's answers, scored like the others; one
     with the same text as an earlier one is left out."""
     out: list[Candidate] = []
@@ -97,7 +97,8 @@ def baselines(evaluator: Evaluator, request: AssistRequest, built: BuiltPrompt,
         if kind in ("checked", "autofix") and evaluator.grammar is not None and issues is None:
             issues = evaluator.grammar.check(request.selection).issues
         if kind == "checked" and issues is not None and evaluator.scorer is not None:
-            checked = proofread_text(request.selection, issues, evaluator.scorer)
+            checked = proofread_text(request.selection, issues, evaluator.scorer,
+                                     cancel=cancel)
             text, edits = checked.text, [e.to_json() for e in checked.edits]
             vouched = sum(1 for e in checked.edits if e.gain)
             note = (f"checked fixes: {len(edits)} edit{'s' if len(edits) != 1 else ''}, "
@@ -113,7 +114,8 @@ def baselines(evaluator: Evaluator, request: AssistRequest, built: BuiltPrompt,
         candidate = Candidate(first_index + len(out), -1, text, text, note=note, round=0,
                               pinned=kind == "checked", edits=edits)
         evaluator.apply(candidate, request.selection, built.template, built.length,
-                        request.style, built.facts)
+                        request.style, built.facts,
+                        judge=cancel is None or not cancel.is_set())
         candidate.reasons = [_edit_line(e) for e in edits] + candidate.reasons
         out.append(candidate)
     return out

@@ -14,6 +14,7 @@ another replacement or the original.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -288,16 +289,19 @@ def _split(text: str, pattern: re.Pattern[str], span: tuple[int, int]) -> list[t
 
 
 def proofread_text(text: str, issues: Sequence[Issue], scorer: JudgesText | None,
-                   margins: Margins | None = None, **options: Any) -> Proofread:
+                   margins: Margins | None = None, cancel: threading.Event | None = None,
+                   **options: Any) -> Proofread:
     """The checked fixes for a whole text, sentence by sentence (each is scored alone);
-    issues that cross a sentence boundary get the checkers' plain fix."""
+    issues that cross a sentence boundary get the checkers' plain fix. Once ``cancel`` is
+    set, the sentences left get the checkers' fixes unjudged (no more scoring)."""
     result = Proofread(text, text, [])
     placed: set[int] = set()
     for start, end in sentences(text):
         inside = [i for i in issues if start <= i.start and i.end <= end]
         placed.update(id(i) for i in inside)
         moved = [i._replace(start=i.start - start, end=i.end - start) for i in inside]
-        part = proofread(text[start:end], moved, scorer, margins, **options)
+        judge = None if cancel is not None and cancel.is_set() else scorer
+        part = proofread(text[start:end], moved, judge, margins, **options)
         result.rounds = max(result.rounds, part.rounds)
         result.variants += part.variants
         result.edits += [Edit(e.start + start, e.end + start, e.old, e.new, e.source, e.gain)
@@ -320,13 +324,16 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
 
 
 def order_replacements(text: str, issues: Sequence[Issue], scorer: JudgesText,
+                       cancel: threading.Event | None = None,
                        limit: int = 8) -> dict[int, tuple[str, ...]]:
     """Each issue's replacements (up to ``limit`` of them) in the order the model prefers
     them in their sentence, by index into ``issues``; issues with one replacement, or none
-    the model could score, are left out."""
+    the model could score, are left out, and so are those after ``cancel`` is set."""
     out: dict[int, tuple[str, ...]] = {}
     spans = sentences(text)
     for index, issue in enumerate(issues):
+        if cancel is not None and cancel.is_set():
+            break
         options = issue.replacements[:limit]
         if len(options) < 2:
             continue
