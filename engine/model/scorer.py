@@ -82,6 +82,7 @@ class LogProbScorer:
         self._lock = threading.Lock()
         self._base_tokens: list[int] = []  # what sequence 0 of the cache holds
         self._base_rows = np.zeros((0, 0), np.float32)
+        self._most_rows = 0  # the most logits rows one decode returned (their buffer)
         self.evaluated_tokens = 0  # tokens decoded since loading (a cost figure)
 
     @classmethod
@@ -162,11 +163,17 @@ class LogProbScorer:
         return self._ctx is not None
 
     def memory_bytes(self) -> int:
-        """The context's own state (its KV cache and logits), weights excluded."""
+        """The context's own memory, weights excluded: its KV cache (F16 keys and values
+        for every cell) and the logits buffer at the most rows a decode has asked for."""
         import llama_cpp
 
         self.load()
-        return int(llama_cpp.llama_state_get_size(self._ctx.ctx))
+        model = self._model.model
+        head_dim = llama_cpp.llama_model_n_embd(model) // max(1, llama_cpp.llama_model_n_head(
+            model))
+        kv = (self.n_ctx * llama_cpp.llama_model_n_layer(model) * 2 * 2 * head_dim
+              * llama_cpp.llama_model_n_head_kv(model))
+        return int(kv + self._most_rows * self._vocab * 4)
 
     # -- tokens --------------------------------------------------------------------------
 
@@ -314,6 +321,7 @@ class LogProbScorer:
     def _logits(self, rows: int) -> np.ndarray:
         import llama_cpp
 
+        self._most_rows = max(self._most_rows, rows)
         pointer = llama_cpp.llama_get_logits(self._ctx.ctx)
         return np.ctypeslib.as_array(pointer, shape=(rows, self._vocab))
 
