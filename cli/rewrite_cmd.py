@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     # Harper's only (no LanguageTool start-up for a rewrite)
     checked = "checked" in template.baselines
     grammar = GrammarChecker(conf, engines=ENGINES if checked else ("harper",))
-    judge = LogProbScorer.for_settings(conf, args.model if conf.backend != "server" else None)
+    judge = LogProbScorer.beside(runner, conf)
     assistant = Assistant(runner, library, knowledge)
     request = AssistRequest(template=args.template, selection=text, style=args.style,
                             length=args.length, candidates=args.candidates, seed=args.seed,

@@ -20,7 +20,6 @@ from engine.errors import OntologyError
 from engine.grammar.checker import CheckResult, GrammarChecker, Issue
 from engine.grammar.language import warm as warm_language
 from engine.model.backend import ModelBackend, open_backend
-from engine.model.llm import LlamaRunner
 from engine.model.scorer import LogProbScorer
 from engine.model.server import ServerRunner, leaves_machine
 from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt, fact_subject
@@ -200,6 +199,15 @@ class EntitiesOnLane:
         return self.lane.query(lambda host, _ctx: host.find(text, exact=True))
 
 
+OrderKey = tuple[str, int, int, tuple[str, ...]]
+
+
+def _order_key(text: str, issue: Issue) -> OrderKey:
+    """An issue with the text around it: the model's order holds while that is unchanged."""
+    return (text[max(0, issue.start - 200):issue.end + 200], issue.start, issue.end,
+            issue.replacements)
+
+
 class ModelHost:
     """The loaded model, the assistant that prompts it and the evaluator of its answers."""
 
@@ -209,7 +217,7 @@ class ModelHost:
         self.scorer: LogProbScorer | None = None  # the judge: checked fixes, fluency, order
         self.library = TemplateLibrary()
         self.evaluator = Evaluator(grammar, entities)
-        self._orders: dict[tuple[str, int, int, tuple[str, ...]], tuple[str, ...]] = {}
+        self._orders: dict[OrderKey, tuple[str, ...]] = {}
 
     def load(self, settings: Settings) -> ModelInfo:
         with no_gc_pauses():
@@ -224,8 +232,7 @@ class ModelHost:
             self.assistant = Assistant(runner, self.library)
             # the judge is the loaded GGUF (its own context; the file's pages are shared),
             # or for a server the local starter model when there is one
-            own = runner.info.path if isinstance(runner, LlamaRunner) else None
-            self.scorer = LogProbScorer.for_settings(settings, own)
+            self.scorer = LogProbScorer.beside(runner, settings)
             self.evaluator.scorer = self.scorer
             reading_ease("Load the pronouncing dictionary now, not during the first suggestion.")
         remote = settings.backend == "server" and leaves_machine(settings.server_url)
@@ -255,8 +262,7 @@ class ModelHost:
         for issue in issues:
             if len(issue.replacements) < 2:
                 continue
-            key = (text[max(0, issue.start - 200):issue.end + 200], issue.start, issue.end,
-                   issue.replacements)
+            key = _order_key(text, issue)
             if key in self._orders:
                 out[issue.key] = self._orders[key]
             elif len(todo) < limit:
@@ -266,8 +272,7 @@ class ModelHost:
                 issue = todo[index]
                 if len(self._orders) > 5000:
                     self._orders.clear()
-                self._orders[(text[max(0, issue.start - 200):issue.end + 200], issue.start,
-                              issue.end, issue.replacements)] = order
+                self._orders[_order_key(text, issue)] = order
                 out[issue.key] = order
         return out
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from engine.config import Settings
 from engine.errors import ModelError
+from engine.text.words import word_count
 
 log = logging.getLogger("wordloom.scorer")
 
@@ -36,16 +37,11 @@ MAX_TOKENS = 256  # a longer text is not scored (the caller keeps the checkers' 
 
 _SPACE_BEFORE = re.compile(r" +([.,;:!?%)\]}]|n't\b|'(?:s|re|ve|ll|d|m)\b)", re.I)
 _SPACE_AFTER = re.compile(r"([(\[{$]) +")
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def print_view(text: str) -> str:
     """The text as it would be printed: no space before closing punctuation and clitics."""
     return _SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", text))
-
-
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
 
 
 @dataclass(frozen=True)
@@ -96,10 +92,16 @@ class LogProbScorer:
                    gpu_layers=resolve_gpu_layers(settings.gpu_layers))
 
     @classmethod
-    def for_settings(cls, settings: Settings, model: str | None = None) -> LogProbScorer | None:
-        """``from_settings``, or None when there is no local model to judge with."""
+    def beside(cls, backend: object, settings: Settings) -> LogProbScorer | None:
+        """The judge for a loaded backend: the same GGUF, placed the same way, when it runs
+        in this process; for a server, the settings' local model; None when there is none."""
+        from engine.model.llm import LlamaRunner, resolve_gpu_layers
+
+        if isinstance(backend, LlamaRunner):
+            return cls(backend.info.path, threads=backend.threads,
+                       gpu_layers=resolve_gpu_layers(backend.requested_gpu_layers))
         try:
-            return cls.from_settings(settings, model)
+            return cls.from_settings(settings)
         except ModelError:
             return None
 
@@ -202,15 +204,14 @@ class LogProbScorer:
         than the base's token there (read from the base's own pass, free) is not evaluated
         either (None): the few tokens after it rarely make up for that much."""
         with self._lock:
-            return self._compare(base, variants, window, prune)[0]
+            return self._compare(base, variants, window, prune)
 
     def _compare(self, base: str, variants: Sequence[str], window: int,
-                 prune: float | None = None
-                 ) -> tuple[list[Comparison | None], list[_Job], np.ndarray]:
+                 prune: float | None) -> list[Comparison | None]:
         out: list[Comparison | None] = [None] * len(variants)
         base_tokens = self.tokens(base)
         if len(base_tokens) > MAX_TOKENS or not variants:
-            return out, [], np.zeros(0)
+            return out
         rows = self._decode_base(base_tokens)
         base_lp = _pick(rows, base_tokens, 1, len(base_tokens))
         base_words = max(1, word_count(base))
@@ -244,7 +245,7 @@ class LogProbScorer:
             out[job.index] = Comparison(job.logprob - base_window,
                                         word_count(variants[job.index]) - base_words,
                                         per_word)
-        return out, jobs, base_lp
+        return out
 
     def _decode_base(self, tokens: list[int]) -> np.ndarray:
         """Evaluate ``tokens`` on sequence 0; the log-softmax of every position's logits
@@ -303,8 +304,7 @@ class LogProbScorer:
             first = float(base_rows[job.prefix - 1, job.new[0]])  # predicted by the base
             rest = len(job.new) - 1
             picked = rows[np.arange(row, row + rest), job.new[1:]] if rest else np.zeros(0)
-            job.token_logprobs = np.concatenate(([first], picked))
-            job.logprob = float(job.token_logprobs.sum())
+            job.logprob = first + float(picked.sum())
             row += rest
         for seq in range(1, len(group) + 1):
             llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
@@ -332,9 +332,7 @@ class _Job:
     prefix: int  # tokens shared with the base
     new: list[int]  # the variant's tokens from the first difference to the window's end
     base_end: int  # the base's tokens up to the matching window end
-    tail: int = 0  # of those, the unchanged tokens after the change
     logprob: float = 0.0
-    token_logprobs: np.ndarray | None = None  # one per token of ``new``
 
     @classmethod
     def make(cls, index: int, tokens: list[int], base: list[int], window: int) -> _Job | None:
@@ -351,10 +349,9 @@ class _Job:
         end, base_end = len(tokens) - keep, len(base) - keep
         if end <= prefix:  # a pure deletion at the very end: score the next token anyway
             end, base_end = min(len(tokens), prefix + 1), min(len(base), base_end + 1)
-        tail = min(window, suffix, end - prefix)
         if prefix == len(tokens):  # the variant is a prefix of the base: nothing to add
-            return cls(index, prefix, [], base_end, 0)
-        return cls(index, max(1, prefix), tokens[max(1, prefix):end], base_end, tail)
+            return cls(index, prefix, [], base_end)
+        return cls(index, max(1, prefix), tokens[max(1, prefix):end], base_end)
 
 
 def _pick(rows: np.ndarray, tokens: list[int], start: int, end: int) -> np.ndarray:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.text.words import words
 from engine.writing.assistant import Candidate
 from engine.writing.readability import grade_level, reading_ease
 from engine.writing.sources import Checks, FindsEntities, JudgesText
@@ -31,7 +32,6 @@ INFORMAL = re.compile(
     r"totally|pretty much|okay|ok)\b|!+|\b\w+n['’]t\b|\b\w+['’](?:re|ve|ll|d|m)\b|"
     r"\b(?:it|that|there|here|what|let|he|she|who)['’]s\b", re.I)
 FORMAL_TARGETS = {"formal": 1.0, "academic": 1.0, "journalistic": 0.8, "friendly": 0.0}
-_WORDS = re.compile(r"\w+(?:['’]\w+)*")
 
 
 @dataclass
@@ -47,10 +47,6 @@ class Evaluation:
     reasons: list[str]
     violations: list[Violation] = field(default_factory=list)
     total: float = 0.0
-
-
-def words(text: str) -> list[str]:
-    return _WORDS.findall(text)
 
 
 def length_score(count: int, target: int) -> float:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from engine.grammar.autofix import FIXABLE, choose_fixes, looks_like_a_name
@@ -50,11 +50,6 @@ class Margins:
     alternative: float = 1.0  # another replacement of a fixed issue
     revert: float = 4.0  # undoing a checker's fix (the original words back)
     name: float = 0.0  # a checker's fix for a "misspelling" that looks like a name
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Margins:
-        known = cls.__dataclass_fields__
-        return cls(**{k: float(v) for k, v in data.items() if k in known})
 
 
 @dataclass
@@ -99,11 +94,6 @@ class Proofread:
     edits: list[Edit]
     rounds: int = 0
     variants: int = 0  # texts scored
-    notes: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "edits": [e.to_json() for e in self.edits],
-                "rounds": self.rounds, "variants": self.variants}
 
 
 # -- slots ---------------------------------------------------------------------------------
@@ -186,10 +176,10 @@ def render(text: str, slots: Sequence[Slot], choice: dict[int, int] | None = Non
 
 def proofread(text: str, issues: Iterable[Issue], scorer: JudgesText | None,
               margins: Margins | None = None, *, max_rounds: int = MAX_ROUNDS,
-              confusions: bool = True, prune: float | None = PRUNE) -> Proofread:
+              prune: float | None = PRUNE) -> Proofread:
     """The checked fixes for one sentence or short paragraph."""
     margins = margins or Margins()
-    slots = build_slots(text, issues, confusions=confusions and scorer is not None)
+    slots = build_slots(text, issues, confusions=scorer is not None)
     gains = [0.0] * len(slots)
     result = Proofread(text, text, [])
     if scorer is not None:
@@ -289,8 +279,8 @@ def _split(text: str, pattern: re.Pattern[str], span: tuple[int, int]) -> list[t
 
 
 def proofread_text(text: str, issues: Sequence[Issue], scorer: JudgesText | None,
-                   margins: Margins | None = None, cancel: threading.Event | None = None,
-                   **options: Any) -> Proofread:
+                   margins: Margins | None = None,
+                   cancel: threading.Event | None = None) -> Proofread:
     """The checked fixes for a whole text, sentence by sentence (each is scored alone);
     issues that cross a sentence boundary get the checkers' plain fix. Once ``cancel`` is
     set, the sentences left get the checkers' fixes unjudged (no more scoring)."""
@@ -301,7 +291,7 @@ def proofread_text(text: str, issues: Sequence[Issue], scorer: JudgesText | None
         placed.update(id(i) for i in inside)
         moved = [i._replace(start=i.start - start, end=i.end - start) for i in inside]
         judge = None if cancel is not None and cancel.is_set() else scorer
-        part = proofread(text[start:end], moved, judge, margins, **options)
+        part = proofread(text[start:end], moved, judge, margins)
         result.rounds = max(result.rounds, part.rounds)
         result.variants += part.variants
         result.edits += [Edit(e.start + start, e.end + start, e.old, e.new, e.source, e.gain)
