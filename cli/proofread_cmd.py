@@ -61,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
     for edit in result.edits:
         line = text.count("\n", 0, edit.start) + 1
         why = f"the model gains {edit.gain:.1f}" if edit.gain else "checker fix kept"
-        print(f"{line}: {edit.old!r} -> {edit.new!r} [{edit.source}; {why}]", file=sys.stderr)
+        change = f"{edit.old!r} -> {edit.new!r}" if edit.old else f"+{edit.new.strip()!r}"
+        print(f"{line}: {change} [{edit.source}; {why}]", file=sys.stderr)
     for name, state in engines.items():
         print(f"{name}: {state}", file=sys.stderr)
     return 0

@@ -3,6 +3,9 @@ edits from real Harper and LanguageTool, the search, the command line and the ap
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import pytest
 
 from conftest import MODEL, base_settings
@@ -159,6 +162,63 @@ def test_slots_start_from_the_checkers_fixes():
     assert render(text, slots) == "We stayed three nighs in Hangzhuo."
 
 
+def test_a_comma_may_go_between_two_words_spaced_like_the_text():
+    text = "However we stayed at home because it rained"
+    slots = build_slots(text, [])
+    gaps = [s for s in slots if s.start == s.end]
+    assert [text[:s.start].split()[-1] for s in gaps] == text.split()  # the last: a stop
+    assert [o.text for o in gaps[0].options] == ["", ","]
+    assert gaps[-1].options[1].text == "."
+    after_however = {slots.index(gaps[0]): 1}
+    assert render(text, slots, after_however) == "However, we stayed at home because it rained"
+    tokenized = "However we stayed at home , because it rained ."
+    slots = build_slots(tokenized, [])
+    first = next(i for i, s in enumerate(slots) if s.start == s.end)
+    assert render(tokenized, slots, {first: 1}).startswith("However , we stayed")
+    assert not any(s.start == s.end == len(tokenized) for s in slots)  # it has its stop
+
+
+def test_no_comma_where_a_checker_has_an_issue_and_no_fix_drops_a_full_stop():
+    text = "We met in Paris , it rained ."
+    issues = [issue(text, " ,", ",", category="typography"),
+              issue(text, " .", ".", "", category="typography")]
+    slots = build_slots(text, issues)
+    assert not any(s.start == s.end == text.index(" ,") for s in slots)
+    stop = next(s for s in slots if s.original == " .")
+    assert [o.text for o in stop.options] == [" .", "."]  # LanguageTool's "" is left out
+
+
+class _LikesCommas:
+    """A stand-in judge for the search's bookkeeping (not a scorer test): every comma is
+    a gain, dropping "in" a bigger one, any other change of words a loss."""
+
+    def __init__(self, text: str) -> None:
+        self.words = Counter(re.findall(r"[A-Za-z]+", text))
+
+    def logprob(self, text: str) -> float:
+        return 0.0
+
+    def compare(self, base, variants, window=4, prune=None):
+        from engine.model.scorer import Comparison
+
+        def worth(text: str) -> int:
+            words = Counter(re.findall(r"[A-Za-z]+", text))
+            changed = sum(((words - self.words) + (self.words - words)).values())
+            dropped_in = self.words["in"] - words["in"]
+            return 3 * text.count(",") + 20 * dropped_in - 30 * (changed - dropped_in)
+
+        return [Comparison(float(worth(v) - worth(base)), 0, -5.0) for v in variants]
+
+
+def test_two_commas_never_meet_where_a_word_went():
+    """With "in" deleted, the commas either side of it make the same text: one is tried,
+    and no edit leaves a comma beside another."""
+    text = "They want a place to live in and a place to work."
+    result = proofread_text(text, [], _LikesCommas(text))
+    assert "in" not in re.findall(r"[A-Za-z]+", result.text), result.text
+    assert re.search(r"\blive, and\b", result.text), result.text
+
+
 def test_a_deleted_word_takes_one_space_with_it():
     text = "He came to back home at the night."
     edits = [Edit(text.index("to"), text.index("to") + 2, "to", "", "confusion", 1.0),
@@ -211,8 +271,18 @@ def test_errors_the_checkers_miss_are_fixed_by_the_model(scorer, checker):
         result = proofread_text(wrong, issues, scorer)
         fixed += result.text == right
         assert all(e.source in ("harper", "languagetool", "harper+languagetool", "confusion",
-                                "inflection") for e in result.edits)
+                                "inflection", "punctuation") for e in result.edits)
     assert fixed >= 2, fixed
+
+
+def test_the_model_puts_in_a_comma_a_writer_would(scorer, checker):
+    text = "If you want to come you are welcome."
+    result = proofread_text(text, checker.check(text).issues, scorer)
+    assert result.text == "If you want to come, you are welcome.", result.edits
+    (edit,) = result.edits
+    assert (edit.start, edit.end, edit.old, edit.new, edit.source) == (
+        text.index(" you are"), text.index(" you are"), "", ",", "punctuation")
+    assert edit.gain > Margins().comma
 
 
 def test_without_a_model_the_checked_fixes_are_the_checkers_fixes(checker):

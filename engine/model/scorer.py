@@ -1,12 +1,14 @@
 """How likely a text is under a GGUF model: llama.cpp log-probabilities, in batches.
 
-The scorer owns its own llama.cpp model handle and context (the weights are the same
-file, memory-mapped, so the pages are shared with the generating model), so scoring
-never disturbs a generation's KV cache. Variants of one base text are scored together:
-the base is evaluated once on sequence 0; each variant's KV cache starts as a copy of
-the base's cells up to the first token where they differ (llama.cpp's unified cache
-shares those cells, nothing is recomputed), and every variant's own tokens go into the
-same ``llama_decode`` call, one sequence each.
+The scorer owns its own llama.cpp model handle and context, so scoring never disturbs a
+generation's KV cache. Its weights are the model's own file, memory-mapped, so the pages
+are shared with the generating model; for a small Q4_1 model on the CPU they are a Q8_0
+copy instead, which llama.cpp evaluates faster (engine/model/judge.py).
+
+Variants of one base text are scored together: the base is evaluated once on sequence
+0; each variant's KV cache starts as a copy of the base's cells up to the first token
+where they differ (llama.cpp's unified cache shares those cells, nothing is recomputed),
+and every variant's own tokens go into the same ``llama_decode`` call, one sequence each.
 
 A variant is compared with the base on a window: its changed tokens plus the next few
 tokens they condition (the base's matching tokens the same way), so one edit's effect is
@@ -79,6 +81,7 @@ class LogProbScorer:
         self._base_tokens: list[int] = []  # what sequence 0 of the cache holds
         self._base_rows = np.zeros((0, 0), np.float32)
         self._most_rows = 0  # the most logits rows one decode returned (their buffer)
+        self.weights_path = model_path  # the file loaded (a judging copy, see judge.py)
         self.evaluated_tokens = 0  # tokens decoded since loading (a cost figure)
 
     @classmethod
@@ -116,10 +119,11 @@ class LogProbScorer:
         from engine.model.llm import default_threads, quiet_llama_logs
 
         quiet_llama_logs()
+        self.weights_path = self._weights()
         mparams = llama_cpp.llama_model_default_params()
         mparams.n_gpu_layers = self.gpu_layers
         try:
-            model: Any = _internals.LlamaModel(path_model=self.model_path, params=mparams,
+            model: Any = _internals.LlamaModel(path_model=self.weights_path, params=mparams,
                                                verbose=False)
         except (ValueError, OSError) as exc:
             raise ModelError(f"{self.model_path}: llama.cpp could not load the model for "
@@ -144,6 +148,17 @@ class LogProbScorer:
         self._vocab = model.n_vocab()
         bos = model.token_bos()
         self._start = bos if bos >= 0 else model.token_eos()
+
+    def _weights(self) -> str:
+        """The file to load: the model itself, or its faster judging copy (judge.py)."""
+        from engine.model.gguf import read_metadata
+        from engine.model.judge import judge_weights
+
+        try:
+            quantization = read_metadata(self.model_path).quantization
+        except ModelError:
+            return self.model_path  # loading it says what is wrong
+        return judge_weights(self.model_path, quantization, self.gpu_layers)
 
     def close(self) -> None:
         import llama_cpp

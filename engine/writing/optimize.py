@@ -124,4 +124,6 @@ def baselines(evaluator: Evaluator, request: AssistRequest, built: BuiltPrompt,
 def _edit_line(edit: dict[str, Any]) -> str:
     """One checked edit, for the card's explanation."""
     why = f"the model gains {edit['gain']:.1f}" if edit["gain"] else "the checkers' fix"
+    if not edit["old"]:
+        return f"“{edit['new'].strip()}” added ({edit['source']}; {why})"
     return f"“{edit['old']}” → “{edit['new'] or '(removed)'}” ({edit['source']}; {why})"

@@ -1,0 +1,49 @@
+"""The judge's weights: a faster copy of the starter model, made once, judging as it does."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import MODEL
+from engine.model.gguf import read_metadata
+from engine.model.judge import JUDGE_TYPE, judge_weights, judges_dir
+from engine.model.scorer import LogProbScorer
+
+
+def test_the_starter_model_is_judged_on_a_copy_made_once():
+    assert read_metadata(MODEL).quantization == "Q4_1"  # else this proves nothing
+    path = judge_weights(str(MODEL), "Q4_1", gpu_layers=0)
+    assert path != str(MODEL) and path.startswith(str(judges_dir()))
+    assert read_metadata(path).quantization == JUDGE_TYPE
+    made = judges_dir().joinpath(path.rsplit("/", 1)[1]).stat().st_mtime_ns
+    assert judge_weights(str(MODEL), "Q4_1", gpu_layers=0) == path
+    assert judges_dir().joinpath(path.rsplit("/", 1)[1]).stat().st_mtime_ns == made
+    assert [p.name for p in judges_dir().iterdir()] == [path.rsplit("/", 1)[1]]  # no parts
+
+
+def test_no_copy_on_a_gpu_for_other_types_or_when_it_cannot_be_made():
+    assert judge_weights(str(MODEL), "Q4_1", gpu_layers=-1) == str(MODEL)
+    assert judge_weights(str(MODEL), "Q8_0", gpu_layers=0) == str(MODEL)
+    judges_dir().parent.mkdir(parents=True, exist_ok=True)
+    judges_dir().write_text("a file where the folder should be", encoding="utf-8")
+    assert judge_weights(str(MODEL), "Q4_1", gpu_layers=0) == str(MODEL)
+
+
+def test_the_copy_judges_as_the_model_does():
+    base = "She go to school every day with her brother and they walks home together."
+    variants = [base.replace("go", w) for w in ("goes", "went", "going")] + [
+        base.replace("walks", "walk"), base.replace("the", "a"), base.replace(" and", ",")]
+    copy = LogProbScorer(str(MODEL))
+    copy.load()
+    assert copy.weights_path != str(MODEL)
+    own = LogProbScorer(str(MODEL), gpu_layers=0)
+    own._weights = lambda: str(MODEL)  # type: ignore[method-assign]  # the file itself
+    own.load()
+    try:
+        a = [c.gain for c in copy.compare(base, variants)]
+        b = [c.gain for c in own.compare(base, variants)]
+    finally:
+        copy.close()
+        own.close()
+    assert a == pytest.approx(b, abs=0.8)  # 8-bit activations either way, not bit-equal
+    assert sorted(range(len(a)), key=a.__getitem__) == sorted(range(len(b)), key=b.__getitem__)
