@@ -12,7 +12,14 @@ from engine.model.scorer import LogProbScorer
 
 def test_the_starter_model_is_judged_on_a_copy_made_once():
     assert read_metadata(MODEL).quantization == "Q4_1"  # else this proves nothing
+    judges_dir().mkdir(parents=True)
+    stale = judges_dir() / f"{MODEL.stem}-1-2.Q8_0.gguf"  # a copy of an earlier file
+    other = judges_dir() / f"{MODEL.stem}-x-1-2.Q8_0.gguf"  # another model's copy
+    stale.write_bytes(b"old")
+    other.write_bytes(b"other")
     path = judge_weights(str(MODEL), "Q4_1", gpu_layers=0)
+    assert not stale.exists()
+    other.unlink()  # it stayed
     assert path != str(MODEL) and path.startswith(str(judges_dir()))
     assert read_metadata(path).quantization == JUDGE_TYPE
     made = judges_dir().joinpath(path.rsplit("/", 1)[1]).stat().st_mtime_ns

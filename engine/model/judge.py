@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import re
 from pathlib import Path
 
 from engine.paths import app_paths
@@ -45,8 +46,7 @@ def judge_weights(path: str, quantization: str, gpu_layers: int) -> str:
     if gpu_layers != 0 or quantization not in COPY_FROM or stat.st_size > MAX_BYTES:
         return path
     folder = judges_dir()
-    prefix = f"{source.stem}-"
-    dest = folder / f"{prefix}{stat.st_size}-{stat.st_mtime_ns}.{JUDGE_TYPE}.gguf"
+    dest = folder / f"{source.stem}-{stat.st_size}-{stat.st_mtime_ns}.{JUDGE_TYPE}.gguf"
     if dest.is_file():
         return str(dest)
     try:
@@ -56,8 +56,9 @@ def judge_weights(path: str, quantization: str, gpu_layers: int) -> str:
         log.warning("no %s judge for %s (%s); judging on the file itself", JUDGE_TYPE, source,
                     exc)
         return path
-    for old in folder.glob(f"{prefix}*.gguf"):  # copies of an earlier file of that name
-        if old != dest:
+    earlier = re.compile(re.escape(source.stem) + r"-\d+-\d+\.\w+\.gguf")
+    for old in folder.iterdir():  # copies of an earlier file of that name
+        if old != dest and earlier.fullmatch(old.name):
             old.unlink(missing_ok=True)
     return str(dest)
 

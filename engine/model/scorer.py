@@ -68,8 +68,9 @@ class LogProbScorer:
     Not thread-safe: one owner thread (the model worker), like ``LlamaRunner``."""
 
     def __init__(self, model_path: str, *, threads: int = 0, gpu_layers: int = 0,
-                 n_ctx: int = 1024, n_seq: int = 64) -> None:
+                 n_ctx: int = 1024, n_seq: int = 64, quantization: str | None = None) -> None:
         self.model_path = model_path
+        self.quantization = quantization  # the file's type, when the caller has read it
         self.threads = threads
         self.gpu_layers = gpu_layers
         self.n_ctx = n_ctx
@@ -92,7 +93,8 @@ class LogProbScorer:
 
         info = resolve_model(settings, model)
         return cls(info.path, threads=settings.threads,
-                   gpu_layers=resolve_gpu_layers(settings.gpu_layers))
+                   gpu_layers=resolve_gpu_layers(settings.gpu_layers),
+                   quantization=info.quantization)
 
     @classmethod
     def beside(cls, backend: object, settings: Settings) -> LogProbScorer | None:
@@ -102,7 +104,8 @@ class LogProbScorer:
 
         if isinstance(backend, LlamaRunner):
             return cls(backend.info.path, threads=backend.threads,
-                       gpu_layers=resolve_gpu_layers(backend.requested_gpu_layers))
+                       gpu_layers=resolve_gpu_layers(backend.requested_gpu_layers),
+                       quantization=backend.info.quantization)
         try:
             return cls.from_settings(settings)
         except ModelError:
@@ -154,10 +157,12 @@ class LogProbScorer:
         from engine.model.gguf import read_metadata
         from engine.model.judge import judge_weights
 
-        try:
-            quantization = read_metadata(self.model_path).quantization
-        except ModelError:
-            return self.model_path  # loading it says what is wrong
+        quantization = self.quantization
+        if quantization is None:  # a scorer built on a bare path
+            try:
+                quantization = read_metadata(self.model_path).quantization
+            except ModelError:
+                return self.model_path  # loading it says what is wrong
         return judge_weights(self.model_path, quantization, self.gpu_layers)
 
     def close(self) -> None:

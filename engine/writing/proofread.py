@@ -138,7 +138,7 @@ def build_slots(text: str, issues: Iterable[Issue], *, confusions: bool = True) 
     if confusions:
         slots += _word_slots(text, taken)
         slots += _comma_slots(text, [(i.start, i.end) for i in issues])
-    return sorted(slots, key=lambda s: (s.start, s.end > s.start))
+    return sorted(slots, key=lambda s: s.start)
 
 
 def _word_slots(text: str, taken: list[tuple[int, int]]) -> list[Slot]:
@@ -167,21 +167,14 @@ def _comma_slots(text: str, spans: list[tuple[int, int]]) -> list[Slot]:
     """A possible comma after each word that is followed by another (none where a checker's
     issue starts or ends, which is the checker's to fix); spaced like the text's own
     punctuation (`` ,`` in tokenised text)."""
-    comma = " ," if _TOKENIZED.search(text) else ","
-    out = []
-    for match in _GAP.finditer(text):
-        end = match.end()
-        if any(start <= end <= stop for start, stop in spans):
-            continue
-        out.append(Slot(end, end, "", [Option("", "original", ""),
-                                       Option(comma, "punctuation", "comma")]))
+    space = " " if _TOKENIZED.search(text) else ""
+    marks = [(match.end(), ",") for match in _GAP.finditer(text)]
     stripped = text.rstrip()
     if stripped and stripped[-1].isalnum():  # a sentence that stops without a full stop
-        end = len(stripped)
-        if not any(start <= end <= stop for start, stop in spans):
-            out.append(Slot(end, end, "", [Option("", "original", ""),
-                                           Option(comma[:-1] + ".", "punctuation", "comma")]))
-    return out
+        marks.append((len(stripped), "."))
+    return [Slot(at, at, "", [Option("", "original", ""),
+                              Option(space + mark, "punctuation", "comma")])
+            for at, mark in marks if not any(start <= at <= stop for start, stop in spans)]
 
 
 def _drops_sentence_end(original: str, replacement: str) -> bool:
