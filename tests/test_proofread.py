@@ -14,6 +14,7 @@ from engine.model.scorer import LogProbScorer, print_view
 from engine.writing.confusions import DELETABLE, alternatives, an_or_a, inflections
 from engine.writing.evaluate import Evaluator
 from engine.writing.proofread import (
+    PRUNE,
     Edit,
     Margins,
     apply_edits,
@@ -118,6 +119,39 @@ def test_deleting_a_word_is_not_preferred_for_being_shorter(scorer):
             shorter_won_raw += comparison.delta >= Margins().deletion
     assert tried >= 6
     assert shorter_won_raw  # without the charge some would have passed the margin
+
+
+def test_prune_may_be_given_per_variant(scorer):
+    """The same weak variant twice: pruned where its figure is 0 (its first changed token is
+    less likely than the base's), scored where it is None."""
+    base = "She goes to school every day with her brother."
+    weak = base.replace("goes", "go")
+    kept, pruned = scorer.compare(base, [weak, weak], prune=[None, 0.0])
+    assert kept is not None and kept.gain < 0
+    assert pruned is None
+
+
+def test_a_removed_word_is_judged_by_what_follows_it(scorer, checker):
+    """A removed word's first changed token is the word after it, which the sentence never
+    predicted there: a one-figure prune would drop these right deletions unscored."""
+    for text, right in [("We must protect the nature for our children.",
+                         "We must protect nature for our children."),
+                        ("My sister plays the tennis every weekend.",
+                         "My sister plays tennis every weekend.")]:
+        assert scorer.compare(text, [right], prune=PRUNE) == [None]  # else this proves nothing
+        result = proofread_text(text, checker.check(text).issues, scorer)
+        assert result.text == right, result.edits
+        (edit,) = result.edits
+        assert (edit.old, edit.new, edit.source) == ("the", "", "confusion")
+
+
+def test_a_sentences_first_word_is_never_removed(scorer, checker):
+    """Nothing before it tells the model whether it belongs (and the next word would be
+    left in lower case, a comma slot after it first in the sentence)."""
+    text = "The life is short, so enjoy it."
+    result = proofread_text(text, checker.check(text).issues, scorer)
+    assert result.text.startswith("The "), result.edits
+    assert all(e.start > 0 for e in result.edits)
 
 
 def test_text_is_scored_as_printed():

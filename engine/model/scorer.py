@@ -37,6 +37,8 @@ log = logging.getLogger("wordloom.scorer")
 WINDOW_AFTER = 4  # tokens after a change that still show its effect
 MAX_TOKENS = 256  # a longer text is not scored (the caller keeps the checkers' fixes)
 
+Prune = float | Sequence[float | None] | None  # see LogProbScorer.compare
+
 _SPACE_BEFORE = re.compile(r" +([.,;:!?%)\]}]|n't\b|'(?:s|re|ve|ll|d|m)\b)", re.I)
 _SPACE_AFTER = re.compile(r"([(\[{$]) +")
 
@@ -218,16 +220,17 @@ class LogProbScorer:
             return float(sum(_pick(rows, tokens, 1, len(tokens))))
 
     def compare(self, base: str, variants: Sequence[str], window: int = WINDOW_AFTER,
-                prune: float | None = None) -> list[Comparison | None]:
+                prune: Prune = None) -> list[Comparison | None]:
         """Each variant against ``base``; None for one that is too long to score. With
         ``prune``, a variant whose first changed token is already ``prune`` nats less likely
         than the base's token there (read from the base's own pass, free) is not evaluated
-        either (None): the few tokens after it rarely make up for that much."""
+        either (None): the few tokens after it rarely make up for that much. ``prune`` is
+        one figure for every variant, or one per variant (None: always evaluated)."""
         with self._lock:
             return self._compare(base, variants, window, prune)
 
     def _compare(self, base: str, variants: Sequence[str], window: int,
-                 prune: float | None) -> list[Comparison | None]:
+                 prune: Prune) -> list[Comparison | None]:
         out: list[Comparison | None] = [None] * len(variants)
         base_tokens = self.tokens(base)
         if len(base_tokens) > MAX_TOKENS or not variants:
@@ -236,6 +239,8 @@ class LogProbScorer:
         base_lp = _pick(rows, base_tokens, 1, len(base_tokens))
         base_words = max(1, word_count(base))
         per_word = float(base_lp.sum()) / base_words
+        limits = [prune] * len(variants) if prune is None or isinstance(prune, (int, float)) \
+            else list(prune)
         jobs: list[_Job] = []
         for index, text in enumerate(variants):
             tokens = self.tokens(text)
@@ -245,8 +250,9 @@ class LogProbScorer:
             if job is None:  # the same tokens as the base
                 out[index] = Comparison(0.0, word_count(text) - base_words, per_word)
                 continue
-            if prune is not None and job.new and job.prefix < len(base_tokens) and \
-                    rows[job.prefix - 1, job.new[0]] - base_lp[job.prefix - 1] < -prune:
+            limit = limits[index]
+            if limit is not None and job.new and job.prefix < len(base_tokens) and \
+                    rows[job.prefix - 1, job.new[0]] - base_lp[job.prefix - 1] < -limit:
                 continue
             jobs.append(job)
         pending = [job for job in jobs if job.new]  # an empty one: log P of nothing is 0
@@ -299,26 +305,32 @@ class LogProbScorer:
         return rows
 
     def _decode_variants(self, group: list[_Job], base_rows: np.ndarray) -> None:
+        """Each job's tokens on a sequence of its own, after a copy of the base's cells up to
+        its first difference. A job's last token is never fed in: nothing is read after it
+        (its own log-probability comes from the token before), so a one-token job costs
+        nothing beyond the base's pass."""
         import llama_cpp
 
         memory = self._ctx.memory
         batch = self._batch
         n = 0
         for seq, job in enumerate(group, start=1):
+            if len(job.new) < 2:
+                continue
             llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
             llama_cpp.llama_memory_seq_cp(memory, 0, seq, 0, job.prefix)
-            for offset, token in enumerate(job.new):
+            for offset, token in enumerate(job.new[:-1]):
                 batch.token[n] = token
                 batch.pos[n] = job.prefix + offset
                 batch.n_seq_id[n] = 1
                 batch.seq_id[n][0] = seq
-                batch.logits[n] = offset < len(job.new) - 1
+                batch.logits[n] = True
                 n += 1
-        batch.n_tokens = n
-        outputs = sum(len(job.new) - 1 for job in group)
-        self._decode(n)
-        logits = self._logits(outputs) if outputs else np.zeros((0, self._vocab), np.float32)
-        rows = _log_softmax(logits) if outputs else logits
+        rows = np.zeros((0, self._vocab), np.float32)
+        if n:
+            batch.n_tokens = n
+            self._decode(n)
+            rows = _log_softmax(self._logits(n))
         row = 0
         for job in group:
             first = float(base_rows[job.prefix - 1, job.new[0]])  # predicted by the base

@@ -22,6 +22,7 @@ from typing import Any
 
 from engine.grammar.autofix import FIXABLE, choose_fixes, looks_like_a_name
 from engine.grammar.checker import Issue
+from engine.text.words import word_count
 from engine.writing.confusions import alternatives
 from engine.writing.sources import JudgesText
 
@@ -33,7 +34,11 @@ APART = 3  # edits this many words apart or closer are not made in the same roun
 MAX_OPTIONS = 6  # replacements kept per checker issue
 NEVER = 99.0  # a margin no edit beats: such options are not even scored
 PRUNE = 2.0  # nats: a variant whose first changed token is this much less likely than the
-# current one is not evaluated (see LogProbScorer.compare)
+# current one is not evaluated (see LogProbScorer.compare); one that removes a word always
+# is: its first changed token is the word after the removed one, which the text's own
+# context never predicted (JFLEG dev, first 250 sentences: +0.6 GLEU, 15 % more tokens)
+COMMA_PRUNE = 1.0  # a comma's own: a comma the model finds this unlikely at that point is
+# not worth its window (JFLEG dev: the same GLEU as 2.0, 5 % fewer tokens)
 
 
 @dataclass(frozen=True)
@@ -252,7 +257,8 @@ def _round_of(text: str, slots: list[Slot], place: list[int], gains: list[float]
             keep.append(n)
             seen.add(variant)
     tried, variants = [tried[n] for n in keep], [variants[n] for n in keep]
-    compared = scorer.compare(base, variants, prune=prune)
+    limits = [_prune_for(slots[i], k, prune) for i, k in tried]
+    compared = scorer.compare(base, variants, prune=limits)
     result.variants += len(variants)
     best: dict[int, tuple[float, int, float]] = {}
     for (i, k), comparison in zip(tried, compared, strict=True):
@@ -273,6 +279,17 @@ def _round_of(text: str, slots: list[Slot], place: list[int], gains: list[float]
     return changed
 
 
+def _prune_for(slot: Slot, option: int, prune: float | None) -> float | None:
+    """How far a variant's first changed token may fall behind before it is not scored."""
+    if prune is None:
+        return None
+    if word_count(slot.options[option].text) < word_count(slot.text):
+        return None  # a word removed: see PRUNE
+    if slot.options[-1].kind == "comma":
+        return min(prune, COMMA_PRUNE)
+    return prune
+
+
 def _margin(slot: Slot, option: int, margins: Margins) -> float:
     return float(getattr(margins, edit_kind(slot, option)))
 
@@ -286,10 +303,10 @@ def edit_kind(slot: Slot, option: int) -> str:
         return "revert" if option == 0 else "alternative"
     if target.kind in ("checker", "name"):
         return target.kind
+    if slot.start == 0:  # the model has no context there (and a word removed would leave
+        return "start"  # the next one in lower case)
     if not target.text:
         return "deletion"
-    if slot.start == 0:
-        return "start"
     return "inflection" if target.source == "inflection" else "confusion"
 
 

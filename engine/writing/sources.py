@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from engine.grammar.checker import CheckResult
-from engine.model.scorer import Comparison
+from engine.model.scorer import Comparison, Prune
 
 
 class Checks(Protocol):
@@ -27,7 +27,7 @@ class JudgesText(Protocol):
 
     def logprob(self, text: str) -> float: ...
     def compare(self, base: str, variants: Sequence[str], window: int = ...,
-                prune: float | None = ...) -> Sequence[Comparison | None]: ...
+                prune: Prune = ...) -> Sequence[Comparison | None]: ...
 
 
 class Mentioned(Protocol):
