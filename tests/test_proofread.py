@@ -253,6 +253,31 @@ def test_two_commas_never_meet_where_a_word_went():
     assert re.search(r"\blive, and\b", result.text), result.text
 
 
+class _PrunesEverything:
+    """A stand-in judge for the search's contract with the scorer (not a scorer test): it
+    prunes every variant it is allowed to prune, and likes "nights" over "ninths"."""
+
+    def logprob(self, text: str) -> float:
+        return 0.0
+
+    def compare(self, base, variants, window=4, prune=None):
+        from engine.model.scorer import Comparison
+
+        limits = prune if isinstance(prune, list) else [prune] * len(variants)
+        return [None if limit is not None else
+                Comparison(9.0 if "nights" in v and "nights" not in base else -9.0, 0, -5.0)
+                for v, limit in zip(variants, limits, strict=True)]
+
+
+def test_a_checkers_replacement_is_always_scored():
+    """However unlikely its first token looks, each replacement a checker offered is judged
+    (few, and each flagged for a reason): Harper's first guess "ninths" is overruled."""
+    text = "We stayed three nigths in the hotel."
+    found = [issue(text, "nigths", "ninths", "nights")]
+    result = proofread_text(text, found, _PrunesEverything())
+    assert result.text == "We stayed three nights in the hotel.", result.edits
+
+
 def test_a_deleted_word_takes_one_space_with_it():
     text = "He came to back home at the night."
     edits = [Edit(text.index("to"), text.index("to") + 2, "to", "", "confusion", 1.0),
