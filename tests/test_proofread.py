@@ -19,6 +19,7 @@ from engine.writing.proofread import (
     Margins,
     apply_edits,
     build_slots,
+    edit_kind,
     order_replacements,
     proofread_text,
     render,
@@ -131,6 +132,46 @@ def test_prune_may_be_given_per_variant(scorer):
     assert pruned is None
 
 
+def test_a_floor_stops_a_variant_halfway_and_changes_no_score(scorer):
+    """With a floor a variant goes in two steps (its changed tokens and the next one, then
+    the rest of its window, on the same cells): the scores of those that go on are the
+    scores without a floor, and one below its floor after the first step is dropped."""
+    base = "My brother have visited many countries in Europe during the last year."
+    variants = [base.replace("have", w) for w in ("has", "had", "having", "haves")] + [
+        base.replace("during", "in"), base.replace("many", "much"), base.replace(" the", "")]
+    plain = scorer.compare(base, variants)
+    low = scorer.compare(base, variants, floor=[-1000.0] * len(variants))
+    assert all(c is not None for c in plain + low)
+    assert [c.gain for c in low] == pytest.approx([c.gain for c in plain], abs=0.05)
+    best = max(range(len(variants)), key=lambda i: plain[i].gain)
+    assert plain[best].gain > 0  # "has" or "in": better than the base
+    floors = [plain[best].gain - 1.0 if i == best else 1000.0 for i in range(len(variants))]
+    high = scorer.compare(base, variants, floor=floors)
+    assert high[best] is not None and high[best].gain == pytest.approx(plain[best].gain,
+                                                                       abs=0.05)
+    for dropped in range(len(variants)):  # one dropped changes none of the others' scores
+        floors = [-1000.0] * len(variants)
+        floors[dropped] = 1000.0
+        some = scorer.compare(base, variants, floor=floors)
+        assert some[dropped] is None
+        assert [c.gain for i, c in enumerate(some) if i != dropped] == pytest.approx(
+            [c.gain for i, c in enumerate(plain) if i != dropped], abs=0.05)
+    assert [c for i, c in enumerate(high) if i != best] == [None] * (len(variants) - 1)
+
+
+def test_the_window_may_be_given_per_variant(scorer):
+    base = "If you want to come you are welcome to stay with us."
+    comma = base.replace("come you", "come, you")
+    other = base.replace("want", "wants")
+    mixed = scorer.compare(base, [comma, other], window=[1000, 1])
+    assert mixed[0].delta == pytest.approx(scorer.compare(base, [comma], window=1000)[0].delta,
+                                           abs=0.05)
+    assert mixed[1].delta == pytest.approx(scorer.compare(base, [other], window=1)[0].delta,
+                                           abs=0.05)
+    assert mixed[0].delta != pytest.approx(scorer.compare(base, [comma], window=1)[0].delta,
+                                           abs=0.05)
+
+
 def test_a_removed_word_is_judged_by_what_follows_it(scorer, checker):
     """A removed word's first changed token is the word after it, which the sentence never
     predicted there: a one-figure prune would drop these right deletions unscored."""
@@ -212,6 +253,25 @@ def test_a_comma_may_go_between_two_words_spaced_like_the_text():
     assert not any(s.start == s.end == len(tokenized) for s in slots)  # it has its stop
 
 
+def test_a_writers_comma_between_two_words_may_be_taken_out():
+    text = "Well, I think, that it works, and (I hope), it lasts."
+    slots = build_slots(text, [])
+    out = [i for i, s in enumerate(slots) if s.options[-1].kind == "comma_removed"]
+    assert [slots[i].start for i in out] == [m.start() for m in re.finditer(
+        r"(?<=[a-z]),(?= [a-z])", text, re.I)]  # not the one after a bracket
+    assert render(text, slots, {out[1]: 1}) == \
+        "Well, I think that it works, and (I hope), it lasts."
+    assert edit_kind(slots[out[1]], 1) == "comma_removed"
+    tokenized = "I think , that it works ."  # LanguageTool respaces the comma: its slot
+    issues = [issue(tokenized, " ,", ",", "", category="typography")]
+    slots = build_slots(tokenized, issues)
+    (comma,) = [s for s in slots if s.original == " ,"]
+    assert [(o.text, o.kind) for o in comma.options] == [
+        (" ,", ""), (",", "alternative"), ("", "comma_removed")]
+    index = slots.index(comma)
+    assert render(tokenized, slots, {index: 2}) == "I think that it works ."
+
+
 def test_no_comma_where_a_checker_has_an_issue_and_no_fix_drops_a_full_stop():
     text = "We met in Paris , it rained ."
     issues = [issue(text, " ,", ",", category="typography"),
@@ -232,7 +292,7 @@ class _LikesCommas:
     def logprob(self, text: str) -> float:
         return 0.0
 
-    def compare(self, base, variants, window=4, prune=None):
+    def compare(self, base, variants, window=4, prune=None, floor=None):
         from engine.model.scorer import Comparison
 
         def worth(text: str) -> int:
@@ -260,7 +320,7 @@ class _PrunesEverything:
     def logprob(self, text: str) -> float:
         return 0.0
 
-    def compare(self, base, variants, window=4, prune=None):
+    def compare(self, base, variants, window=4, prune=None, floor=None):
         from engine.model.scorer import Comparison
 
         limits = prune if isinstance(prune, list) else [prune] * len(variants)

@@ -12,9 +12,12 @@ and every variant's own tokens go into the same ``llama_decode`` call, one seque
 
 A variant is compared with the base on a window: its changed tokens plus the next few
 tokens they condition (the base's matching tokens the same way), so one edit's effect is
-measured where it is and not diluted over the sentence. Text is shown to the model the
-way it would appear in print (``do n't`` → ``don't``, ``society .`` → ``society.``):
-a model never saw tokenised text, and scores of such text mean little.
+measured where it is and not diluted over the sentence. A caller that knows how much a
+variant must gain can give it a floor: its changed tokens and the first token after them
+are evaluated first, and only a variant still within reach of its floor is evaluated to
+the window's end (on the same cells). Text is shown to the model the way it would appear
+in print (``do n't`` → ``don't``, ``society .`` → ``society.``): a model never saw
+tokenised text, and scores of such text mean little.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ WINDOW_AFTER = 4  # tokens after a change that still show its effect
 MAX_TOKENS = 256  # a longer text is not scored (the caller keeps the checkers' fixes)
 
 Prune = float | Sequence[float | None] | None  # see LogProbScorer.compare
+Floor = Sequence[float | None] | None
+Window = int | Sequence[int]
 
 _SPACE_BEFORE = re.compile(r" +([.,;:!?%)\]}]|n't\b|'(?:s|re|ve|ll|d|m)\b)", re.I)
 _SPACE_AFTER = re.compile(r"([(\[{$]) +")
@@ -219,18 +224,24 @@ class LogProbScorer:
             rows = self._decode_base(tokens)
             return float(sum(_pick(rows, tokens, 1, len(tokens))))
 
-    def compare(self, base: str, variants: Sequence[str], window: int = WINDOW_AFTER,
-                prune: Prune = None) -> list[Comparison | None]:
+    def compare(self, base: str, variants: Sequence[str], window: Window = WINDOW_AFTER,
+                prune: Prune = None, floor: Floor = None) -> list[Comparison | None]:
         """Each variant against ``base``; None for one that is too long to score. With
         ``prune``, a variant whose first changed token is already ``prune`` nats less likely
         than the base's token there (read from the base's own pass, free) is not evaluated
         either (None): the few tokens after it rarely make up for that much. ``prune`` is
-        one figure for every variant, or one per variant (None: always evaluated)."""
-        with self._lock:
-            return self._compare(base, variants, window, prune)
+        one figure for every variant, or one per variant (None: always evaluated).
 
-    def _compare(self, base: str, variants: Sequence[str], window: int,
-                 prune: Prune) -> list[Comparison | None]:
+        With ``floor`` (one per variant, None for none), a variant is evaluated in two
+        steps: its changed tokens and the first token after them, then the rest of its
+        window. One whose gain after the first step is below its floor is not taken
+        further (None): the rest of the window is only evaluated for variants that can
+        still win. ``window`` is one figure for every variant, or one per variant."""
+        with self._lock:
+            return self._compare(base, variants, window, prune, floor)
+
+    def _compare(self, base: str, variants: Sequence[str], window: Window,
+                 prune: Prune, floor: Floor = None) -> list[Comparison | None]:
         out: list[Comparison | None] = [None] * len(variants)
         base_tokens = self.tokens(base)
         if len(base_tokens) > MAX_TOKENS or not variants:
@@ -241,19 +252,28 @@ class LogProbScorer:
         per_word = float(base_lp.sum()) / base_words
         limits = [prune] * len(variants) if prune is None or isinstance(prune, (int, float)) \
             else list(prune)
+        floors = list(floor) if floor is not None else [None] * len(variants)
+        windows = [window] * len(variants) if isinstance(window, int) else list(window)
         jobs: list[_Job] = []
         for index, text in enumerate(variants):
             tokens = self.tokens(text)
             if len(tokens) > MAX_TOKENS:
                 continue
-            job = _Job.make(index, tokens, base_tokens, window)
+            job = _Job.make(index, tokens, base_tokens, windows[index])
+            added = word_count(text) - base_words
             if job is None:  # the same tokens as the base
-                out[index] = Comparison(0.0, word_count(text) - base_words, per_word)
+                out[index] = Comparison(0.0, added, per_word)
                 continue
             limit = limits[index]
             if limit is not None and job.new and job.prefix < len(base_tokens) and \
                     rows[job.prefix - 1, job.new[0]] - base_lp[job.prefix - 1] < -limit:
                 continue
+            job.base_lp = float(base_lp[job.prefix - 1:job.base_end - 1].sum())
+            job.charge = per_word * added
+            if floors[index] is not None and 1 < job.split < len(job.new):
+                job.floor = floors[index]
+                changed = job.base_end - job.prefix - (len(job.new) - job.split)
+                job.base_split_lp = float(base_lp[job.prefix - 1:job.prefix - 1 + changed].sum())
             jobs.append(job)
         pending = [job for job in jobs if job.new]  # an empty one: log P of nothing is 0
         while pending:
@@ -267,10 +287,10 @@ class LogProbScorer:
                 raise ModelError("the text is too long for the scoring context")
             self._decode_variants(group, rows)
         for job in jobs:
-            base_window = float(base_lp[job.prefix - 1:job.base_end - 1].sum())
-            out[job.index] = Comparison(job.logprob - base_window,
-                                        word_count(variants[job.index]) - base_words,
-                                        per_word)
+            if not job.dropped:
+                out[job.index] = Comparison(job.logprob - job.base_lp,
+                                            word_count(variants[job.index]) - base_words,
+                                            per_word)
         return out
 
     def _decode_base(self, tokens: list[int]) -> np.ndarray:
@@ -308,38 +328,56 @@ class LogProbScorer:
         """Each job's tokens on a sequence of its own, after a copy of the base's cells up to
         its first difference. A job's last token is never fed in: nothing is read after it
         (its own log-probability comes from the token before), so a one-token job costs
-        nothing beyond the base's pass."""
+        nothing beyond the base's pass. A job with a floor goes in two steps (its cells
+        stay between them); one that falls below its floor after the first is dropped."""
         import llama_cpp
 
         memory = self._ctx.memory
-        batch = self._batch
-        n = 0
         for seq, job in enumerate(group, start=1):
-            if len(job.new) < 2:
-                continue
+            job.logprob = float(base_rows[job.prefix - 1, job.new[0]])  # predicted by the base
             llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
             llama_cpp.llama_memory_seq_cp(memory, 0, seq, 0, job.prefix)
-            for offset, token in enumerate(job.new[:-1]):
-                batch.token[n] = token
+        first = [(seq, job, 0, (job.split if job.floor is not None else len(job.new)) - 1)
+                 for seq, job in enumerate(group, start=1)]
+        self._feed(first)
+        rest = []
+        for seq, job in enumerate(group, start=1):
+            if job.floor is None:
+                continue
+            gain = job.logprob - job.base_split_lp - job.charge
+            if gain < job.floor:  # its cells stay until the end: other sequences' next
+                job.dropped = True  # tokens put in cells freed here were seen to change
+            else:  # their scores (tested)
+                rest.append((seq, job, job.split - 1, len(job.new) - 1))
+        self._feed(rest)
+        for seq in range(1, len(group) + 1):
+            llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
+
+    def _feed(self, parts: list[tuple[int, _Job, int, int]]) -> None:
+        """For each (sequence, job, start, stop): feed ``job.new[start:stop]`` on that
+        sequence and add the log-probabilities of ``job.new[start + 1:stop + 1]``."""
+        batch = self._batch
+        n = 0
+        for seq, job, start, stop in parts:
+            for offset in range(start, stop):
+                batch.token[n] = job.new[offset]
                 batch.pos[n] = job.prefix + offset
                 batch.n_seq_id[n] = 1
                 batch.seq_id[n][0] = seq
                 batch.logits[n] = True
                 n += 1
-        rows = np.zeros((0, self._vocab), np.float32)
-        if n:
-            batch.n_tokens = n
-            self._decode(n)
-            rows = _log_softmax(self._logits(n))
+        if not n:
+            return
+        batch.n_tokens = n
+        self._decode(n)
+        rows = _log_softmax(self._logits(n))
         row = 0
-        for job in group:
-            first = float(base_rows[job.prefix - 1, job.new[0]])  # predicted by the base
-            rest = len(job.new) - 1
-            picked = rows[np.arange(row, row + rest), job.new[1:]] if rest else np.zeros(0)
-            job.logprob = first + float(picked.sum())
-            row += rest
-        for seq in range(1, len(group) + 1):
-            llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
+        for _seq, job, start, stop in parts:
+            count = stop - start
+            if count > 0:
+                picked = rows[np.arange(row, row + count), job.new[start + 1:stop + 1]]
+                job.logprob += float(picked.sum())
+                row += count
 
     def _decode(self, n_tokens: int) -> None:
         import llama_cpp
@@ -364,7 +402,13 @@ class _Job:
     prefix: int  # tokens shared with the base
     new: list[int]  # the variant's tokens from the first difference to the window's end
     base_end: int  # the base's tokens up to the matching window end
-    logprob: float = 0.0
+    split: int = 0  # new[:split]: the changed tokens and the first one after them
+    logprob: float = 0.0  # log P(new), so far
+    base_lp: float = 0.0  # log P of the base's window
+    charge: float = 0.0  # the added words' charge (see Comparison.gain)
+    floor: float | None = None  # the least gain after new[:split] to go on
+    base_split_lp: float = 0.0  # log P of the base's tokens matching new[:split]
+    dropped: bool = False
 
     @classmethod
     def make(cls, index: int, tokens: list[int], base: list[int], window: int) -> _Job | None:
@@ -383,7 +427,9 @@ class _Job:
             end, base_end = min(len(tokens), prefix + 1), min(len(base), base_end + 1)
         if prefix == len(tokens):  # the variant is a prefix of the base: nothing to add
             return cls(index, prefix, [], base_end)
-        return cls(index, max(1, prefix), tokens[max(1, prefix):end], base_end)
+        new = tokens[max(1, prefix):end]
+        shared = min(len(new), max(0, end - (len(tokens) - suffix)))  # the tail it shares
+        return cls(index, max(1, prefix), new, base_end, split=max(2, len(new) - shared + 1))
 
 
 def _pick(rows: np.ndarray, tokens: list[int], start: int, end: int) -> np.ndarray:

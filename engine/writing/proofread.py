@@ -22,6 +22,7 @@ from typing import Any
 
 from engine.grammar.autofix import FIXABLE, choose_fixes, looks_like_a_name
 from engine.grammar.checker import Issue
+from engine.model.scorer import WINDOW_AFTER
 from engine.text.words import word_count
 from engine.writing.confusions import alternatives
 from engine.writing.sources import JudgesText
@@ -33,13 +34,23 @@ APART = 3  # edits this many words apart or closer are not made in the same roun
 # was judged with the other's old words in its window (WINDOW_AFTER tokens)
 MAX_OPTIONS = 6  # replacements kept per checker issue
 NEVER = 99.0  # a margin no edit beats: such options are not even scored
-PRUNE = 2.0  # nats: a variant whose first changed token is this much less likely than the
+PRUNE = 0.5  # nats: a variant whose first changed token is this much less likely than the
 # current one is not evaluated (see LogProbScorer.compare); one that removes a word always
 # is: its first changed token is the word after the removed one, which the text's own
 # context never predicted (JFLEG dev, first 250 sentences: +0.6 GLEU, 15 % more tokens);
-# so is a checker's replacement (whole set: +0.12 GLEU, 7 % more tokens)
-COMMA_PRUNE = 1.0  # a comma's own: a comma the model finds this unlikely at that point is
-# not worth its window (JFLEG dev: the same GLEU as 2.0, 5 % fewer tokens)
+# so is a checker's replacement (whole set: +0.12 GLEU, 7 % more tokens). With SLACK, 0.5
+# here and 0 for commas judge as 2 and 1 did (JFLEG dev, whole set: 50.96 GLEU either
+# way) on 11 % fewer tokens
+COMMA_PRUNE = 0.0  # a comma's own: one the model finds less likely at that point than the
+# word there is not worth its window
+COMMA_WINDOW = 5  # tokens after a comma put in that show its effect (the scorer's window,
+# WINDOW_AFTER for every other edit); JFLEG dev, whole set: 3, 4, 5, 6 give 51.06, 51.05,
+# 51.14, 51.10 GLEU in the tuning simulation
+SLACK: float | None = 4.0  # nats: a variant whose gain over its changed tokens and the first
+# token after them is this far below its margin is not evaluated further (see
+# LogProbScorer.compare's floor); JFLEG dev, whole set: slack 1, 2, 3, 4, 5 and none
+# give 50.88, 50.89, 50.94, 50.96, 50.97 and 50.96 GLEU on 61, 64, 68, 73, 78 and 100 %
+# of the tokens
 
 
 @dataclass(frozen=True)
@@ -52,8 +63,9 @@ class Margins:
     confusion: float = 3.5  # another word of the word's confusion set
     inflection: float = 2.0  # another form of the same noun or verb
     # an article or preposition removed: below zero, because the per-word charge is an
-    # average word's cost and these short words cost less than that
-    deletion: float = -2.0
+    # average word's cost and these short words cost less than that (JFLEG dev, whole set:
+    # -1.5, -2, -2.5, -3, -3.5 give 50.88, 50.96, 51.02, 50.98, 50.96 GLEU)
+    deletion: float = -2.5
     start: float = NEVER  # a change to a sentence's first word (the model has no context)
     checker: float = 0.0  # a checker's replacement where the checkers made no fix
     alternative: float = 1.0  # another replacement of a fixed issue
@@ -62,13 +74,19 @@ class Margins:
     # a comma put between two words, or a full stop where none ends it (JFLEG dev, first
     # 300 sentences: 0 gains 0.6 GLEU over no commas; 0.5 and 1.0 gain less)
     comma: float = 0.0
+    # a comma the writer put between two words taken out (or put back): the writer meant
+    # it, so the model must clearly prefer the text without it (JFLEG dev, whole set, with
+    # deletion -2: 2, 2.5, 3, 4, 5 and never give 50.92, 50.96, 50.93, 50.97, 50.94 and
+    # 50.82 GLEU; with -2.5: 3 gives 50.99, 4 51.05)
+    comma_removed: float = 4.0
 
 
 @dataclass
 class Option:
     text: str
     source: str  # original, harper, languagetool (or both), confusion, inflection, punctuation
-    kind: str  # checker, alternative, name, confusion, inflection, comma; "" for the original
+    kind: str  # checker, alternative, name, confusion, inflection, comma, comma_removed; ""
+    # for the original
 
 
 @dataclass
@@ -134,6 +152,11 @@ def build_slots(text: str, issues: Iterable[Issue], *, confusions: bool = True) 
                     continue
                 kind = "alternative" if fixed else "name" if name else "checker"
                 options.append(Option(replacement, issue.engine, kind))
+        comma = _COMMA.match(text, span[0])
+        if comma is not None and comma.end() == span[1]:
+            # a comma between words the checkers only respace: taking it out is an option too
+            options = [o for o in options if o.text] + [Option("", "punctuation",
+                                                               "comma_removed")]
         if len(options) < 2:
             continue
         slot = Slot(span[0], span[1], original, options)
@@ -165,6 +188,7 @@ def _word_slots(text: str, taken: list[tuple[int, int]]) -> list[Slot]:
 
 
 _DOUBLED = re.compile(r"[,;:] ?[,;:.]")  # a comma beside another mark: never an edit's aim
+_COMMA = re.compile(r"(?<=[A-Za-z0-9']) ?,(?= [A-Za-z])")  # a comma between two words
 _GAP = re.compile(r"[A-Za-z0-9']+(?= [A-Za-z])")
 _TOKENIZED = re.compile(r"\w [.,;:!?](?: |$)")
 
@@ -172,15 +196,23 @@ _TOKENIZED = re.compile(r"\w [.,;:!?](?: |$)")
 def _comma_slots(text: str, spans: list[tuple[int, int]]) -> list[Slot]:
     """A possible comma after each word that is followed by another (none where a checker's
     issue starts or ends, which is the checker's to fix); spaced like the text's own
-    punctuation (`` ,`` in tokenised text)."""
+    punctuation (`` ,`` in tokenised text). And each comma between two words that no
+    checker's issue touches may be taken out."""
     space = " " if _TOKENIZED.search(text) else ""
     marks = [(match.end(), ",") for match in _GAP.finditer(text)]
     stripped = text.rstrip()
     if stripped and stripped[-1].isalnum():  # a sentence that stops without a full stop
         marks.append((len(stripped), "."))
-    return [Slot(at, at, "", [Option("", "original", ""),
-                              Option(space + mark, "punctuation", "comma")])
-            for at, mark in marks if not any(start <= at <= stop for start, stop in spans)]
+    slots = [Slot(at, at, "", [Option("", "original", ""),
+                               Option(space + mark, "punctuation", "comma")])
+             for at, mark in marks if not any(start <= at <= stop for start, stop in spans)]
+    for match in _COMMA.finditer(text):
+        start, end = match.span()
+        if not any(start < stop and begin < end for begin, stop in spans):
+            slots.append(Slot(start, end, match.group(0), [
+                Option(match.group(0), "original", ""),
+                Option("", "punctuation", "comma_removed")]))
+    return slots
 
 
 def _drops_sentence_end(original: str, replacement: str) -> bool:
@@ -198,7 +230,7 @@ def render(text: str, slots: Sequence[Slot], choice: dict[int, int] | None = Non
     for index, slot in enumerate(slots):
         option = slot.options[(choice or {}).get(index, slot.current)].text
         parts.append(text[pos:slot.start])
-        if not option and slot.end > slot.start:  # a deleted word takes a space with it
+        if not option and _WORD.search(slot.original):  # a deleted word takes a space with it
             before = parts[-1]
             if before.endswith(" "):
                 parts[-1] = before[:-1]
@@ -259,7 +291,11 @@ def _round_of(text: str, slots: list[Slot], place: list[int], gains: list[float]
             seen.add(variant)
     tried, variants = [tried[n] for n in keep], [variants[n] for n in keep]
     limits = [_prune_for(slots[i], k, prune) for i, k in tried]
-    compared = scorer.compare(base, variants, prune=limits)
+    floors = None if SLACK is None else [_margin(slots[i], k, margins) - SLACK
+                                         for i, k in tried]
+    windows = [COMMA_WINDOW if slots[i].options[k].kind == "comma" else WINDOW_AFTER
+               for i, k in tried]
+    compared = scorer.compare(base, variants, windows, prune=limits, floor=floors)
     result.variants += len(variants)
     best: dict[int, tuple[float, int, float]] = {}
     for (i, k), comparison in zip(tried, compared, strict=True):
@@ -284,8 +320,9 @@ def _prune_for(slot: Slot, option: int, prune: float | None) -> float | None:
     """How far a variant's first changed token may fall behind before it is not scored."""
     if prune is None:
         return None
-    if word_count(slot.options[option].text) < word_count(slot.text):
-        return None  # a word removed: see PRUNE
+    if word_count(slot.options[option].text) < word_count(slot.text) or \
+            slot.options[option].kind == "comma_removed":
+        return None  # a word or a comma removed: see PRUNE
     if slot.options[-1].kind == "comma":
         return min(prune, COMMA_PRUNE)
     if slot.options[option].kind in ("checker", "alternative", "name"):
@@ -302,6 +339,8 @@ def edit_kind(slot: Slot, option: int) -> str:
     target = slot.options[option]
     if slot.options[-1].kind == "comma":  # put in or taken out again, the same margin
         return "comma"
+    if "comma_removed" in (target.kind, slot.options[slot.current].kind):
+        return "comma_removed"  # taken out or put back, the same margin
     if slot.fixed_by:
         return "revert" if option == 0 else "alternative"
     if target.kind in ("checker", "name"):

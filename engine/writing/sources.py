@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from engine.grammar.checker import CheckResult
-from engine.model.scorer import Comparison, Prune
+from engine.model.scorer import Comparison, Floor, Prune, Window
 
 
 class Checks(Protocol):
@@ -26,8 +26,8 @@ class JudgesText(Protocol):
     """A language model's scorer (engine.model.scorer.LogProbScorer)."""
 
     def logprob(self, text: str) -> float: ...
-    def compare(self, base: str, variants: Sequence[str], window: int = ...,
-                prune: Prune = ...) -> Sequence[Comparison | None]: ...
+    def compare(self, base: str, variants: Sequence[str], window: Window = ...,
+                prune: Prune = ..., floor: Floor = ...) -> Sequence[Comparison | None]: ...
 
 
 class Mentioned(Protocol):
