@@ -11,7 +11,7 @@ import pytest
 from conftest import MODEL, base_settings
 from engine.grammar.checker import GrammarChecker, Issue
 from engine.model.scorer import LogProbScorer, print_view
-from engine.writing.confusions import DELETABLE, alternatives, an_or_a, inflections
+from engine.writing.confusions import DELETABLE, alternatives, an_or_a, inflections, tense
 from engine.writing.evaluate import Evaluator
 from engine.writing.proofread import (
     PRUNE,
@@ -402,6 +402,25 @@ def test_the_model_puts_in_a_comma_a_writer_would(scorer, checker):
     assert (edit.start, edit.end, edit.old, edit.new, edit.source) == (
         text.index(" you are"), text.index(" you are"), "", ",", "punctuation")
     assert edit.gain > Margins().comma
+
+
+def test_a_verbs_tense_is_the_writers(scorer, checker):
+    """The small model likes the present: without the tense margin it turns a correct
+    past into the present; with it, no edit moves a verb between past and present."""
+    text = "When it rained, we stayed inside."
+    issues = checker.check(text).issues
+    loose = proofread_text(text, issues, scorer, Margins(tense_change=0.0))
+    assert any(tense(e.old) != tense(e.new) for e in loose.edits), loose.edits
+    result = proofread_text(text, issues, scorer)
+    assert not any(tense(e.old) and tense(e.new) and tense(e.old) != tense(e.new)
+                   for e in result.edits), result.edits
+    assert "rained" in result.text and "stayed" in result.text
+
+
+def test_tenses():
+    assert [tense(w) for w in ("rained", "rains", "went", "go", "could", "can", "put",
+                               "house", "read")] == [
+        "past", "present", "past", "present", "past", "present", None, "present", None]
 
 
 def test_without_a_model_the_checked_fixes_are_the_checkers_fixes(checker):

@@ -93,3 +93,31 @@ def inflections(word: str) -> tuple[str, ...]:
                 forms += [w for w in words if w != word and w not in forms]
     return tuple(forms)
 
+
+
+_PAST = frozenset({"was", "were", "had", "did", "could", "would", "might", "should"})
+_PRESENT = frozenset({"is", "are", "am", "has", "have", "do", "does", "can", "will", "may",
+                      "shall"})
+
+
+@cache
+def tense(word: str) -> str | None:
+    """"past" or "present" for a verb form that is only one of them (lemminflect's tags;
+    the auxiliaries by list), else None ("put", "read", a noun)."""
+    low = word.lower()
+    if low in _PAST or low in _PRESENT:
+        return "past" if low in _PAST else "present"
+    if not low.isalpha():
+        return None
+    from lemminflect import getAllInflections, getAllLemmas
+
+    tags: set[str] = set()
+    for lemma in getAllLemmas(low).get("VERB", ()):
+        tags.update(tag for tag, forms in getAllInflections(lemma, upos="VERB").items()
+                    if low in forms)
+    present = bool(tags & {"VBP", "VBZ"})
+    if "VBD" in tags and not present and "VB" not in tags:
+        return "past"
+    if present and "VBD" not in tags:
+        return "present"
+    return None
