@@ -269,7 +269,7 @@ class LogProbScorer:
                     rows[job.prefix - 1, job.new[0]] - base_lp[job.prefix - 1] < -limit:
                 continue
             job.base_lp = float(base_lp[job.prefix - 1:job.base_end - 1].sum())
-            job.charge = per_word * added
+            job.added, job.charge = added, per_word * added
             if floors[index] is not None and 1 < job.split < len(job.new):
                 job.floor = floors[index]
                 changed = job.base_end - job.prefix - (len(job.new) - job.split)
@@ -288,9 +288,7 @@ class LogProbScorer:
             self._decode_variants(group, rows)
         for job in jobs:
             if not job.dropped:
-                out[job.index] = Comparison(job.logprob - job.base_lp,
-                                            word_count(variants[job.index]) - base_words,
-                                            per_word)
+                out[job.index] = Comparison(job.logprob - job.base_lp, job.added, per_word)
         return out
 
     def _decode_base(self, tokens: list[int]) -> np.ndarray:
@@ -405,6 +403,7 @@ class _Job:
     split: int = 0  # new[:split]: the changed tokens and the first one after them
     logprob: float = 0.0  # log P(new), so far
     base_lp: float = 0.0  # log P of the base's window
+    added: int = 0  # words in the variant minus words in the base
     charge: float = 0.0  # the added words' charge (see Comparison.gain)
     floor: float | None = None  # the least gain after new[:split] to go on
     base_split_lp: float = 0.0  # log P of the base's tokens matching new[:split]

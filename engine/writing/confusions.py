@@ -94,7 +94,6 @@ def inflections(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-
 _PAST = frozenset({"was", "were", "had", "did", "could", "would", "might", "should"})
 _PRESENT = frozenset({"is", "are", "am", "has", "have", "do", "does", "can", "will", "may",
                       "shall"})

@@ -297,19 +297,17 @@ def _round_of(text: str, slots: list[Slot], place: list[int], gains: list[float]
             seen.add(variant)
     tried, variants = [tried[n] for n in keep], [variants[n] for n in keep]
     limits = [_prune_for(slots[i], k, prune) for i, k in tried]
-    floors = None if SLACK is None else [_margin(slots[i], k, margins) - SLACK
-                                         for i, k in tried]
+    needs = [_margin(slots[i], k, margins) for i, k in tried]
+    floors = None if SLACK is None else [need - SLACK for need in needs]
     windows = [COMMA_WINDOW if slots[i].options[k].kind == "comma" else WINDOW_AFTER
                for i, k in tried]
     compared = scorer.compare(base, variants, windows, prune=limits, floor=floors)
     result.variants += len(variants)
     best: dict[int, tuple[float, int, float]] = {}
-    for (i, k), comparison in zip(tried, compared, strict=True):
+    for (i, k), need, comparison in zip(tried, needs, compared, strict=True):
         if comparison is None:
             continue
-        slot = slots[i]
-        needed = _margin(slot, k, margins)
-        over = comparison.gain - needed
+        over = comparison.gain - need
         if over > 0 and over > best.get(i, (0.0, -1, 0.0))[0]:
             best[i] = (over, k, comparison.gain)
     changed: list[int] = []
