@@ -159,6 +159,31 @@ def test_a_floor_stops_a_variant_halfway_and_changes_no_score(scorer):
     assert [c for i, c in enumerate(high) if i != best] == [None] * (len(variants) - 1)
 
 
+def test_a_next_rounds_base_is_evaluated_only_as_far_as_its_variants_look(scorer):
+    """After an edit near the start, the next round's variants near it need the new base
+    only up to their windows' end: the tokens after that are not evaluated again (their
+    old log-probabilities only count towards the cost per word), and the variants' scores
+    are what a fresh scorer gives."""
+    first = "My brother have visited many countries in Europe and he say that the food in " \
+        "Italy was the best he ever had in his whole life."
+    second = first.replace("have", "has")
+    near = [second.replace("visited", w) for w in ("visits", "visit")]
+    scorer.compare(first, [second, first.replace("say", "says")])
+    before = scorer.evaluated_tokens
+    again = scorer.compare(second, near)
+    spent = scorer.evaluated_tokens - before
+    fresh = LogProbScorer(str(MODEL))
+    try:
+        whole = fresh.compare(second, near)
+        full = len(fresh.tokens(second)) - len(fresh.tokens("My brother"))
+    finally:
+        fresh.close()
+    assert all(c is not None for c in again + whole)
+    assert [c.delta for c in again] == pytest.approx([c.delta for c in whole], abs=0.05)
+    assert again[0].per_word == pytest.approx(whole[0].per_word, abs=0.1)
+    assert spent < full  # the base's tail was not evaluated again
+
+
 def test_the_window_may_be_given_per_variant(scorer):
     base = "If you want to come you are welcome to stay with us."
     comma = base.replace("come you", "come, you")

@@ -88,6 +88,9 @@ class LogProbScorer:
         self._lock = threading.Lock()
         self._base_tokens: list[int] = []  # what sequence 0 of the cache holds
         self._base_rows = np.zeros((0, 0), np.float32)
+        self._base_text: list[int] = []  # the last base's tokens, all of them
+        self._base_lp = np.zeros(0, np.float32)  # their log-probabilities (some may be
+        # an earlier base's, see _decode_base)
         self._most_rows = 0  # the most logits rows one decode returned (their buffer)
         self.weights_path = model_path  # the file loaded (a judging copy, see judge.py)
         self.evaluated_tokens = 0  # tokens decoded since loading (a cost figure)
@@ -176,7 +179,7 @@ class LogProbScorer:
         import llama_cpp
 
         with self._lock:
-            self._base_tokens = []
+            self._base_tokens, self._base_text = [], []
             if self._batch is not None:
                 llama_cpp.llama_batch_free(self._batch)
                 self._batch = None
@@ -221,8 +224,7 @@ class LogProbScorer:
         """log P(text) in nats (the start-of-text token given)."""
         with self._lock:
             tokens = self.tokens(text)
-            rows = self._decode_base(tokens)
-            return float(sum(_pick(rows, tokens, 1, len(tokens))))
+            return float(self._decode_base(tokens)[1].sum())
 
     def compare(self, base: str, variants: Sequence[str], window: Window = WINDOW_AFTER,
                 prune: Prune = None, floor: Floor = None) -> list[Comparison | None]:
@@ -246,21 +248,22 @@ class LogProbScorer:
         base_tokens = self.tokens(base)
         if len(base_tokens) > MAX_TOKENS or not variants:
             return out
-        rows = self._decode_base(base_tokens)
-        base_lp = _pick(rows, base_tokens, 1, len(base_tokens))
         base_words = max(1, word_count(base))
+        windows = [window] * len(variants) if isinstance(window, int) else list(window)
+        made: list[tuple[int, _Job | None]] = []
+        for index, text in enumerate(variants):
+            tokens = self.tokens(text)
+            if len(tokens) <= MAX_TOKENS:
+                made.append((index, _Job.make(index, tokens, base_tokens, windows[index])))
+        needed = max((job.base_end for _index, job in made if job is not None), default=1)
+        rows, base_lp = self._decode_base(base_tokens, needed)
         per_word = float(base_lp.sum()) / base_words
         limits = [prune] * len(variants) if prune is None or isinstance(prune, (int, float)) \
             else list(prune)
         floors = list(floor) if floor is not None else [None] * len(variants)
-        windows = [window] * len(variants) if isinstance(window, int) else list(window)
         jobs: list[_Job] = []
-        for index, text in enumerate(variants):
-            tokens = self.tokens(text)
-            if len(tokens) > MAX_TOKENS:
-                continue
-            job = _Job.make(index, tokens, base_tokens, windows[index])
-            added = word_count(text) - base_words
+        for index, job in made:
+            added = word_count(variants[index]) - base_words
             if job is None:  # the same tokens as the base
                 out[index] = Comparison(0.0, added, per_word)
                 continue
@@ -291,11 +294,18 @@ class LogProbScorer:
                 out[job.index] = Comparison(job.logprob - job.base_lp, job.added, per_word)
         return out
 
-    def _decode_base(self, tokens: list[int]) -> np.ndarray:
-        """Evaluate ``tokens`` on sequence 0; the log-softmax of every position's logits
-        (row i predicts token i + 1). Sequence 0 keeps the last base, so a base that shares
-        a prefix with it (the same sentence after an edit, in the search's next round) only
-        evaluates its tokens from the first difference on."""
+    def _decode_base(self, tokens: list[int], needed: int | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """Evaluate ``tokens`` on sequence 0: the log-softmax of every position's logits
+        (row i predicts token i + 1), and each token's log-probability (entry i is token
+        i + 1's). Sequence 0 keeps the last base, so a base that shares a prefix with it
+        (the same sentence after an edit, in the search's next round) only evaluates its
+        tokens from the first difference on.
+
+        With ``needed``, only the tokens before it are evaluated when the rest are the
+        last base's own last tokens (the search's next round looks near what changed, and
+        no variant's window reaches past ``needed``): their log-probabilities, which only
+        count towards the text's cost per word, are the last base's."""
         import llama_cpp
 
         keep = 0
@@ -303,24 +313,33 @@ class LogProbScorer:
             limit = min(len(tokens), len(self._base_tokens)) - 1  # the last is evaluated again
             while keep < limit and tokens[keep] == self._base_tokens[keep]:
                 keep += 1
+        tail = len(tokens) - (needed or len(tokens))
+        if not 0 < tail <= len(self._base_lp) or tokens[-tail:] != self._base_text[-tail:]:
+            tail = 0
+        upto = len(tokens) - tail
+        keep = min(keep, upto - 1)
         self._base_tokens = []
         if keep:
             llama_cpp.llama_memory_seq_rm(self._ctx.memory, -1, keep, -1)
         else:
             llama_cpp.llama_memory_clear(self._ctx.memory, True)
         batch = self._batch
-        batch.n_tokens = len(tokens) - keep
-        for i, token in enumerate(tokens[keep:]):
+        batch.n_tokens = upto - keep
+        for i, token in enumerate(tokens[keep:upto]):
             batch.token[i] = token
             batch.pos[i] = keep + i
             batch.n_seq_id[i] = 1
             batch.seq_id[i][0] = 0
             batch.logits[i] = True
-        self._decode(len(tokens) - keep)
-        fresh = _log_softmax(self._logits(len(tokens) - keep))
+        self._decode(upto - keep)
+        fresh = _log_softmax(self._logits(upto - keep))
         rows = np.concatenate((self._base_rows[:keep], fresh)) if keep else fresh
-        self._base_tokens, self._base_rows = list(tokens), rows
-        return rows
+        picked = _pick(rows, tokens, 1, upto)
+        lp = np.concatenate((picked, self._base_lp[len(self._base_lp) - tail:])) if tail \
+            else picked
+        self._base_tokens, self._base_rows = tokens[:upto], rows
+        self._base_text, self._base_lp = list(tokens), lp
+        return rows, lp
 
     def _decode_variants(self, group: list[_Job], base_rows: np.ndarray) -> None:
         """Each job's tokens on a sequence of its own, after a copy of the base's cells up to
