@@ -24,6 +24,7 @@ from engine.writing.proofread import (
     proofread_text,
     render,
     sentences,
+    variants_of,
 )
 from engine.writing.templates import TemplateLibrary
 from helpers import assert_user_error, wordloom, wordloom_json
@@ -368,6 +369,30 @@ def test_a_deleted_word_takes_one_space_with_it():
     edits = [Edit(text.index("to"), text.index("to") + 2, "to", "", "confusion", 1.0),
              Edit(text.index("the"), text.index("the") + 3, "the", "", "confusion", 1.0)]
     assert apply_edits(text, edits) == "He came back home at night."
+
+
+def test_each_variant_is_the_text_with_one_option_swapped():
+    """The search renders a variant by swapping one slot's option into the current text;
+    every variant must be what rendering the whole text with that choice gives, removed
+    words (and the spaces they take) and commas taken out included, next to other edits."""
+    text = "Yesterday , he go to the the market, and buyed a apples for his the mother."
+    found = [issue(text, "go", "goes", "went"), issue(text, "buyed", "bought", "buys"),
+             issue(text, " ,", ",", engine="languagetool", category="punctuation"),
+             issue(text, "the the", "the", engine="languagetool", category="repetition")]
+    slots = build_slots(text, found)
+    deletable = [n for n, slot in enumerate(slots) if any(
+        not option.text and slot.original.strip(" ,") for option in slot.options)]
+    assert len(deletable) >= 2
+    for current in ({}, {deletable[0]: 0, deletable[-1]: 0}):
+        for n, slot in enumerate(slots):  # some words taken out, some edits made
+            slot.current = current.get(n, 1 if n % 3 == 0 else 0)
+        for n in deletable[::2]:
+            slots[n].current = next(k for k, o in enumerate(slots[n].options) if not o.text)
+        tried = [(i, k) for i, slot in enumerate(slots) for k in range(len(slot.options))
+                 if k != slot.current]
+        assert len(tried) > 40
+        assert variants_of(text, slots, tried) == [render(text, slots, {i: k})
+                                                   for i, k in tried]
 
 
 def test_sentences_are_split_where_a_writer_would():

@@ -387,12 +387,14 @@ class LogProbScorer:
             return
         batch.n_tokens = n
         self._decode(n)
-        rows = _log_softmax(self._logits(n))
+        logits = self._logits(n)
+        norms = _log_sum_exp(logits)  # only the picked tokens' log-probabilities are needed
         row = 0
         for _seq, job, start, stop in parts:
             count = stop - start
             if count > 0:
-                picked = rows[np.arange(row, row + count), job.new[start + 1:stop + 1]]
+                index = np.arange(row, row + count)
+                picked = logits[index, job.new[start + 1:stop + 1]] - norms[index]
                 job.logprob += float(picked.sum())
                 row += count
 
@@ -454,6 +456,13 @@ def _pick(rows: np.ndarray, tokens: list[int], start: int, end: int) -> np.ndarr
     """log P(tokens[i] | tokens[:i]) for i in [start, end)."""
     index = np.arange(start, end)
     return rows[index - 1, np.asarray(tokens[start:end])]
+
+
+def _log_sum_exp(logits: np.ndarray) -> np.ndarray:
+    """Each row's log of the sum of its exponentials (the log-softmax's normaliser)."""
+    top = logits.max(axis=1)
+    out: np.ndarray = top + np.log(np.exp(logits - top[:, None]).sum(axis=1))
+    return out
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:

@@ -46,11 +46,13 @@ COMMA_PRUNE = 0.0  # a comma's own: one the model finds less likely at that poin
 COMMA_WINDOW = 5  # tokens after a comma put in that show its effect (the scorer's window,
 # WINDOW_AFTER for every other edit); JFLEG dev, whole set: 3, 4, 5, 6 give 51.06, 51.05,
 # 51.14, 51.10 GLEU in the tuning simulation
-SLACK: float | None = 4.0  # nats: a variant whose gain over its changed tokens and the first
+SLACK: float | None = 3.0  # nats: a variant whose gain over its changed tokens and the first
 # token after them is this far below its margin is not evaluated further (see
 # LogProbScorer.compare's floor); JFLEG dev, whole set: slack 1, 2, 3, 4, 5 and none
 # give 50.88, 50.89, 50.94, 50.96, 50.97 and 50.96 GLEU on 61, 64, 68, 73, 78 and 100 %
-# of the tokens
+# of the tokens (an earlier tuning); with today's margins 2, 3 and 4 give 51.06, 51.14
+# and 51.13 GLEU (bench/quality.py) on 82, 90 and 94 tokens a sentence
+# (bench/proofread.py)
 
 
 @dataclass(frozen=True)
@@ -231,22 +233,58 @@ def _drops_sentence_end(original: str, replacement: str) -> bool:
 
 def render(text: str, slots: Sequence[Slot], choice: dict[int, int] | None = None) -> str:
     """``text`` with each slot's current option (or the one ``choice`` names for it)."""
+    return _render(text, slots, choice)[0]
+
+
+def _render(text: str, slots: Sequence[Slot], choice: dict[int, int] | None = None
+            ) -> tuple[str, list[tuple[int, int]]]:
+    """The rendered text, and where each slot's option is in it."""
     parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    size = 0  # characters in parts
     pos = 0
     for index, slot in enumerate(slots):
         option = slot.options[(choice or {}).get(index, slot.current)].text
-        parts.append(text[pos:slot.start])
+        gap = text[pos:slot.start]
         if not option and _WORD.search(slot.original):  # a deleted word takes a space with it
-            before = parts[-1]
-            if before.endswith(" "):
-                parts[-1] = before[:-1]
+            if gap.endswith(" "):
+                gap = gap[:-1]
             elif text[slot.end:slot.end + 1] == " ":
+                parts.append(gap)
+                size += len(gap)
+                spans.append((size, size))
                 pos = slot.end + 1
                 continue
+        parts.append(gap)
+        size += len(gap)
+        spans.append((size, size + len(option)))
         parts.append(option)
+        size += len(option)
         pos = slot.end
     parts.append(text[pos:])
-    return "".join(parts)
+    return "".join(parts), spans
+
+
+def variants_of(text: str, slots: Sequence[Slot], tried: Sequence[tuple[int, int]]
+                ) -> list[str]:
+    """``render(text, slots, {i: k})`` for each (i, k) of ``tried``: the current text with
+    one slot's option swapped in place, unless a removed word is involved (its spaces
+    change too: rendered in full)."""
+    base, spans = _render(text, slots)
+    out = []
+    for i, k in tried:
+        slot = slots[i]
+        option = slot.options[k].text
+        if _removes_a_word(slot, option) or _removes_a_word(slot, slot.text):
+            out.append(render(text, slots, {i: k}))
+        else:
+            start, end = spans[i]
+            out.append(base[:start] + option + base[end:])
+    return out
+
+
+def _removes_a_word(slot: Slot, option: str) -> bool:
+    return not option and _WORD.search(slot.original) is not None
 
 
 # -- search --------------------------------------------------------------------------------
@@ -287,7 +325,7 @@ def _round_of(text: str, slots: list[Slot], place: list[int], gains: list[float]
                                     and _margin(slots[i], k, margins) < NEVER]
     if not tried:
         return []
-    variants = [render(text, slots, {i: k}) for i, k in tried]
+    variants = variants_of(text, slots, tried)
     doubled = _DOUBLED.search(base) is not None
     seen: set[str] = set()  # two slots can make the same text (commas either side of a
     keep = []  # deleted word): only one of them is tried
