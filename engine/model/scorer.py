@@ -15,7 +15,9 @@ tokens they condition (the base's matching tokens the same way), so one edit's e
 measured where it is and not diluted over the sentence. A caller that knows how much a
 variant must gain can give it a floor: its changed tokens and the first token after them
 are evaluated first, and only a variant still within reach of its floor is evaluated to
-the window's end (on the same cells). Text is shown to the model the way it would appear
+the window's end (on the same cells). The cells and logits of the variants that got
+through are kept until the next base: when it is one of them (the edit the search made),
+those tokens are not evaluated again. Text is shown to the model the way it would appear
 in print (``do n't`` → ``don't``, ``society .`` → ``society.``): a model never saw
 tokenised text, and scores of such text mean little.
 """
@@ -26,7 +28,7 @@ import logging
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -87,6 +89,7 @@ class LogProbScorer:
         self._batch: Any = None
         self._lock = threading.Lock()
         self._base_tokens: list[int] = []  # what sequence 0 of the cache holds
+        self._kept: list[tuple[int, _Job]] = []  # variants whose cells the cache still holds
         self._base_rows = np.zeros((0, 0), np.float32)
         self._base_text: list[int] = []  # the last base's tokens, all of them
         self._base_lp = np.zeros(0, np.float32)  # their log-probabilities (some may be
@@ -179,7 +182,7 @@ class LogProbScorer:
         import llama_cpp
 
         with self._lock:
-            self._base_tokens, self._base_text = [], []
+            self._base_tokens, self._base_text, self._kept = [], [], []
             if self._batch is not None:
                 llama_cpp.llama_batch_free(self._batch)
                 self._batch = None
@@ -318,22 +321,38 @@ class LogProbScorer:
             tail = 0
         upto = len(tokens) - tail
         keep = min(keep, upto - 1)
+        memory = self._ctx.memory
+        kept, self._kept = self._kept, []
+        reused = [(seq, job) for seq, job in kept if keep and job.prefix == keep]
+        start, rows = keep, self._base_rows[:keep]
+        if reused:  # the new base is a variant whose window was just evaluated
+            seq, job = max(reused, key=lambda item: _shared(item[1].fed, tokens[keep:upto]))
+            count = _shared(job.fed, tokens[keep:upto])
+            if count:
+                llama_cpp.llama_memory_seq_rm(memory, 0, keep, -1)
+                llama_cpp.llama_memory_seq_cp(memory, seq, 0, keep, keep + count)
+                start = keep + count
+                rows = np.concatenate((rows, job.rows[:count]))
+        for seq, _job in kept:
+            llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
         self._base_tokens = []
-        if keep:
-            llama_cpp.llama_memory_seq_rm(self._ctx.memory, -1, keep, -1)
-        else:
-            llama_cpp.llama_memory_clear(self._ctx.memory, True)
-        batch = self._batch
-        batch.n_tokens = upto - keep
-        for i, token in enumerate(tokens[keep:upto]):
-            batch.token[i] = token
-            batch.pos[i] = keep + i
-            batch.n_seq_id[i] = 1
-            batch.seq_id[i][0] = 0
-            batch.logits[i] = True
-        self._decode(upto - keep)
-        fresh = _log_softmax(self._logits(upto - keep))
-        rows = np.concatenate((self._base_rows[:keep], fresh)) if keep else fresh
+        if start == keep:
+            if keep:
+                llama_cpp.llama_memory_seq_rm(memory, -1, keep, -1)
+            else:
+                llama_cpp.llama_memory_clear(memory, True)
+        if start < upto:
+            batch = self._batch
+            batch.n_tokens = upto - start
+            for i, token in enumerate(tokens[start:upto]):
+                batch.token[i] = token
+                batch.pos[i] = start + i
+                batch.n_seq_id[i] = 1
+                batch.seq_id[i][0] = 0
+                batch.logits[i] = True
+            self._decode(upto - start)
+            fresh = _log_softmax(self._logits(upto - start))
+            rows = np.concatenate((rows, fresh)) if start else fresh
         picked = _pick(rows, tokens, 1, upto)
         lp = np.concatenate((picked, self._base_lp[len(self._base_lp) - tail:])) if tail \
             else picked
@@ -350,32 +369,46 @@ class LogProbScorer:
         import llama_cpp
 
         memory = self._ctx.memory
+        for seq, _job in self._kept:
+            llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
+        self._kept = []
         for seq, job in enumerate(group, start=1):
             job.logprob = float(base_rows[job.prefix - 1, job.new[0]])  # predicted by the base
             llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
             llama_cpp.llama_memory_seq_cp(memory, 0, seq, 0, job.prefix)
         first = [(seq, job, 0, (job.split if job.floor is not None else len(job.new)) - 1)
                  for seq, job in enumerate(group, start=1)]
-        self._feed(first)
+        logits, spans = self._feed(first)
         rest = []
-        for seq, job in enumerate(group, start=1):
-            if job.floor is None:
-                continue
-            gain = job.logprob - job.base_split_lp - job.charge
-            if gain < job.floor:  # its cells stay until the end: other sequences' next
-                job.dropped = True  # tokens put in cells freed here were seen to change
-            else:  # their scores (tested)
+        for (seq, job, start, stop), span in zip(first, spans, strict=True):
+            if job.floor is not None:
+                gain = job.logprob - job.base_split_lp - job.charge
+                if gain < job.floor:  # its cells stay until the end: other sequences' next
+                    job.dropped = True  # tokens put in cells freed here were seen to
+                    continue  # change their scores (tested)
                 rest.append((seq, job, job.split - 1, len(job.new) - 1))
-        self._feed(rest)
-        for seq in range(1, len(group) + 1):
-            llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
+            if stop > start:  # the rows of a variant that may become the next base
+                job.saved.append(logits[span].copy())
+        logits, spans = self._feed(rest)
+        for (_seq, job, start, stop), span in zip(rest, spans, strict=True):
+            if stop > start:
+                job.saved.append(logits[span].copy())
+        for seq, job in enumerate(group, start=1):
+            if job.dropped or not job.saved:
+                llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
+            else:  # its cells stay until the next base, which may be this variant
+                self._kept.append((seq, job))
 
-    def _feed(self, parts: list[tuple[int, _Job, int, int]]) -> None:
+    def _feed(self, parts: list[tuple[int, _Job, int, int]]
+              ) -> tuple[np.ndarray, list[slice]]:
         """For each (sequence, job, start, stop): feed ``job.new[start:stop]`` on that
-        sequence and add the log-probabilities of ``job.new[start + 1:stop + 1]``."""
+        sequence and add the log-probabilities of ``job.new[start + 1:stop + 1]``. The
+        logits (valid until the next decode) and each part's rows in them."""
         batch = self._batch
         n = 0
+        spans = []
         for seq, job, start, stop in parts:
+            spans.append(slice(n, n + max(0, stop - start)))
             for offset in range(start, stop):
                 batch.token[n] = job.new[offset]
                 batch.pos[n] = job.prefix + offset
@@ -384,19 +417,17 @@ class LogProbScorer:
                 batch.logits[n] = True
                 n += 1
         if not n:
-            return
+            return np.zeros((0, 0), np.float32), spans
         batch.n_tokens = n
         self._decode(n)
         logits = self._logits(n)
         norms = _log_sum_exp(logits)  # only the picked tokens' log-probabilities are needed
-        row = 0
-        for _seq, job, start, stop in parts:
-            count = stop - start
-            if count > 0:
-                index = np.arange(row, row + count)
+        for (_seq, job, start, stop), span in zip(parts, spans, strict=True):
+            if stop > start:
+                index = np.arange(span.start, span.stop)
                 picked = logits[index, job.new[start + 1:stop + 1]] - norms[index]
                 job.logprob += float(picked.sum())
-                row += count
+        return logits, spans
 
     def _decode(self, n_tokens: int) -> None:
         import llama_cpp
@@ -429,6 +460,17 @@ class _Job:
     floor: float | None = None  # the least gain after new[:split] to go on
     base_split_lp: float = 0.0  # log P of the base's tokens matching new[:split]
     dropped: bool = False
+    saved: list[np.ndarray] = field(default_factory=list)  # logits of the tokens fed in
+
+    @property
+    def fed(self) -> list[int]:
+        """The tokens fed in on its sequence (all but the last; see _decode_variants)."""
+        return self.new[:-1]
+
+    @property
+    def rows(self) -> np.ndarray:
+        """The log-softmax of the fed tokens' logits (a base's rows, see _decode_base)."""
+        return _log_softmax(np.concatenate(self.saved))
 
     @classmethod
     def make(cls, index: int, tokens: list[int], base: list[int], window: int) -> _Job | None:
@@ -450,6 +492,16 @@ class _Job:
         new = tokens[max(1, prefix):end]
         shared = min(len(new), max(0, end - (len(tokens) - suffix)))  # the tail it shares
         return cls(index, max(1, prefix), new, base_end, split=max(2, len(new) - shared + 1))
+
+
+def _shared(a: list[int], b: list[int]) -> int:
+    """How many tokens ``a`` and ``b`` share at the start."""
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
 
 
 def _pick(rows: np.ndarray, tokens: list[int], start: int, end: int) -> np.ndarray:
