@@ -131,8 +131,8 @@ class LanguageToolServer:
         cmd = [
             # C1 only: HotSpot's C2 compiler otherwise goes on compiling for 100-180 ms of
             # CPU after each check has been answered (measured after 80 checks), time taken
-            # from the model's threads on a small machine; checks are as fast without it
-            # (bench/checkers.py)
+            # from the model's threads on a small machine (bench/proofread.py prints it);
+            # a sentence's check takes as long either way (bench/grammar.py)
             shutil.which("java") or "java", f"-Xmx{self.heap_mb}m", "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",
             "-Djava.awt.headless=true", "-cp", str(self.home / "lib" / "*"), MAIN_CLASS,

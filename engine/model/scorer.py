@@ -326,8 +326,8 @@ class LogProbScorer:
         reused = [(seq, job) for seq, job in kept if keep and job.prefix == keep]
         start, rows = keep, self._base_rows[:keep]
         if reused:  # the new base is a variant whose window was just evaluated
-            seq, job = max(reused, key=lambda item: _shared(item[1].fed, tokens[keep:upto]))
-            count = _shared(job.fed, tokens[keep:upto])
+            count, seq, job = max(((_shared(job.fed, tokens[keep:upto]), seq, job)
+                                   for seq, job in reused), key=lambda item: item[0])
             if count:
                 llama_cpp.llama_memory_seq_rm(memory, 0, keep, -1)
                 llama_cpp.llama_memory_seq_cp(memory, seq, 0, keep, keep + count)
@@ -518,6 +518,5 @@ def _log_sum_exp(logits: np.ndarray) -> np.ndarray:
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
-    shifted: np.ndarray = logits - logits.max(axis=1, keepdims=True)
-    out: np.ndarray = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    out: np.ndarray = logits - _log_sum_exp(logits)[:, None]
     return out

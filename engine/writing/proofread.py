@@ -246,21 +246,18 @@ def _render(text: str, slots: Sequence[Slot], choice: dict[int, int] | None = No
     for index, slot in enumerate(slots):
         option = slot.options[(choice or {}).get(index, slot.current)].text
         gap = text[pos:slot.start]
-        if not option and _WORD.search(slot.original):  # a deleted word takes a space with it
+        skip = 0  # the space after the slot, taken by a deleted word
+        if _removes_a_word(slot, option):  # a deleted word takes a space with it
             if gap.endswith(" "):
                 gap = gap[:-1]
             elif text[slot.end:slot.end + 1] == " ":
-                parts.append(gap)
-                size += len(gap)
-                spans.append((size, size))
-                pos = slot.end + 1
-                continue
+                skip = 1
         parts.append(gap)
         size += len(gap)
         spans.append((size, size + len(option)))
         parts.append(option)
         size += len(option)
-        pos = slot.end
+        pos = slot.end + skip
     parts.append(text[pos:])
     return "".join(parts), spans
 
