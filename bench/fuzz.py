@@ -34,7 +34,8 @@ CORE_MODULES = ("engine.model.gguf", "engine.model.chat_template", "engine.text.
                 "engine.writing.templates", "engine.documents.files", "engine.config",
                 "engine.documents.journal", "engine.grammar.engines", "engine.model.server",
                 "ontology.store", "engine.documents.formats", "engine.documents.word",
-                "engine.documents.opendocument", "engine.documents.blocks")
+                "engine.documents.opendocument", "engine.documents.blocks",
+                "engine.model.scoring_plan", "engine.writing.proofread")
 
 
 ODD_VALUES: list[object] = [None, True, -1, 0, 1 << 63, -(1 << 70), 1e308, float("nan"), "",

@@ -305,6 +305,13 @@ def _office_run(suffix: str) -> Callable[[bytes], object]:
     return run
 
 
+from fuzz_judge import (  # noqa: E402 (bench/ is on the path, as for this module)
+    plan_seeds,
+    proofread_seeds,
+    run_proofread,
+    run_scoring_plan,
+)
+
 TARGETS: dict[str, Target] = {t.name: t for t in (
     Target("docx", _office_run(".docx"), _office_seeds(".docx")),
     Target("odt", _office_run(".odt"), _office_seeds(".odt")),
@@ -317,4 +324,6 @@ TARGETS: dict[str, Target] = {t.name: t for t in (
     Target("languagetool", _run_lt, _lt_seeds),
     Target("server_stream", _run_stream, _stream_seeds),
     Target("ontology", _run_ontology, _ontology_seeds),
+    Target("proofread", run_proofread, proofread_seeds),
+    Target("scoring_plan", run_scoring_plan, plan_seeds),
 )}

@@ -28,7 +28,7 @@ from engine.model.chat_template import ChatTemplate
 from engine.model.gguf import read_metadata
 
 ROUNDS = {"ontology": 40, "server_stream": 150, "chat_template": 250, "document": 250,
-          "docx": 150, "odt": 150}
+          "docx": 150, "odt": 150, "proofread": 25, "scoring_plan": 3000}
 
 
 @pytest.mark.parametrize("name", sorted(TARGETS))

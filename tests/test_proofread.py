@@ -160,53 +160,66 @@ def test_a_floor_stops_a_variant_halfway_and_changes_no_score(scorer):
     assert [c for i, c in enumerate(high) if i != best] == [None] * (len(variants) - 1)
 
 
-def test_a_next_rounds_base_is_evaluated_only_as_far_as_its_variants_look(scorer):
-    """After an edit near the start, the next round's variants near it need the new base
-    only up to their windows' end: the tokens after that are not evaluated again (their
-    old log-probabilities only count towards the cost per word), and the variants' scores
-    are what a fresh scorer gives."""
-    first = "My brother have visited many countries in Europe and he say that the food in " \
-        "Italy was the best he ever had in his whole life."
-    second = first.replace("have", "has")
-    near = [second.replace("visited", w) for w in ("visits", "visit")]
-    scorer.compare(first, [first.replace("say", "says")])  # (not the next base: see below)
-    before = scorer.evaluated_tokens
-    again = scorer.compare(second, near)
-    spent = scorer.evaluated_tokens - before
+HISTORY_BASE = ("My brother has visited many countries in Europe and he say that the food "
+                "in Italy was the best he ever had.")
+
+
+def _histories() -> list[list[tuple[str, list[str]]]]:
+    """Five different things a scorer may have done before it is asked about one sentence:
+    nothing, the same sentence before an edit, a variant that became this base, a long
+    unrelated batch, and this very question."""
+    first = HISTORY_BASE.replace("has", "have")
+    return [
+        [],
+        [(first, [first.replace("say", "says"), HISTORY_BASE])],
+        [(first, [HISTORY_BASE]), (HISTORY_BASE.replace("say", "said"), [first])],
+        [("When I was a young child I use to play football with my freinds every evening.",
+          [f"When I was a young child I used to play {w} with my friends every evening."
+           for w in ("football", "soccer", "games", "cards", "chess", "outside")])],
+        [(HISTORY_BASE, _near())],
+    ]
+
+
+def _near() -> list[str]:
+    return [HISTORY_BASE.replace("visited", w) for w in ("visits", "visit")] + [
+        HISTORY_BASE.replace("many", "much"), HISTORY_BASE.replace("say", "says"),
+        HISTORY_BASE.replace("the best", "best")]
+
+
+def test_the_judges_answer_does_not_depend_on_what_it_scored_before(scorer):
+    """The same base and variants give bit-identical scores after five different
+    histories (llama.cpp rounds differently when the same tokens sit in other cells, by
+    up to 0.56 nats on one CPU: a reused cache would make a verdict depend on history)."""
+    answers = []
+    for history in _histories():
+        for base, variants in history:
+            scorer.compare(base, variants)
+            scorer.logprob(base)
+        answers.append([(c.delta, c.per_word) if c else None
+                        for c in scorer.compare(HISTORY_BASE, _near(), floor=[-3.0] * 5)])
+        answers.append(scorer.logprob(HISTORY_BASE))
+    assert all(answer == answers[0] for answer in answers[0::2]), answers
+    assert len(set(answers[1::2])) == 1, answers[1::2]
+    assert any(a is not None for a in answers[0])
+
+
+def test_a_fresh_scorer_agrees_to_the_bit(scorer):
+    """Another scorer on the same model, with nothing scored before, answers the same."""
+    scorer.compare("Something else entirely, to leave cells behind.", ["Something else."])
     fresh = LogProbScorer(str(MODEL))
     try:
-        whole = fresh.compare(second, near)
-        full = len(fresh.tokens(second)) - len(fresh.tokens("My brother"))
+        assert fresh.compare(HISTORY_BASE, _near()) == scorer.compare(HISTORY_BASE, _near())
     finally:
         fresh.close()
-    assert all(c is not None for c in again + whole)
-    assert [c.delta for c in again] == pytest.approx([c.delta for c in whole], abs=0.05)
-    assert again[0].per_word == pytest.approx(whole[0].per_word, abs=0.1)
-    assert spent < full  # the base's tail was not evaluated again
 
 
-def test_a_variant_that_becomes_the_next_base_is_not_evaluated_again(scorer):
-    """The edit the search makes is a variant it has just scored: the next round's base
-    takes that variant's cells and rows instead of evaluating its window again, and
-    scores as a freshly evaluated base does, within the rounding of llama.cpp's CPU
-    attention (its sums over F16 cells round differently when a sequence's cells are not
-    side by side: up to 0.11 nats a token here, 0.23 over a window; wrong cells would
-    cost nats)."""
-    first = "My brother have visited many countries in Europe and he say that the food in " \
-        "Italy was the best he ever had."
-    second = first.replace("have", "has")
-    near = [second.replace("visited", w) for w in ("visits", "visit")] + [
-        second.replace("many", "much")]
-    spent, scores = [], []
-    for before in ([second, first.replace("say", "says")], [first.replace("say", "says")]):
-        scorer.compare(first, before)
-        start = scorer.evaluated_tokens
-        scores.append(scorer.compare(second, near))
-        spent.append(scorer.evaluated_tokens - start)
-    reused, evaluated = scores
-    assert all(c is not None for c in reused + evaluated)
-    assert [c.delta for c in reused] == pytest.approx([c.delta for c in evaluated], abs=0.3)
-    assert spent[0] < spent[1]
+def test_tokenized_text_with_spaced_clitics_is_scored(scorer, checker):
+    """It crashed the judge ("arrays used as indices must be of integer type"): an empty
+    token slice reached numpy as a float array."""
+    for text in ("It 's expensive .", "It 's", "do n't", " .", "'s", "Hi", "!!!"):
+        result = proofread_text(text, checker.check(text).issues, scorer)
+        assert result.text.strip() or not text.strip()
+        assert scorer.compare(text, [text + " ok", text.replace("'s", "is")]) is not None
 
 
 def test_the_window_may_be_given_per_variant(scorer):
@@ -342,7 +355,7 @@ class _LikesCommas:
     def logprob(self, text: str) -> float:
         return 0.0
 
-    def compare(self, base, variants, window=4, prune=None, floor=None):
+    def compare(self, base, variants, window=4, prune=None, floor=None, per_word=None):
         from engine.model.scorer import Comparison
 
         def worth(text: str) -> int:
@@ -370,7 +383,7 @@ class _PrunesEverything:
     def logprob(self, text: str) -> float:
         return 0.0
 
-    def compare(self, base, variants, window=4, prune=None, floor=None):
+    def compare(self, base, variants, window=4, prune=None, floor=None, per_word=None):
         from engine.model.scorer import Comparison
 
         limits = prune if isinstance(prune, list) else [prune] * len(variants)

@@ -5,70 +5,60 @@ generation's KV cache. Its weights are the model's own file, memory-mapped, so t
 are shared with the generating model; for a small Q4_1 model on the CPU they are a Q8_0
 copy instead, which llama.cpp evaluates faster (engine/model/judge.py).
 
-Variants of one base text are scored together: the base is evaluated once on sequence
-0; each variant's KV cache starts as a copy of the base's cells up to the first token
-where they differ (llama.cpp's unified cache shares those cells, nothing is recomputed),
-and every variant's own tokens go into the same ``llama_decode`` call, one sequence each.
+Variants of one base text are scored together: the base is evaluated on sequence 0; each
+variant's KV cache starts as a copy of the base's cells up to the first token where they
+differ (llama.cpp's unified cache shares those cells, nothing is recomputed), and every
+variant's own tokens go into the same ``llama_decode`` call, one sequence each. Which
+tokens each variant is judged on is planned in engine/model/scoring_plan.py.
 
-A variant is compared with the base on a window: its changed tokens plus the next few
-tokens they condition (the base's matching tokens the same way), so one edit's effect is
-measured where it is and not diluted over the sentence. A caller that knows how much a
-variant must gain can give it a floor: its changed tokens and the first token after them
-are evaluated first, and only a variant still within reach of its floor is evaluated to
-the window's end (on the same cells). The cells and logits of the variants that got
-through are kept until the next base: when it is one of them (the edit the search made),
-those tokens are not evaluated again. Text is shown to the model the way it would appear
-in print (``do n't`` → ``don't``, ``society .`` → ``society.``): a model never saw
-tokenised text, and scores of such text mean little.
+An answer is a function of the texts asked about, never of what was scored before:
+llama.cpp's CPU kernels round differently when the same tokens sit in other cells or are
+evaluated in another batch (0.1-0.6 nats over a window, depending on the CPU), which is
+as large as the margins the proofreading search decides by. So a base is evaluated in
+chunks at fixed positions on a cache that holds nothing else, and the chunks the last
+base shared are kept only because they were the same computation (``_decode_base``); the
+variants' cells go after the base's in an order fixed by the call, and are removed when
+it is done.
+
+A caller that knows how much a variant must gain can give it a floor: its changed tokens
+and the first token after them are evaluated first, and only a variant still within
+reach of its floor is evaluated to the window's end (on the same cells). Text is shown to
+the model the way it would appear in print (``do n't`` → ``don't``, ``society .`` →
+``society.``): a model never saw tokenised text, and scores of such text mean little.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from engine.config import Settings
 from engine.errors import ModelError
+from engine.model.scoring_plan import (
+    MAX_TOKENS,
+    WINDOW_AFTER,
+    Comparison,
+    Floor,
+    Job,
+    Prune,
+    Window,
+    groups,
+    per_variant,
+    print_view,
+    shared_prefix,
+)
 from engine.text.words import word_count
 
 log = logging.getLogger("wordloom.scorer")
 
-WINDOW_AFTER = 4  # tokens after a change that still show its effect
-MAX_TOKENS = 256  # a longer text is not scored (the caller keeps the checkers' fixes)
+CHUNK = 32  # tokens a base is evaluated in at a time, at fixed positions (_decode_base)
 
-Prune = float | Sequence[float | None] | None  # see LogProbScorer.compare
-Floor = Sequence[float | None] | None
-Window = int | Sequence[int]
-
-_SPACE_BEFORE = re.compile(r" +([.,;:!?%)\]}]|n't\b|'(?:s|re|ve|ll|d|m)\b)", re.I)
-_SPACE_AFTER = re.compile(r"([(\[{$]) +")
-
-
-def print_view(text: str) -> str:
-    """The text as it would be printed: no space before closing punctuation and clitics."""
-    return _SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", text))
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A variant against its base, in nats (log-probability, natural log)."""
-
-    delta: float  # log P(variant window) - log P(base window)
-    words_added: int  # words in the variant minus words in the base
-    per_word: float  # the base's mean log-probability per word (negative)
-
-    @property
-    def gain(self) -> float:
-        """The change in log-probability with each added (or removed) word charged at the
-        base's average cost per word: a deletion wins only when the removed word was less
-        likely than an average word there, not merely because the text got shorter."""
-        return self.delta - self.per_word * self.words_added
+__all__ = ["MAX_TOKENS", "WINDOW_AFTER", "Comparison", "Floor", "LogProbScorer", "Prune",
+           "Window", "print_view"]
 
 
 class LogProbScorer:
@@ -88,12 +78,8 @@ class LogProbScorer:
         self._ctx: Any = None
         self._batch: Any = None
         self._lock = threading.Lock()
-        self._base_tokens: list[int] = []  # what sequence 0 of the cache holds
-        self._kept: list[tuple[int, _Job]] = []  # variants whose cells the cache still holds
-        self._base_rows = np.zeros((0, 0), np.float32)
-        self._base_text: list[int] = []  # the last base's tokens, all of them
-        self._base_lp = np.zeros(0, np.float32)  # their log-probabilities (some may be
-        # an earlier base's, see _decode_base)
+        self._held: list[int] = []  # the tokens sequence 0 holds, in chunks (_decode_base)
+        self._held_rows = np.zeros((0, 0), np.float32)  # their log-softmax rows
         self._most_rows = 0  # the most logits rows one decode returned (their buffer)
         self.weights_path = model_path  # the file loaded (a judging copy, see judge.py)
         self.evaluated_tokens = 0  # tokens decoded since loading (a cost figure)
@@ -182,7 +168,7 @@ class LogProbScorer:
         import llama_cpp
 
         with self._lock:
-            self._base_tokens, self._base_text, self._kept = [], [], []
+            self._held = []
             if self._batch is not None:
                 llama_cpp.llama_batch_free(self._batch)
                 self._batch = None
@@ -227,10 +213,11 @@ class LogProbScorer:
         """log P(text) in nats (the start-of-text token given)."""
         with self._lock:
             tokens = self.tokens(text)
-            return float(self._decode_base(tokens)[1].sum())
+            return float(_pick(self._decode_base(tokens, len(tokens)), tokens).sum())
 
     def compare(self, base: str, variants: Sequence[str], window: Window = WINDOW_AFTER,
-                prune: Prune = None, floor: Floor = None) -> list[Comparison | None]:
+                prune: Prune = None, floor: Floor = None, per_word: float | None = None
+                ) -> list[Comparison | None]:
         """Each variant against ``base``; None for one that is too long to score. With
         ``prune``, a variant whose first changed token is already ``prune`` nats less likely
         than the base's token there (read from the base's own pass, free) is not evaluated
@@ -241,169 +228,138 @@ class LogProbScorer:
         steps: its changed tokens and the first token after them, then the rest of its
         window. One whose gain after the first step is below its floor is not taken
         further (None): the rest of the window is only evaluated for variants that can
-        still win. ``window`` is one figure for every variant, or one per variant."""
+        still win. ``window`` is one figure for every variant, or one per variant.
+
+        ``per_word`` is the cost per word that added or removed words are charged (see
+        ``Comparison.gain``); by default the base's own, which needs the whole base
+        evaluated. Given (the search's later rounds pass the sentence's first figure),
+        the base is only evaluated as far as the variants' windows reach."""
         with self._lock:
-            return self._compare(base, variants, window, prune, floor)
+            return self._compare(base, variants, window, prune, floor, per_word)
 
     def _compare(self, base: str, variants: Sequence[str], window: Window,
-                 prune: Prune, floor: Floor = None) -> list[Comparison | None]:
+                 prune: Prune, floor: Floor = None, per_word: float | None = None
+                 ) -> list[Comparison | None]:
         out: list[Comparison | None] = [None] * len(variants)
+        windows = per_variant(window, len(variants))
+        limits: list[float | None] = per_variant(prune, len(variants))
+        floors: list[float | None] = per_variant(floor, len(variants)) if floor is not None \
+            else [None] * len(variants)
         base_tokens = self.tokens(base)
         if len(base_tokens) > MAX_TOKENS or not variants:
             return out
         base_words = max(1, word_count(base))
-        windows = [window] * len(variants) if isinstance(window, int) else list(window)
-        made: list[tuple[int, _Job | None]] = []
+        made: list[tuple[int, Job | None]] = []
         for index, text in enumerate(variants):
             tokens = self.tokens(text)
             if len(tokens) <= MAX_TOKENS:
-                made.append((index, _Job.make(index, tokens, base_tokens, windows[index])))
-        needed = max((job.base_end for _index, job in made if job is not None), default=1)
-        rows, base_lp = self._decode_base(base_tokens, needed)
-        per_word = float(base_lp.sum()) / base_words
-        limits = [prune] * len(variants) if prune is None or isinstance(prune, (int, float)) \
-            else list(prune)
-        floors = list(floor) if floor is not None else [None] * len(variants)
-        jobs: list[_Job] = []
+                made.append((index, Job.make(index, tokens, base_tokens, windows[index])))
+        end = len(base_tokens) if per_word is None else min(len(base_tokens), max(
+            (max(job.base_end, job.prefix) for _index, job in made if job is not None),
+            default=1))
+        rows = self._decode_base(base_tokens, max(1, end))
+        base_lp = _pick(rows, base_tokens[:max(1, end)])
+        if per_word is None:
+            per_word = float(base_lp.sum()) / base_words
+        jobs: list[Job] = []
         for index, job in made:
             added = word_count(variants[index]) - base_words
             if job is None:  # the same tokens as the base
                 out[index] = Comparison(0.0, added, per_word)
                 continue
             limit = limits[index]
-            if limit is not None and job.new and job.prefix < len(base_tokens) and \
+            if isinstance(limit, (int, float)) and job.new and \
+                    job.prefix < len(base_tokens) and \
                     rows[job.prefix - 1, job.new[0]] - base_lp[job.prefix - 1] < -limit:
                 continue
             job.base_lp = float(base_lp[job.prefix - 1:job.base_end - 1].sum())
             job.added, job.charge = added, per_word * added
-            if floors[index] is not None and 1 < job.split < len(job.new):
-                job.floor = floors[index]
-                changed = job.base_end - job.prefix - (len(job.new) - job.split)
-                job.base_split_lp = float(base_lp[job.prefix - 1:job.prefix - 1 + changed].sum())
+            least = floors[index]
+            if isinstance(least, (int, float)) and 1 < job.split < len(job.new):
+                job.floor = float(least)
+                job.base_split_lp = float(
+                    base_lp[job.prefix - 1:job.prefix - 1 + job.changed].sum())
             jobs.append(job)
-        pending = [job for job in jobs if job.new]  # an empty one: log P of nothing is 0
-        while pending:
-            group: list[_Job] = []
-            used = 0
-            while pending and len(group) < self.n_seq - 1 and \
-                    used + len(pending[0].new) + len(base_tokens) <= self.n_ctx:
-                group.append(pending.pop(0))
-                used += len(group[-1].new)
-            if not group:
-                raise ModelError("the text is too long for the scoring context")
+        try:
+            planned = groups([job for job in jobs if job.new], len(base_tokens), self.n_seq,
+                             self.n_ctx)  # an empty job: log P of nothing is 0
+        except ValueError as exc:
+            raise ModelError(str(exc)) from exc
+        for group in planned:
             self._decode_variants(group, rows)
         for job in jobs:
             if not job.dropped:
                 out[job.index] = Comparison(job.logprob - job.base_lp, job.added, per_word)
         return out
 
-    def _decode_base(self, tokens: list[int], needed: int | None = None
-                     ) -> tuple[np.ndarray, np.ndarray]:
-        """Evaluate ``tokens`` on sequence 0: the log-softmax of every position's logits
-        (row i predicts token i + 1), and each token's log-probability (entry i is token
-        i + 1's). Sequence 0 keeps the last base, so a base that shares a prefix with it
-        (the same sentence after an edit, in the search's next round) only evaluates its
-        tokens from the first difference on.
+    def _decode_base(self, tokens: list[int], end: int) -> np.ndarray:
+        """Evaluate ``tokens[:end]`` on sequence 0 and return the log-softmax of every
+        position's logits (row i predicts token i + 1).
 
-        With ``needed``, only the tokens before it are evaluated when the rest are the
-        last base's own last tokens (the search's next round looks near what changed, and
-        no variant's window reaches past ``needed``): their log-probabilities, which only
-        count towards the text's cost per word, are the last base's."""
+        The tokens are evaluated in chunks at fixed positions (``CHUNK``), each chunk one
+        ``llama_decode`` call over a cache that holds exactly the chunks before it, in the
+        same cells. A whole chunk the last base shared with this one was the very same
+        computation, so it is kept (cells and rows) and only the chunks from the first one
+        that differs are evaluated: the answer is what an empty cache gives, to the bit,
+        whatever was scored before."""
         import llama_cpp
 
-        keep = 0
-        if self._base_tokens:
-            limit = min(len(tokens), len(self._base_tokens)) - 1  # the last is evaluated again
-            while keep < limit and tokens[keep] == self._base_tokens[keep]:
-                keep += 1
-        tail = len(tokens) - (needed or len(tokens))
-        if not 0 < tail <= len(self._base_lp) or tokens[-tail:] != self._base_text[-tail:]:
-            tail = 0
-        upto = len(tokens) - tail
-        keep = min(keep, upto - 1)
+        tokens = tokens[:end]
         memory = self._ctx.memory
-        kept, self._kept = self._kept, []
-        reused = [(seq, job) for seq, job in kept if keep and job.prefix == keep]
-        start, rows = keep, self._base_rows[:keep]
-        if reused:  # the new base is a variant whose window was just evaluated
-            count, seq, job = max(((_shared(job.fed, tokens[keep:upto]), seq, job)
-                                   for seq, job in reused), key=lambda item: item[0])
-            if count:
-                llama_cpp.llama_memory_seq_rm(memory, 0, keep, -1)
-                llama_cpp.llama_memory_seq_cp(memory, seq, 0, keep, keep + count)
-                start = keep + count
-                rows = np.concatenate((rows, job.rows[:count]))
-        for seq, _job in kept:
-            llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
-        self._base_tokens = []
-        if start == keep:
-            if keep:
-                llama_cpp.llama_memory_seq_rm(memory, -1, keep, -1)
-            else:
-                llama_cpp.llama_memory_clear(memory, True)
-        if start < upto:
-            batch = self._batch
-            batch.n_tokens = upto - start
-            for i, token in enumerate(tokens[start:upto]):
+        if tokens == self._held:
+            return self._held_rows
+        reuse = shared_prefix(tokens, self._held) // CHUNK * CHUNK
+        held_rows, self._held = self._held_rows[:reuse], []  # until the chunks are in
+        if reuse:
+            llama_cpp.llama_memory_seq_rm(memory, 0, reuse, -1)
+        else:
+            llama_cpp.llama_memory_clear(memory, True)
+        parts = [held_rows] if reuse else []
+        batch = self._batch
+        for start in range(reuse, len(tokens), CHUNK):
+            chunk = tokens[start:start + CHUNK]
+            batch.n_tokens = len(chunk)
+            for i, token in enumerate(chunk):
                 batch.token[i] = token
                 batch.pos[i] = start + i
                 batch.n_seq_id[i] = 1
                 batch.seq_id[i][0] = 0
                 batch.logits[i] = True
-            self._decode(upto - start)
-            fresh = _log_softmax(self._logits(upto - start))
-            rows = np.concatenate((rows, fresh)) if start else fresh
-        picked = _pick(rows, tokens, 1, upto)
-        lp = np.concatenate((picked, self._base_lp[len(self._base_lp) - tail:])) if tail \
-            else picked
-        self._base_tokens, self._base_rows = tokens[:upto], rows
-        self._base_text, self._base_lp = list(tokens), lp
-        return rows, lp
+            self._decode(len(chunk))
+            parts.append(_log_softmax(self._logits(len(chunk))))
+        self._held, self._held_rows = list(tokens), np.concatenate(parts)
+        return self._held_rows
 
-    def _decode_variants(self, group: list[_Job], base_rows: np.ndarray) -> None:
+    def _decode_variants(self, group: list[Job], base_rows: np.ndarray) -> None:
         """Each job's tokens on a sequence of its own, after a copy of the base's cells up to
         its first difference. A job's last token is never fed in: nothing is read after it
         (its own log-probability comes from the token before), so a one-token job costs
         nothing beyond the base's pass. A job with a floor goes in two steps (its cells
-        stay between them); one that falls below its floor after the first is dropped."""
+        stay between them); one that falls below its floor after the first is dropped.
+        Every sequence's cells stay until the group is done (freed cells reused in the
+        middle of a group were seen to change other sequences' scores), then go."""
         import llama_cpp
 
         memory = self._ctx.memory
-        for seq, _job in self._kept:
-            llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
-        self._kept = []
         for seq, job in enumerate(group, start=1):
             job.logprob = float(base_rows[job.prefix - 1, job.new[0]])  # predicted by the base
-            llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
             llama_cpp.llama_memory_seq_cp(memory, 0, seq, 0, job.prefix)
-        first = [(seq, job, 0, (job.split if job.floor is not None else len(job.new)) - 1)
-                 for seq, job in enumerate(group, start=1)]
-        logits, spans = self._feed(first)
+        first = [(seq, job, 0, job.first_step) for seq, job in enumerate(group, start=1)]
+        self._feed(first)
         rest = []
-        for (seq, job, start, stop), span in zip(first, spans, strict=True):
+        for seq, job, _start, _stop in first:
             if job.floor is not None:
-                gain = job.logprob - job.base_split_lp - job.charge
-                if gain < job.floor:  # its cells stay until the end: other sequences' next
-                    job.dropped = True  # tokens put in cells freed here were seen to
-                    continue  # change their scores (tested)
+                if job.logprob - job.base_split_lp - job.charge < job.floor:
+                    job.dropped = True
+                    continue
                 rest.append((seq, job, job.split - 1, len(job.new) - 1))
-            if stop > start:  # the rows of a variant that may become the next base
-                job.saved.append(logits[span].copy())
-        logits, spans = self._feed(rest)
-        for (_seq, job, start, stop), span in zip(rest, spans, strict=True):
-            if stop > start:
-                job.saved.append(logits[span].copy())
-        for seq, job in enumerate(group, start=1):
-            if job.dropped or not job.saved:
-                llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
-            else:  # its cells stay until the next base, which may be this variant
-                self._kept.append((seq, job))
+        self._feed(rest)
+        for seq in range(1, len(group) + 1):
+            llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
 
-    def _feed(self, parts: list[tuple[int, _Job, int, int]]
-              ) -> tuple[np.ndarray, list[slice]]:
+    def _feed(self, parts: list[tuple[int, Job, int, int]]) -> None:
         """For each (sequence, job, start, stop): feed ``job.new[start:stop]`` on that
-        sequence and add the log-probabilities of ``job.new[start + 1:stop + 1]``. The
-        logits (valid until the next decode) and each part's rows in them."""
+        sequence and add the log-probabilities of ``job.new[start + 1:stop + 1]``."""
         batch = self._batch
         n = 0
         spans = []
@@ -417,7 +373,7 @@ class LogProbScorer:
                 batch.logits[n] = True
                 n += 1
         if not n:
-            return np.zeros((0, 0), np.float32), spans
+            return
         batch.n_tokens = n
         self._decode(n)
         logits = self._logits(n)
@@ -427,7 +383,6 @@ class LogProbScorer:
                 index = np.arange(span.start, span.stop)
                 picked = logits[index, job.new[start + 1:stop + 1]] - norms[index]
                 job.logprob += float(picked.sum())
-        return logits, spans
 
     def _decode(self, n_tokens: int) -> None:
         import llama_cpp
@@ -446,68 +401,11 @@ class LogProbScorer:
         return np.ctypeslib.as_array(pointer, shape=(rows, self._vocab))
 
 
-@dataclass
-class _Job:
-    index: int
-    prefix: int  # tokens shared with the base
-    new: list[int]  # the variant's tokens from the first difference to the window's end
-    base_end: int  # the base's tokens up to the matching window end
-    split: int = 0  # new[:split]: the changed tokens and the first one after them
-    logprob: float = 0.0  # log P(new), so far
-    base_lp: float = 0.0  # log P of the base's window
-    added: int = 0  # words in the variant minus words in the base
-    charge: float = 0.0  # the added words' charge (see Comparison.gain)
-    floor: float | None = None  # the least gain after new[:split] to go on
-    base_split_lp: float = 0.0  # log P of the base's tokens matching new[:split]
-    dropped: bool = False
-    saved: list[np.ndarray] = field(default_factory=list)  # logits of the tokens fed in
-
-    @property
-    def fed(self) -> list[int]:
-        """The tokens fed in on its sequence (all but the last; see _decode_variants)."""
-        return self.new[:-1]
-
-    @property
-    def rows(self) -> np.ndarray:
-        """The log-softmax of the fed tokens' logits (a base's rows, see _decode_base)."""
-        return _log_softmax(np.concatenate(self.saved))
-
-    @classmethod
-    def make(cls, index: int, tokens: list[int], base: list[int], window: int) -> _Job | None:
-        if tokens == base:
-            return None
-        prefix = 0
-        limit = min(len(tokens), len(base))
-        while prefix < limit and tokens[prefix] == base[prefix]:
-            prefix += 1
-        suffix = 0
-        while suffix < limit - prefix and tokens[-1 - suffix] == base[-1 - suffix]:
-            suffix += 1
-        keep = max(0, suffix - window)  # shared tail tokens beyond the window
-        end, base_end = len(tokens) - keep, len(base) - keep
-        if end <= prefix:  # a pure deletion at the very end: score the next token anyway
-            end, base_end = min(len(tokens), prefix + 1), min(len(base), base_end + 1)
-        if prefix == len(tokens):  # the variant is a prefix of the base: nothing to add
-            return cls(index, prefix, [], base_end)
-        new = tokens[max(1, prefix):end]
-        shared = min(len(new), max(0, end - (len(tokens) - suffix)))  # the tail it shares
-        return cls(index, max(1, prefix), new, base_end, split=max(2, len(new) - shared + 1))
-
-
-def _shared(a: list[int], b: list[int]) -> int:
-    """How many tokens ``a`` and ``b`` share at the start."""
-    count = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        count += 1
-    return count
-
-
-def _pick(rows: np.ndarray, tokens: list[int], start: int, end: int) -> np.ndarray:
-    """log P(tokens[i] | tokens[:i]) for i in [start, end)."""
-    index = np.arange(start, end)
-    return rows[index - 1, np.asarray(tokens[start:end])]
+def _pick(rows: np.ndarray, tokens: list[int]) -> np.ndarray:
+    """log P(tokens[i] | tokens[:i]) for each token after the first (rows from
+    ``_decode_base``)."""
+    index = np.arange(1, len(tokens), dtype=np.intp)
+    return rows[index - 1, np.asarray(tokens[1:], dtype=np.intp)]
 
 
 def _log_sum_exp(logits: np.ndarray) -> np.ndarray:

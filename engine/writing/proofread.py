@@ -22,7 +22,7 @@ from typing import Any
 
 from engine.grammar.autofix import FIXABLE, choose_fixes, looks_like_a_name
 from engine.grammar.checker import Issue
-from engine.model.scorer import WINDOW_AFTER
+from engine.model.scoring_plan import MAX_TOKENS, WINDOW_AFTER
 from engine.text.words import word_count
 from engine.writing.confusions import alternatives, tense
 from engine.writing.sources import JudgesText
@@ -132,6 +132,8 @@ class Proofread:
     edits: list[Edit]
     rounds: int = 0
     variants: int = 0  # texts scored
+    per_word: float | None = None  # the sentence's cost per word, from the first round:
+    # later rounds charge added and removed words at it (and evaluate less of the text)
 
 
 # -- slots ---------------------------------------------------------------------------------
@@ -289,8 +291,11 @@ def _removes_a_word(slot: Slot, option: str) -> bool:
 def proofread(text: str, issues: Iterable[Issue], scorer: JudgesText | None,
               margins: Margins | None = None, *, max_rounds: int = MAX_ROUNDS,
               prune: float | None = PRUNE) -> Proofread:
-    """The checked fixes for one sentence or short paragraph."""
+    """The checked fixes for one sentence or short paragraph (one too long for the judge
+    gets the checkers' fixes unjudged)."""
     margins = margins or Margins()
+    if word_count(text) >= MAX_TOKENS:  # each word is a token at least: never scored
+        scorer = None
     slots = build_slots(text, issues, confusions=scorer is not None)
     gains = [0.0] * len(slots)
     starts = [m.start() for m in _WORD.finditer(text)]
@@ -336,8 +341,11 @@ def _round_of(text: str, slots: list[Slot], place: list[int], gains: list[float]
     floors = None if SLACK is None else [need - SLACK for need in needs]
     windows = [COMMA_WINDOW if slots[i].options[k].kind == "comma" else WINDOW_AFTER
                for i, k in tried]
-    compared = scorer.compare(base, variants, windows, prune=limits, floor=floors)
+    compared = scorer.compare(base, variants, windows, prune=limits, floor=floors,
+                              per_word=result.per_word)
     result.variants += len(variants)
+    if result.per_word is None:
+        result.per_word = next((c.per_word for c in compared if c is not None), None)
     best: dict[int, tuple[float, int, float]] = {}
     for (i, k), need, comparison in zip(tried, needs, compared, strict=True):
         if comparison is None:
