@@ -23,6 +23,13 @@ def test_generate_json_is_repeatable_with_a_seed():
     assert first["gpu_layers"] == 0
 
 
+def test_generate_json_counts_an_answer_cut_at_the_limit():
+    """The model's answer is longer than 6 tokens: it ends at the limit, and says so."""
+    done = wordloom_json("generate", "--seed", "3", "--temperature", "0", "--max-tokens", "6",
+                         "Count from one to fifty in words, separated by commas.")
+    assert done["finish_reason"] == "length" and done["completion_tokens"] == 6
+
+
 def test_generate_streams_plain_text_from_stdin():
     done = wordloom("generate", "--seed", "2", "--max-tokens", "12", "-", stdin="Say hello.")
     assert done.returncode == 0, done.stderr

@@ -19,6 +19,18 @@ from engine.model.llm import (
 ASK = [{"role": "user", "content": "Write two sentences about autumn in Hangzhou."}]
 
 
+@pytest.mark.skipif(os.environ.get("WORDLOOM_LLAMA_BUILD") != "portable",
+                    reason="make test-portable sets it: this run is on the native build")
+def test_the_portable_run_is_on_the_portable_build():
+    """make test-portable puts the GGML_NATIVE=OFF wheel first on the path: AVX2 code, no
+    AVX-512, whatever this CPU has."""
+    import llama_cpp
+
+    info = llama_cpp.llama_print_system_info().decode()
+    assert "portable-site" in llama_cpp.__file__
+    assert "AVX2 = 1" in info and "AVX512 = 1" not in info, info
+
+
 def test_threads_default_to_all_cores():
     assert default_threads() == os.cpu_count()
     runner = LlamaRunner(read_metadata(MODEL))
@@ -55,6 +67,23 @@ def test_generation_streams_text_then_stats(runner):
     assert 1 <= stats.completion_tokens <= 40
     assert stats.tokens_per_s > 0 and stats.ttft_s > 0
     assert stats.finish_reason in ("stop", "length")
+
+
+CHINESE = [{"role": "user", "content": "Translate to Chinese: I love my family and my friends "
+             "very much. 请用中文回答。"}]
+
+
+@pytest.mark.parametrize("limit", range(1, 13))
+def test_an_answer_that_reaches_the_limit_counts_exactly_the_limit(runner, limit):
+    """llama-cpp-python checks max_tokens only when the text so far ends in whole UTF-8
+    characters: in Chinese (three bytes a character, split across tokens) it ran past the
+    limit (max 4 gave 5 tokens, max 6 gave 8). The answer stops at the limit, and the
+    count is the tokens handed out."""
+    text, stats = runner.generate(CHINESE, GenerationParams(max_tokens=limit, temperature=0.0,
+                                                            seed=1))
+    assert stats.finish_reason == "length"
+    assert stats.completion_tokens == limit
+    assert runner.count_tokens(text) <= limit  # a cut character is not shown, never more
 
 
 def test_seed_makes_generation_repeatable(runner):

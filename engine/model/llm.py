@@ -296,12 +296,17 @@ class LlamaRunner:
         self._watch = cancel
         self._install_abort()
         counted = [0]
+        limit = params.max_tokens
 
         def on_token(input_ids: Any, _logits: Any) -> bool:
             if self._abort_installed:
                 self._uninstall_abort()  # prompt done; the per-token check takes over
             counted[0] = len(input_ids) - n_prompt + 1  # the token just sampled is not in it yet
-            return cancel.is_set() or self._cancel.is_set()
+            # the library checks max_tokens only when the text so far ends in whole UTF-8
+            # characters: a token that ends inside one ran the answer past the limit
+            # (max 4 gave 5 tokens, max 6 gave 8, in Chinese). Past it, stop here; the
+            # token just sampled is then never handed out.
+            return counted[0] > limit or cancel.is_set() or self._cancel.is_set()
 
         seed = params.seed if params.seed is not None else random.randrange(2**31)
         start = time.perf_counter()
@@ -340,10 +345,12 @@ class LlamaRunner:
             if not (cancel.is_set() or self._cancel.is_set()):
                 raise ModelError(f"llama.cpp failed while generating ({exc})") from exc
         end = time.perf_counter()
+        n_out = min(counted[0], limit)  # tokens handed out
+        if counted[0] > limit:
+            finish = "length"  # stopped at the limit by on_token, which the library calls "stop"
         if cancel.is_set() or self._cancel.is_set():
             finish = "cancelled"
         first = first if first is not None else end
-        n_out = counted[0]
         decode_time = end - first
         rate = (n_out - 1) / decode_time if n_out > 1 and decode_time > 0 else 0.0
         yield GenerationStats(
