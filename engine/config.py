@@ -50,6 +50,7 @@ class Settings:
     editor_font_size: int = 12
     word_wrap: bool = True
     recent_files: list[str] = field(default_factory=list)
+    last_folder: str = ""  # where the writer last opened, saved or exported a file
     last_template: str = "proofread"  # the AI panel opens on the template used last
 
 
@@ -139,6 +140,7 @@ CHECKS: dict[str, Check] = {
     "editor_font_size": _int_range(6, 72),
     "word_wrap": _is(bool),
     "recent_files": _str_list,
+    "last_folder": _is(str),
 }
 
 

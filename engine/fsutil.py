@@ -11,25 +11,26 @@ import time
 from pathlib import Path
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, keep_mode: bool = True) -> None:
+def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that readers see the old file or the new, never half.
 
-    The original's permission bits are kept. On any failure the temporary file is removed,
-    the original is untouched, and the OSError propagates.
+    The original's permission bits are kept; a new file gets ``0666 & ~umask``, like one
+    made by ``open`` (the temporary file's own mode is 0600). On any failure the temporary
+    file is removed, the original is untouched, and the OSError propagates.
     """
     path = Path(path)
     folder = path.parent
-    mode: int | None = None
-    if keep_mode:
-        with contextlib.suppress(FileNotFoundError):
-            mode = stat.S_IMODE(path.stat().st_mode)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~current_umask()
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
+        if os.name == "posix":
             os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
     except BaseException:
@@ -40,6 +41,21 @@ def atomic_write_bytes(path: Path, data: bytes, *, keep_mode: bool = True) -> No
     if path not in _SWEPT:  # once per file: the journal is rewritten at every pause
         _SWEPT.add(path)
         remove_stale_temporaries(path)
+
+
+def current_umask() -> int:
+    """The process's umask. Linux reports it in /proc (read without changing it, so no
+    other thread ever creates a file under a wrong mask); elsewhere it is set and put back."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 STALE_SECONDS = 60.0

@@ -84,3 +84,14 @@ def resource_dir() -> Path:
     if bundle:
         return Path(bundle) / "resources"
     return Path(__file__).resolve().parent.parent / "resources"
+
+
+def start_folder(document: Path | None, last_folder: str = "") -> Path:
+    """Where a file dialog opens: the document's folder, else the folder the writer last
+    used, else their Documents folder (the home folder where there is none)."""
+    if document is not None and document.parent.is_dir():
+        return document.parent
+    if last_folder and Path(last_folder).is_dir():
+        return Path(last_folder)
+    documents = Path(platformdirs.user_documents_dir())
+    return documents if documents.is_dir() else Path.home()

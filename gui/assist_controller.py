@@ -15,7 +15,8 @@ from PySide6.QtGui import QGuiApplication
 from engine.config import Settings
 from engine.grammar.checker import Issue, split_paragraphs
 from engine.grammar.language import base as language_base
-from engine.writing.assistant import AssistRequest, BuiltPrompt, voice_examples
+from engine.text.words import writers_word_count
+from engine.writing.assistant import AssistRequest, BuiltPrompt, Candidate, voice_examples
 from engine.writing.optimize import MAX_ROUNDS, Outcome, Round
 from engine.writing.templates import TemplateLibrary
 from gui.assistant_panel import AssistantPanel
@@ -31,6 +32,7 @@ from gui.workers import (
     ModelHost,
     ModelInfo,
     OntologyHost,
+    Stage,
 )
 
 if TYPE_CHECKING:
@@ -86,6 +88,8 @@ class AssistController(QObject):
         self.facts_timer.setSingleShot(True)
         self.facts_timer.setInterval(600)
         self.facts_timer.timeout.connect(self.refresh_facts)
+        self.facts_timer.timeout.connect(self.follow_prompt)
+        panel.template_changed.connect(lambda _name: self.follow_prompt())
         editor.cursorPositionChanged.connect(self._cursor_moved)
         editor.selectionChanged.connect(self._cursor_moved)
         self._rate_job = self._rate_index = -1
@@ -157,9 +161,10 @@ class AssistController(QObject):
 
     def _cursor_moved(self) -> None:
         _start, _end, text, selected = self.current_target()
-        words = len(text.split())
+        words = writers_word_count(text)
         where = "the selection" if selected else "the current paragraph"
-        self.panel.target.setText(f"Working on {where} ({words} words)." if words else
+        self.panel.target.setText(f"Working on {where} ({words} word{'s' * (words != 1)})."
+                                  if words else
                                   "Select text, or place the cursor in a paragraph.")
         self.facts_timer.start()
 
@@ -248,6 +253,12 @@ class AssistController(QObject):
             self._chunk(job, progress.index, progress.text)
         elif isinstance(progress, Round):
             self._round(job, progress)
+        elif job != self.job:
+            return
+        elif isinstance(progress, Candidate):  # the checked fixes, before the model writes
+            self.panel.show_early(progress)
+        elif isinstance(progress, Stage):
+            self.panel.status.setText(progress.text)
 
     def generate(self, seed: int | None = None) -> None:
         if not self.model_ready:
@@ -264,6 +275,7 @@ class AssistController(QObject):
 
     def _start(self, request: AssistRequest, target: Target, title: str) -> None:
         self.last_request, self.last_target = request, target
+        self.panel.inspector.key = (request.template, request.selection)
         self.job += 1
         self.cancel_event = threading.Event()
         self.panel.set_busy(True)
@@ -279,7 +291,21 @@ class AssistController(QObject):
         built = self.build_request()
         if built is not None and self.model_ready:
             self.panel.tabs.setCurrentWidget(self.panel.inspector)
+            self.panel.inspector.key = (built[0].template, built[0].selection)
             self._send(self.job, built[0], None, 0)
+
+    def follow_prompt(self) -> None:
+        """The Prompt tab never shows a prompt for another template or text: on view it is
+        built again for the current ones, else it is cleared."""
+        inspector = self.panel.inspector
+        if inspector.key is None or inspector.key == (self.panel.options().template,
+                                                      self.current_target()[2]):
+            return
+        if self.panel.tabs.currentWidget() is inspector and self.model_ready and \
+                self.cancel_event is None and self.current_target()[2].strip():
+            self.inspect_prompt()
+        else:
+            inspector.clear_stale()
 
     def cancel(self) -> None:
         if self.cancel_event is not None:

@@ -65,6 +65,7 @@ class AssistantPanel(QWidget):
         self.setAccessibleName("AI assistant")
         self.templates: list[Template] = []
         self.cards: list[CandidateCard] = []
+        self.early: list[CandidateCard] = []  # shown before the model writes (show_early)
         self.history: list[HistoryEntry] = []
         self.current = Target(0, 0, "")  # what the cards on show were made from
         outer = QVBoxLayout(self)
@@ -104,14 +105,11 @@ class AssistantPanel(QWidget):
         form.addRow("&Template", self.template)
         form.addRow(self.description)
         form.addRow("&Style", self.style_box)
-        options = QHBoxLayout()
-        options.addWidget(self.length)
-        options.addWidget(QLabel("×"))
-        options.addWidget(self.count)
-        length_label = QLabel("&Length")
-        length_label.setBuddy(self.length)
-        form.addRow(length_label, options)
+        form.addRow("&Length", self.length)
+        form.addRow("S&uggestions", self.count)
         form.addRow("T&emperature", self.temperature)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         outer.addLayout(form)
 
         self.target = QLabel("Select text, or place the cursor in a paragraph.")
@@ -232,10 +230,20 @@ class AssistantPanel(QWidget):
         self.status.setText("Generating…")
 
     def clear_cards(self) -> None:
-        for card in self.cards:
+        for card in self.cards + self.early:
             card.setParent(None)
             card.deleteLater()
-        self.cards = []
+        self.cards, self.early = [], []
+
+    def show_early(self, candidate: Candidate) -> None:
+        """A candidate that needs no writing (the checked fixes), shown as soon as it is
+        scored, above the cards the model is still writing; the ranked list replaces it."""
+        card = CandidateCard(candidate.index, self.current)
+        for name in ("accept", "insert_after", "copy", "regenerate"):
+            getattr(card, name).connect(getattr(self, name))
+        self.cards_layout.insertWidget(len(self.early), card)
+        self.early.append(card)
+        card.finish(candidate)
 
     def card(self, index: int) -> CandidateCard:
         while len(self.cards) <= index:

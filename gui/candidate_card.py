@@ -54,6 +54,12 @@ class CandidateCard(QFrame):
         self.scores.setObjectName("cardScores")
         self.scores.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.scores)
+        self.details = QLabel("")  # the scores behind the rank, shown on demand
+        self.details.setWordWrap(True)
+        self.details.setObjectName("cardDetails")
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.hide()
+        layout.addWidget(self.details)
         row = QHBoxLayout()
         self.buttons: dict[str, QToolButton] = {}
         for key, label, signal in (("accept", "&Accept", self.accept),
@@ -68,6 +74,14 @@ class CandidateCard(QFrame):
             row.addWidget(button)
             self.buttons[key] = button
         row.addStretch(1)
+        self.more = QToolButton()
+        self.more.setText("Scores")
+        self.more.setCheckable(True)
+        self.more.setAccessibleName(f"Show the scores of suggestion {index + 1}")
+        self.more.setToolTip("How this suggestion was scored")
+        self.more.toggled.connect(self._show_details)
+        self.more.setEnabled(False)
+        row.addWidget(self.more)
         layout.addLayout(row)
 
     def append(self, text: str) -> None:
@@ -98,15 +112,20 @@ class CandidateCard(QFrame):
         origin = candidate.note.capitalize() if candidate.round == 0 else \
             f"Suggestion {candidate.index + 1} · round {candidate.round}"
         self.title.setText(f"{place}{origin} · score {candidate.score:.2f}{state}")
-        shown = ", ".join(f"{k} {v:.2f}" for k, v in sorted(candidate.scores.items()))
-        lines = [shown, *candidate.violations]
-        self.scores.setText("\n".join(lines))
-        self.scores.setToolTip("\n".join(candidate.reasons))
+        self.scores.setText("\n".join(candidate.violations))  # what the writer must know
+        self.scores.setVisible(bool(candidate.violations))
+        self.details.setText(", ".join(f"{k} {v:.2f}" for k, v in
+                                       sorted(candidate.scores.items())))
+        self.details.setToolTip("\n".join(candidate.reasons))
+        self.more.setEnabled(bool(candidate.scores))
         self._fit()
         QTimer.singleShot(0, self._fit)  # once the card has its real width
         usable = bool(candidate.text)
         for key, button in self.buttons.items():
             button.setEnabled(usable or key == "regenerate")
+
+    def _show_details(self, on: bool) -> None:
+        self.details.setVisible(on)
 
     def _fit(self) -> None:
         """As tall as the text, within reason."""

@@ -33,6 +33,7 @@ class GrammarController(QObject):
         self.markup = "plaintext"
         self.sent_text = ""
         self.last: CheckResult | None = None
+        self.states: dict[str, str] = {}  # each checker's state, as it last said
         self.order_replacements: OrderFn | None = None
         self.lane = Lane("grammar", GrammarHost(), on_failed=self.failed.emit)
         self.timer = QTimer(self)
@@ -90,9 +91,11 @@ class GrammarController(QObject):
                                     lambda orders: self._ordered(result, orders))
 
     def reorder(self) -> None:
-        """Order the shown issues' replacements again (a model has just loaded)."""
+        """Order the shown issues' replacements again (a model has just loaded). The
+        result shown again says how the checkers are now, not how they were when it was
+        made (LanguageTool would flicker back to "starting")."""
         if self.last is not None and self.last.complete:
-            self._show(self.last)
+            self._show(replace(self.last, engines={**self.last.engines, **self.states}))
 
     def _ordered(self, result: CheckResult, orders: Orders) -> None:
         """The model's order of replacements, if the result is still the one shown."""
@@ -100,7 +103,8 @@ class GrammarController(QObject):
             return
         issues = [i._replace(replacements=orders[i.key]) if i.key in orders else i
                   for i in result.issues]
-        self._show(replace(result, issues=issues), ordered=True)
+        self._show(replace(result, issues=issues, engines={**result.engines, **self.states}),
+                   ordered=True)
 
     def _failed(self, message: str) -> None:
         self.in_flight = False
@@ -108,6 +112,7 @@ class GrammarController(QObject):
 
     def _state(self, change: tuple[str, str]) -> None:
         engine, state = change
+        self.states[engine] = state
         self.engine_state.emit(engine, state)
         if engine == "languagetool" and state == "ready":
             self.timer.start()  # deeper checks are available now

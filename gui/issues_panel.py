@@ -70,16 +70,19 @@ class IssuesPanel(QWidget):
         self.list.clicked.connect(self._activated)
         layout.addWidget(self.list)
 
-    def show_issues(self, issues: list[Issue], text: str) -> None:
+    def show_issues(self, issues: list[Issue], text: str, complete: bool = True) -> None:
+        """The issues underlined now; ``complete`` False: another checker's are to come."""
         self.model.set_issues(issues, text)
         counts: dict[str, int] = {}
         for issue in issues:
             counts[issue.category] = counts.get(issue.category, 0) + 1
+        more = "" if complete else " (still checking…)"
         if issues:
             parts = ", ".join(f"{n} {c}" for c, n in sorted(counts.items()))
-            self.summary.setText(f"{len(issues)} issues: {parts}")
+            self.summary.setText(f"{len(issues)} issue{'s' if len(issues) > 1 else ''}: "
+                                 f"{parts}{more}")
         else:
-            self.summary.setText("No issues found.")
+            self.summary.setText("No issues found." if complete else "Checking…")
 
     def count(self) -> int:
         return self.model.rowCount()

@@ -17,6 +17,8 @@ from engine.errors import OntologyError
 from engine.paths import app_paths
 from engine.text.offsets import OffsetMap
 from gui.dialogs.knowledge_entry import EntryForm, KnowledgeEntryDialog
+from gui.dialogs.unsaved_dialog import Unsaved
+from gui.lane import plain_error
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -52,6 +54,7 @@ class KnowledgeController(QObject):
         self.panel = window.ontology
         self.lane = window.assist.ontology
         self.last_change = ""
+        self.dirty = False  # changes not saved yet (as the last state from the lane said)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(150)
@@ -96,18 +99,23 @@ class KnowledgeController(QObject):
         self.refresh()
 
     def refresh(self) -> None:
-        def work(host: OntologyHost, _ctx: object) -> tuple[Any, State]:
+        def work(host: OntologyHost, _ctx: object) -> tuple[Any, State, tuple[str, int]]:
             kb = host.browse()
-            return kb.classes(), _state(kb)
+            return kb.classes(), _state(kb), host.summary()
 
         self._run(work, self._tree)
 
-    def _tree(self, result: tuple[Any, State]) -> None:
-        nodes, state = result
+    def _tree(self, result: tuple[Any, State, tuple[str, int]]) -> None:
+        nodes, state, (path, count) = result
+        self.panel.show_summary(path, count)
         if self.panel.search.text().strip():
             self._search()
         else:
             self.panel.show_tree(nodes)
+        self._set_state(state)
+
+    def _set_state(self, state: State) -> None:
+        self.dirty = state[3]
         self.panel.set_state(*state)
 
     def _search(self) -> None:
@@ -171,6 +179,8 @@ class KnowledgeController(QObject):
 
             kb = host.kb()
             try:
+                if form.create_type and kb.resolve(form.type_ref, ("class",)) is None:
+                    kb.add("class", form.type_ref)  # the writer agreed to a new class
                 change = kb.add(form.kind, form.name, form.type_ref, form.labels,
                                 form.comment, form.relations)
             except NameTakenError as exc:
@@ -254,6 +264,7 @@ class KnowledgeController(QObject):
         if change is None:
             return
         self.last_change = change.description
+        self.dirty = True  # until the state the refresh brings says otherwise (undo)
         self.panel.status.setText(f"{change.description} — not saved yet")
         self.refresh()
         if self.panel.current and self.panel.current in change.iris:
@@ -265,6 +276,10 @@ class KnowledgeController(QObject):
     # --- saving ----------------------------------------------------------------------------
 
     def save(self, force: bool = False, path: str = "") -> None:
+        self._run(self._save_work(force, path), self._saved)
+
+    @staticmethod
+    def _save_work(force: bool, path: str) -> Any:
         def work(host: OntologyHost, _ctx: object) -> tuple[str, str, State | None]:
             from ontology.kb import ChangedOnDiskError
 
@@ -279,36 +294,77 @@ class KnowledgeController(QObject):
                 raise
             return "saved", str(saved), _state(kb)
 
-        self._run(work, self._saved)
+        return work
+
+    def _next_try(self, what: str, text: str) -> tuple[bool, str] | None:
+        """After a save that could not happen: (force, path) to try again with, as the
+        writer answers (overwrite a file changed on disk, or a file for Save As), or None."""
+        self._failed(text)
+        if self.quiet:
+            return None
+        if what == "changed":
+            if QMessageBox.question(self.window, "Changed on disk",
+                                    f"{text}.\n\nOverwrite it with your version?"
+                                    ) == QMessageBox.StandardButton.Yes:
+                return True, ""
+            return None
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Save knowledge base as",
+            str(app_paths().data / "knowledge" / "my-knowledge.owl"), "RDF/XML ontology (*.owl)")
+        if not path:
+            return None
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return False, path if path.endswith(".owl") else path + ".owl"
 
     def _saved(self, result: tuple[str, str, State | None]) -> None:
         what, text, state = result
-        if what == "changed":
-            self._failed(text)
-            if not self.quiet and QMessageBox.question(
-                    self.window, "Changed on disk", f"{text}.\n\nOverwrite it with your version?"
-            ) == QMessageBox.StandardButton.Yes:
-                self.save(force=True)
+        if what != "saved":
+            retry = self._next_try(what, text)
+            if retry is not None:
+                self.save(*retry)
             return
-        if what == "save-as":
-            self._failed(text)
-            if not self.quiet:
-                path, _ = QFileDialog.getSaveFileName(
-                    self.window, "Save knowledge base as",
-                    str(app_paths().data / "knowledge" / "my-knowledge.owl"),
-                    "RDF/XML ontology (*.owl)")
-                if path:
-                    Path(path).parent.mkdir(parents=True, exist_ok=True)
-                    self.save(path=path if path.endswith(".owl") else path + ".owl")
-            return
+        self._record_saved(text, state)
         self.panel.status.setText(f"Saved {Path(text).name}; checking consistency…")
+        self._check()
+
+    def _record_saved(self, text: str, state: State | None) -> None:
+        self.panel.status.setText(f"Saved {Path(text).name}")
         if state is not None:
-            self.panel.set_state(*state)
+            self._set_state(state)
         if text != self.window.settings.ontology:  # Save As: the new file is the one in use
             self.window.settings.ontology = text
             self.window.preferences.persist()
         self.saved.emit(text)
-        self._check()
+
+    # --- unsaved work on closing -----------------------------------------------------------
+
+    def unsaved(self) -> list[Unsaved]:
+        """The knowledge base's changes not yet saved, for the question before closing."""
+        if not self.dirty:
+            return []
+        name = Path(self.window.settings.ontology).name or "knowledge base"
+        return [Unsaved(f"The knowledge base “{name}”", self.last_change, self.save_and_wait)]
+
+    def save_and_wait(self) -> bool:
+        """Save now and wait for the ontology lane (the window is about to close), with the
+        questions Save asks; False when it was not saved."""
+        force, path = False, ""
+        while True:
+            try:
+                what, text, state = self.lane.query(self._save_work(force, path))
+            except Exception as exc:  # the same sentence a failed Save shows
+                self._failed(plain_error(exc))
+                if not self.quiet:
+                    QMessageBox.warning(self.window, "Knowledge base not saved",
+                                        plain_error(exc))
+                return False
+            if what == "saved":
+                self._record_saved(text, state)
+                return True
+            retry = self._next_try(what, text)
+            if retry is None:
+                return False
+            force, path = retry
 
     def _check(self) -> None:
         check = self.window.consistency

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QMainWindow,
@@ -19,10 +20,13 @@ from PySide6.QtWidgets import (
 from engine.config import Settings
 from engine.documents.journal import JournalEntry
 from engine.grammar.checker import CheckResult
+from engine.paths import start_folder
+from engine.text.words import writers_word_count
 from engine.version import __version__
 from gui.assist_controller import AssistController
 from gui.assistant_panel import AssistantPanel
 from gui.consistency_check import ConsistencyCheck
+from gui.dialogs.unsaved_dialog import HoldsUnsaved, Unsaved, ask_about_unsaved
 from gui.document_controller import DocumentController
 from gui.editor import Editor
 from gui.grammar_controller import GrammarController
@@ -174,9 +178,15 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         if not self.maybe_save():
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Open", "", OPEN_FILTERS)
+        path, _ = QFileDialog.getOpenFileName(self, "Open", str(self.start_folder()),
+                                              OPEN_FILTERS)
         if path:
             self.open_path(Path(path))
+
+    def start_folder(self) -> Path:
+        """Where Open, Save As and Export start (see engine.paths.start_folder)."""
+        doc = self.documents.doc
+        return start_folder(doc.path or doc.imported_from, self.settings.last_folder)
 
     def open_path(self, path: Path) -> None:
         self.status.showMessage(f"Opening {path.name}…")
@@ -203,9 +213,10 @@ class MainWindow(QMainWindow):
 
     def save_as(self) -> bool:
         doc = self.documents.doc
-        suggested = str(doc.imported_from.with_suffix(".md")) if doc.imported_from else \
-            doc.title
-        path, _ = QFileDialog.getSaveFileName(self, "Save As", suggested, FILTERS)
+        name = doc.imported_from.with_suffix(".md").name if doc.imported_from else \
+            doc.path.name if doc.path else f"{doc.title}.md"
+        path, _ = QFileDialog.getSaveFileName(self, "Save As", str(self.start_folder() / name),
+                                              FILTERS)
         return bool(path) and self.documents.save(Path(path))
 
     def export_dialog(self) -> None:
@@ -234,12 +245,12 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         text = self.editor.toPlainText()
-        self.status.set_counts(len(text.split()), len(text))
+        self.status.set_counts(writers_word_count(text), len(text))
 
     def _checked(self, result: CheckResult) -> None:
-        if result.complete:  # Harper's early answer: underlines only, the list follows
-            self.issues.show_issues(result.issues,
-                                    self.grammar.sent_text if self.grammar else "")
+        # the list always shows what is underlined; Harper's early answer says more may come
+        self.issues.show_issues(result.issues, self.grammar.sent_text if self.grammar else "",
+                                complete=result.complete)
         for engine, state in result.engines.items():
             self.status.set_engine(engine, state)
         self.status.set_languages(result.languages)
@@ -280,8 +291,21 @@ class MainWindow(QMainWindow):
 
     # -- closing --------------------------------------------------------------------------------
 
+    def unsaved_work(self) -> list[Unsaved]:
+        """Everything not on disk yet: the document, the knowledge base, and what an open
+        dialog holds (a template being edited, settings not applied)."""
+        items: list[Unsaved] = []
+        if self.documents.dirty:
+            items.append(Unsaved(f"The document “{self.documents.doc.title}”", "", self.save))
+        if self.knowledge is not None:
+            items += self.knowledge.unsaved()
+        for dialog in self.findChildren(QDialog):
+            if isinstance(dialog, HoldsUnsaved) and dialog.isVisible():
+                items += dialog.unsaved()
+        return items
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.closing and not self.maybe_save():
+        if not self.closing and not ask_about_unsaved(self, self.unsaved_work()):
             event.ignore()
             return
         self.closing = True

@@ -114,14 +114,19 @@ class OntologyPanel(QWidget):
         self.save_button.clicked.connect(self.save_requested)
         self.open_button.clicked.connect(self.open_requested)
         self.new_button.clicked.connect(self.new_requested)
+        self.warnings = ""  # the open ontology's, shown under its summary
         self.set_state(False, "", "", False)
 
     # --- what the controller shows ---------------------------------------------------------
 
     def show_opened(self, info: dict[str, Any]) -> None:
-        warnings = "\n".join(f"⚠ {w}" for w in info.get("warnings", []))
-        text = f"{info['path']}\n{info['entities']} entities"
-        self.info.setText(text + (f"\n{warnings}" if warnings else ""))
+        self.warnings = "\n".join(f"⚠ {w}" for w in info.get("warnings", []))
+        self.show_summary(str(info["path"]), int(info["entities"]))
+
+    def show_summary(self, path: str, entities: int) -> None:
+        """The file in use and its entities now (after every change too)."""
+        text = f"{path}\n{entities} entit{'y' if entities == 1 else 'ies'}"
+        self.info.setText(text + (f"\n{self.warnings}" if self.warnings else ""))
 
     def show_failed(self, message: str) -> None:
         self.info.setText(f"Ontology not loaded: {message}")

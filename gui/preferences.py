@@ -3,6 +3,7 @@ them (editor, documents, grammar and model threads) when they change."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -36,10 +37,19 @@ class Preferences(QObject):
             self.window.status.showMessage(f"Settings not saved: {exc.strerror}", 8000)
 
     def remember(self, path: str) -> None:
+        """A document opened or saved: first in Open Recent, and its folder the last used."""
         recent = [path] + [p for p in self.settings.recent_files if p != path]
         self.settings.recent_files = recent[:10]
+        self.settings.last_folder = str(Path(path).parent)
         self.persist()
         fill_recent(self.window)
+
+    def used_folder(self, folder: Path) -> None:
+        """A file dialog was answered in ``folder``: the next one without a document
+        starts there."""
+        if str(folder) != self.settings.last_folder:
+            self.settings.last_folder = str(folder)
+            self.persist()
 
     def template_changed(self, name: str) -> None:
         if name and name != self.settings.last_template:
@@ -64,6 +74,7 @@ class Preferences(QObject):
 
         words = sorted(personal_dictionary().items)  # the file, not the worker's copy
         dialog = SettingsDialog(self.settings, words, self.window)
+        dialog.on_apply = self.apply_settings  # when applied from the question on closing
         if dialog.exec():
             self.apply_settings(dialog.result_settings(), dialog.words())
 

@@ -22,6 +22,16 @@ class PromptInspector(QWidget):
         self.tree.setMinimumHeight(60)
         layout.addWidget(self.tree)
         self.messages: list[dict[str, str]] = []
+        self.key: tuple[str, str] | None = None  # (template, text) of the prompt shown
+
+    def clear_stale(self) -> None:
+        """The template or the text changed since the prompt shown was built."""
+        self.tree.clear()
+        self.tree.setToolTip("")
+        self.messages = []
+        self.key = None
+        self.summary.setText("The template or the text changed: press Inspect to see the "
+                             "prompt for them.")
 
     def show_prompt(self, built: BuiltPrompt) -> None:
         self.tree.clear()

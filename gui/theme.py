@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QApplication
 STYLE = """
 #candidateCard { border-radius: 6px; }
 #cardTitle { font-weight: 600; }
-#cardScores, #templateDescription, #entitiesLabel { color: palette(placeholder-text); }
+#cardScores, #cardDetails, #templateDescription, #entitiesLabel {
+    color: palette(placeholder-text); }
 #targetLabel { font-style: italic; }
 QPlainTextEdit#editor { selection-background-color: palette(highlight); }
 """

@@ -66,6 +66,13 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Stage:
+    """What a generation is doing now, for the panel's status line."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class ModelInfo:
     name: str
     device: str  # "CPU", "GPU (30 layers)", "server host:port · 12 ms"
@@ -131,6 +138,14 @@ class OntologyHost:
 
     def lookup(self, text: str, budget: int) -> Lookup | None:
         return self.knowledge.lookup(text, budget) if self.knowledge is not None else None
+
+    def summary(self) -> tuple[str, int]:
+        """The open ontology's file and how many entities it names now."""
+        if self.knowledge is None:
+            raise OntologyError("no ontology is open")
+        kb = self.knowledge.kb
+        return str(kb.path if kb is not None else self.knowledge.store.path), len(
+            self.knowledge.entities)
 
     def browse(self) -> KnowledgeBase:
         """The open ontology, to read."""
@@ -249,7 +264,9 @@ class ModelHost:
             return self.assistant.build(request)
         return suggest(self.assistant, self.evaluator, request, max_rounds=rounds,
                        on_chunk=lambda i, text: ctx.progress(Chunk(i, text)),
-                       cancel=ctx.cancel, on_round=ctx.progress)
+                       cancel=ctx.cancel, on_round=ctx.progress,
+                       on_candidate=lambda c: ctx.progress(c) if c.round == 0 else None,
+                       on_stage=lambda text: ctx.progress(Stage(text)))
 
     def order(self, text: str, issues: list[Issue], cancel: threading.Event | None = None,
               limit: int = 40) -> dict[str, tuple[str, ...]]:

@@ -87,6 +87,22 @@ def test_save_keeps_permissions_and_refuses_read_only(tmp_path):
         os.chmod(path, 0o644)
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_new_files_get_the_umasks_mode_not_a_private_one(tmp_path, umask):
+    """A saved document and an exported Word file are made like any program's new file
+    (0666 less the umask), not with the temporary file's 0600."""
+    from engine.documents.formats import export_document
+
+    old = os.umask(umask)
+    try:
+        save_document(Document(), "A new text.\n", tmp_path / "doc.md")
+        export_document("# Title\n\nA new text.\n", tmp_path / "out.docx")
+    finally:
+        os.umask(old)
+    for name in ("doc.md", "out.docx"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~umask, name
+
+
 def test_missing_folder_on_save(tmp_path):
     doc = Document()
     with pytest.raises(DocumentError, match="does not exist"):

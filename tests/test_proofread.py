@@ -630,6 +630,37 @@ def test_proofreading_shows_the_checked_fixes_first(qtbot, open_window):
     assert window.editor.toPlainText() == first.text
 
 
+def test_the_checked_fixes_show_before_the_model_writes(qtbot, open_window):
+    """The checked fixes take well under a second a sentence: their card is on screen,
+    and the status line says what runs, while the model is still to write its rewrite."""
+    text = "We stayed three nigths in the hotel. It were very nice."
+    window = _window_with(open_window, text)
+    window.panel.select_template("proofread")
+    window.panel.count.setValue(2)
+    from PySide6.QtCore import QTimer
+
+    said: list[str] = []
+    seen_early: list[tuple[bool, str, int]] = []
+
+    def watch() -> None:
+        said.append(window.panel.status.text())
+        if window.panel.early and not seen_early:
+            seen_early.append((window.assist.cancel_event is not None,
+                               window.panel.early[0].title.text(),
+                               sum(len(c._raw) for c in window.panel.cards)))
+
+    timer = QTimer()
+    timer.timeout.connect(watch)
+    timer.start(5)
+    with qtbot.waitSignal(window.assist.generation_done, timeout=180000):
+        window.assist.generate(seed=2)
+    timer.stop()
+    running, title, written = seen_early[0]
+    assert running and title.startswith("Checked fixes") and written == 0
+    assert "Checking 2 sentences…" in said and "Writing 2 suggestions…" in said
+    assert not window.panel.early  # the ranked list took its place
+
+
 def test_a_cancelled_proofread_stops_judging(scorer, checker):
     """Cancel (or closing the window) must not wait for the model to judge every sentence
     of a long selection: the sentences left get the checkers' fixes as they are."""

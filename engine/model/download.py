@@ -35,6 +35,7 @@ from typing import Any, cast
 from urllib.parse import unquote, urlparse
 
 from engine.errors import ModelError, WordloomError
+from engine.fsutil import current_umask
 from engine.model.catalog import SHA256, CatalogEntry
 from engine.model.gguf import read_metadata
 from engine.paths import app_paths
@@ -472,6 +473,7 @@ def _place(part: Path, target: Path) -> None:
                 shutil.copyfileobj(src, out, HASH_CHUNK)
                 out.flush()
                 os.fsync(out.fileno())
+            os.chmod(tmp, 0o666 & ~current_umask())  # not mkstemp's private 0600
             os.replace(tmp, target)
         finally:
             if os.path.exists(tmp):

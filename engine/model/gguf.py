@@ -52,6 +52,20 @@ _SCALARS = {
 _STRING, _ARRAY = 8, 9
 MAX_ARRAY_DEPTH = 4  # GGUF allows arrays of arrays; no real model nests deeper than 2
 _QUANT_IN_NAME = re.compile(r"(?i)\b((?:I?Q\d(?:_[A-Z0-9]+)*)|F16|BF16|F32)\b")
+_FILE_NOISE = re.compile(r"(?i)[-_. ]+(?:gguf|(?:I?Q\d(?:_[A-Z0-9]+)*)|F16|BF16|F32)\b.*$")
+
+
+def model_name(general_name: object, path: Path) -> str:
+    """The name a writer knows a model by. A file name whose author chose its capitals
+    ("SmolLM2-135M-Instruct.Q4_1") says it better than a ``general.name`` made from a
+    training run ("Smollm2 135M 8k Lc100K Mix1 Ep2"); an all-lower-case file name
+    ("qwen2.5-1.5b-instruct-q4_k_m") says it worse than a written one."""
+    stem = _FILE_NOISE.sub("", path.stem) or path.stem
+    cleaned = " ".join(stem.replace("_", " ").replace("-", " ").split())
+    written = " ".join(str(general_name).split()) if isinstance(general_name, str) else ""
+    if not written or (cleaned != cleaned.lower() and cleaned != cleaned.upper()):
+        return cleaned or written or path.name
+    return written
 
 
 @dataclass(frozen=True)
@@ -210,7 +224,7 @@ def _parse(buf: mmap.mmap, path: Path, size: int) -> ModelInfo:
         quant = found.group(1).upper() if found else "unknown"
     return ModelInfo(
         path=str(path),
-        name=str(meta.get("general.name") or path.stem),
+        name=model_name(meta.get("general.name"), path),
         architecture=arch,
         size_bytes=size,
         quantization=quant,

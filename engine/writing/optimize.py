@@ -17,7 +17,7 @@ from typing import Any
 from engine.grammar.autofix import apply_fixes
 from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt, Candidate, ChunkCallback
 from engine.writing.evaluate import Evaluator, rank
-from engine.writing.proofread import proofread_text
+from engine.writing.proofread import proofread_text, sentences
 
 MAX_ROUNDS = 3
 
@@ -47,7 +47,12 @@ def suggest(assistant: Assistant, evaluator: Evaluator, request: AssistRequest,
             max_rounds: int = MAX_ROUNDS, on_chunk: ChunkCallback | None = None,
             cancel: threading.Event | None = None,
             on_round: Callable[[Round], None] | None = None,
-            on_candidate: Callable[[Candidate], None] | None = None) -> Outcome:
+            on_candidate: Callable[[Candidate], None] | None = None,
+            on_stage: Callable[[str], None] | None = None) -> Outcome:
+    """Candidates for ``request``, best first. ``on_stage`` hears what is being done now
+    ("checking 3 sentences…", "writing 2 suggestions…"); ``on_candidate`` gets each
+    candidate as soon as it is scored, the model-free ones (the checked fixes) before the
+    model writes anything."""
     cancel = cancel or threading.Event()
     first_prompt = assistant.build(request)
     built = first_prompt
@@ -55,6 +60,9 @@ def suggest(assistant: Assistant, evaluator: Evaluator, request: AssistRequest,
     rounds: list[Round] = []
     reason = ""
     current = request
+    if on_stage is not None and "checked" in built.template.baselines:
+        count = len(sentences(request.selection))
+        on_stage(f"Checking {count} sentence{'s' * (count != 1)}…")
     # model-free candidates first: when one already passes, the model gets no retries
     extra = baselines(evaluator, request, built, first_index=100, cancel=cancel)
     for candidate in extra:
@@ -62,6 +70,10 @@ def suggest(assistant: Assistant, evaluator: Evaluator, request: AssistRequest,
             on_candidate(candidate)
     extra_passed = sum(1 for c in extra if not c.violations)
     for number in range(1, max(1, max_rounds) + 1):
+        if on_stage is not None:
+            count = current.candidates or built.template.candidates
+            on_stage(f"Writing {count} suggestion{'s' * (count != 1)}…" if number == 1
+                     else f"Round {number}: writing again because {reason}…")
         fresh = assistant.generate(current, on_chunk, cancel, built, first_index=len(seen))
         for candidate in fresh:
             candidate.round = number

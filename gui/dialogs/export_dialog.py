@@ -145,7 +145,7 @@ def export_current(window: MainWindow) -> None:
     doc = window.documents.doc
     source = doc.path or doc.imported_from
     title = source.stem if source else "Untitled"
-    folder = source.parent if source else Path.home()
-    dialog = ExportDialog(window.editor.toPlainText(), title, folder, window)
+    dialog = ExportDialog(window.editor.toPlainText(), title, window.start_folder(), window)
     if dialog.exec() and dialog.exported is not None:
+        window.preferences.used_folder(dialog.exported.parent)
         window.status.showMessage(f"Exported {dialog.exported.name}", 6000)

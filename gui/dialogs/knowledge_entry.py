@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
     QButtonGroup,
     QComboBox,
     QCompleter,
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -37,6 +41,7 @@ class EntryForm:
     labels: list[tuple[str, str]] = field(default_factory=list)
     comment: str = ""
     relations: list[tuple[str, str]] = field(default_factory=list)
+    create_type: bool = False  # the type is a new class, made with the entry
 
 
 def _pair_table(name: str, headers: list[str], first_width: int, height: int) -> QTableWidget:
@@ -51,12 +56,30 @@ def _pair_table(name: str, headers: list[str], first_width: int, height: int) ->
     return table
 
 
+class ClickThrough(QObject):
+    """A click on a button while a completer's list is open presses the button: Qt's
+    completer only closes its list on that click, so OK needed a second one."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent) \
+                and isinstance(watched, QWidget) and not watched.rect().contains(
+                    event.position().toPoint()):
+            target = QApplication.widgetAt(event.globalPosition().toPoint())
+            if isinstance(target, QAbstractButton) and target.isEnabled():
+                watched.hide()
+                target.click()
+                return True
+        return False
+
+
 class KnowledgeEntryDialog(QDialog):
     def __init__(self, classes: list[str], entries: list[str], properties: list[str],
                  form: EntryForm, editing: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editing = editing
+        self.class_names = classes
+        self.click_through = ClickThrough(self)
         self.setWindowTitle("Edit Entry" if editing else "Add to Knowledge")
         layout = QVBoxLayout(self)
         kinds = QHBoxLayout()
@@ -119,11 +142,15 @@ class KnowledgeEntryDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(560, 560)
+        self.create_type = False
 
     def _completer(self, words: list[str]) -> QCompleter:
         completer = QCompleter(words, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        popup = completer.popup()
+        if popup is not None:
+            popup.installEventFilter(self.click_through)
         return completer
 
     def add_label(self, lang: str, text: str) -> None:
@@ -162,7 +189,7 @@ class KnowledgeEntryDialog(QDialog):
                 relations.append((prop.text().strip(), target.text().strip()))
         return EntryForm("class" if self.klass.isChecked() else "individual",
                          self.name.text().strip(), self.type.text().strip(), labels,
-                         self.comment.toPlainText().strip(), relations)
+                         self.comment.toPlainText().strip(), relations, self.create_type)
 
     def _accept(self) -> None:
         form = self.form()
@@ -172,7 +199,25 @@ class KnowledgeEntryDialog(QDialog):
         if form.kind == "individual" and not form.type_ref and not self.editing:
             self.error.setText("An individual needs a type: the class it belongs to.")
             return
+        if form.type_ref and not self.editing and not self.known_type(form.type_ref):
+            if not self.confirm_new_type(form.type_ref):
+                self.error.setText(f"“{form.type_ref}” is not a class of this knowledge base: "
+                                   "pick one from the list, or let Wordloom create it.")
+                self.type.setFocus()
+                return
+            self.create_type = True
         self.accept()
+
+    def known_type(self, name: str) -> bool:
+        folded = " ".join(name.split()).casefold()
+        return any(" ".join(c.split()).casefold() == folded for c in self.class_names)
+
+    def confirm_new_type(self, name: str) -> bool:
+        """Ask whether an unknown type becomes a new class (tests answer for the writer)."""
+        return QMessageBox.question(
+            self, "New class", f"“{name}” is not a class of this knowledge base yet.\n\n"
+            f"Create the class “{name}” and add the entry to it?") == \
+            QMessageBox.StandardButton.Yes
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)

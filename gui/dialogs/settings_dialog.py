@@ -3,6 +3,7 @@ autosave, theme and font."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtGui import QFont
@@ -30,6 +31,7 @@ from engine.errors import ModelError
 from engine.model.keys import keyring_available, load_key, save_key
 from engine.model.server import api_base
 from engine.paths import app_paths
+from gui.dialogs.unsaved_dialog import Unsaved
 
 LANGUAGES = ["auto", "en-US", "en-GB", "en-AU", "en-CA", "de-DE", "fr-FR", "es-ES", "pt-PT",
              "ca-ES", "zh-CN"]
@@ -66,6 +68,8 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.setObjectName("settingsDialog")
         self.original = settings
+        self.original_words = list(words)
+        self.on_apply: Callable[[Settings, list[str]], None] | None = None  # see _apply_now
         tabs = QTabWidget()
         tabs.addTab(self._model_tab(settings), "&Model")
         tabs.addTab(self._writing_tab(settings, words), "&Writing")
@@ -81,6 +85,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.resize(560, 460)
+        self.initial = self.result_settings()  # the form as it opened (fonts resolved)
 
     def _model_tab(self, s: Settings) -> QWidget:
         page = QWidget()
@@ -234,23 +239,45 @@ class SettingsDialog(QDialog):
     def words(self) -> list[str]:
         return [w.strip() for w in self.dictionary.toPlainText().splitlines() if w.strip()]
 
-    def _accept(self) -> None:
+    def _problem(self) -> str:
+        """Why the settings as filled in cannot be applied; "" when they can."""
         settings = self.result_settings()
         for key in ("gpu_layers", "language", "languagetool_mode"):
             problem = validate(key, getattr(settings, key))
             if problem:
-                self.problem.setText(f"{key.replace('_', ' ')}: {problem}")
-                return
+                return f"{key.replace('_', ' ')}: {problem}"
         if settings.languagetool_mode == "server" and not settings.languagetool_url:
-            self.problem.setText("The server mode needs a server URL.")
-            return
+            return "The server mode needs a server URL."
         if settings.backend == "server":
             try:
                 base = api_base(settings.server_url)
             except ModelError as exc:
-                self.problem.setText(f"Model server: {exc}.")
-                return
+                return f"Model server: {exc}."
             if not save_key(base, self.api_key.text().strip()) and self.api_key.text():
                 self.key_note.setText("No keyring on this system: the key is kept for this "
                                       "session only.")
-        self.accept()
+        return ""
+
+    def _accept(self) -> None:
+        problem = self._problem()
+        self.problem.setText(problem)
+        if not problem:
+            self.accept()
+
+    def unsaved(self) -> list[Unsaved]:
+        """Settings changed here but not applied (OK not pressed yet)."""
+        if self.result_settings() == self.initial and self.words() == self.original_words:
+            return []
+        return [Unsaved("Settings", "changed in the Settings dialog, not applied",
+                        self._apply_now)]
+
+    def _apply_now(self) -> bool:
+        problem = self._problem()
+        self.problem.setText(problem)
+        if problem:
+            self.show()
+            return False
+        if self.on_apply is not None:
+            self.on_apply(self.result_settings(), self.words())
+        self.done(QDialog.DialogCode.Rejected)  # applied here: exec's caller does nothing
+        return True

@@ -21,6 +21,7 @@ from engine.errors import TemplateError
 from engine.fsutil import atomic_write_text
 from engine.paths import app_paths
 from engine.writing.templates import COMMON_VARIABLES, parse_template
+from gui.dialogs.unsaved_dialog import Unsaved, ask_about_unsaved
 
 STARTER = '''name = "my-template"
 title = "My template"
@@ -94,6 +95,7 @@ class TemplateEditor(QDialog):
         self._timer.setInterval(250)
         self._timer.timeout.connect(self.validate)
         self.current: Path | None = None
+        self.clean = ""  # the text as loaded or saved
         self.resize(820, 560)
         self.refresh()
 
@@ -105,13 +107,41 @@ class TemplateEditor(QDialog):
             self.new_template()
 
     def _load(self, stem: str) -> None:
-        if stem:
+        if stem and self._may_leave():
             self.current = self.folder / f"{stem}.toml"
-            self.source.setPlainText(self.current.read_text(encoding="utf-8"))
+            self._show(self.current.read_text(encoding="utf-8"))
 
     def new_template(self) -> None:
-        self.current = None
-        self.source.setPlainText(STARTER)
+        if self._may_leave():
+            self.current = None
+            self._show(STARTER)
+
+    def _show(self, source: str) -> None:
+        self.source.setPlainText(source)
+        self.clean = source
+
+    @property
+    def dirty(self) -> bool:
+        return self.source.toPlainText() != self.clean
+
+    def unsaved(self) -> list[Unsaved]:
+        """The template being edited, when its text is not what is on disk."""
+        if not self.dirty:
+            return []
+        name = self.current.stem if self.current else "a new template"
+        return [Unsaved(f"The template “{name}”", "edited in the template editor",
+                        lambda: self.save() is not None)]
+
+    def _may_leave(self) -> bool:
+        """Before the text in the editor is replaced or the editor closes: ask about
+        unsaved changes. False: the writer cancelled (or the template is invalid)."""
+        if not self.dirty or not self.isVisible():
+            return True
+        return ask_about_unsaved(self, self.unsaved())
+
+    def reject(self) -> None:  # Esc, Close and the window's close button
+        if self._may_leave():
+            super().reject()
 
     def validate(self) -> bool:
         try:
@@ -133,6 +163,7 @@ class TemplateEditor(QDialog):
             return None
         target = self.current or self.folder / f"{self.template_name}.toml"
         atomic_write_text(target, self.source.toPlainText())
+        self.clean = self.source.toPlainText()
         self.current = target
         self.saved.emit(self.template_name)
         self.refresh()
