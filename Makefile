@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 SYSDEPS := $(VENV)/.sysdeps
 LLAMA_FLAGS := $(VENV)/.llama-cmake-args
 
-.PHONY: setup sysdeps venv llama model languagetool run demo test lint bench package package-test clean
+.PHONY: setup sysdeps venv llama model languagetool llama-server run demo test test-fast test-portable lint bench package package-test clean
 
 setup: sysdeps venv llama model languagetool
 
@@ -62,8 +62,32 @@ lint: venv
 	$(PY) -m mypy --strict engine ontology cli
 	$(PY) -m mypy gui
 
-test: setup lint
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+FAST := not model and not languagetool and not x11
+PORTABLE := build/portable-site
+
+# everything: the fast tier first (it fails in seconds), the rest, then the numeric tests
+# on the portable llama.cpp build (another CPU's arithmetic: AVX2, no AVX-512)
+test: setup lint llama-server
+	$(PYTEST) -m "$(FAST)"
+	$(PYTEST) -m "not ($(FAST))"
+	@$(MAKE) --no-print-directory test-portable
+
+# what needs no model, no Java and no X server: under 90 s, for a change that touches none
+test-fast: venv lint
+	$(PYTEST) -m "$(FAST)"
+
+# the tests that assert what llama.cpp computes, on the portable build (built once)
+test-portable: setup
+	@wheel=$$(bash packaging/portable_wheel.sh) && \
+	if [ "$$(cat $(PORTABLE)/.wheel 2>/dev/null)" != "$$wheel" ]; then \
+	  rm -rf $(PORTABLE) && $(PIP) install -q --no-deps --target $(PORTABLE) "$$wheel" && \
+	  echo "$$wheel" > $(PORTABLE)/.wheel; fi
+	PYTHONPATH=$(PORTABLE) WORDLOOM_LLAMA_BUILD=portable $(PYTEST) -m numeric
+
+# llama.cpp's own server for tests/test_server_backend.py (built once into the cache)
+llama-server: venv
+	@bash packaging/llama_server.sh >/dev/null
 
 bench: setup
 	$(PY) bench/llm.py

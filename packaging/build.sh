@@ -11,27 +11,19 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 PY=${PYTHON:-$(bash packaging/find_python.sh)}
 VERSION=$(.venv/bin/python -c 'from engine.version import __version__; print(__version__)')
-LLAMA_VERSION=$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("llama-cpp-python"))')
-FLAGS=${PACKAGE_CMAKE_ARGS:--DGGML_NATIVE=OFF}
-CACHE=$(.venv/bin/python -c 'from engine.paths import app_paths; print(app_paths().cache)')
-WHEELS="$CACHE/wheels/$(echo "$FLAGS" | tr -c 'A-Za-z0-9_=-' '_')"
 START=$(date +%s)
 
 bash packaging/sysdeps.sh dpkg-dev
 
-echo "== 1/4 portable llama-cpp-python $LLAMA_VERSION ($FLAGS)"
-if ! ls "$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl >/dev/null 2>&1; then
-  mkdir -p "$WHEELS"
-  CMAKE_ARGS="$FLAGS" .venv/bin/pip wheel --no-deps --no-cache-dir --no-binary llama-cpp-python \
-    -w "$WHEELS" "llama-cpp-python==$LLAMA_VERSION"
-fi
+echo "== 1/4 portable llama-cpp-python (${PACKAGE_CMAKE_ARGS:--DGGML_NATIVE=OFF})"
+WHEEL=$(bash packaging/portable_wheel.sh)
 
 echo "== 2/4 packaging environment"
 if [ ! -x build/pkgvenv/bin/python ]; then
   "$PY" -m venv build/pkgvenv
   build/pkgvenv/bin/pip install -q --upgrade pip
 fi
-build/pkgvenv/bin/pip install -q "$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl
+build/pkgvenv/bin/pip install -q "$WHEEL"
 build/pkgvenv/bin/pip install -q ".[package]"
 build/pkgvenv/bin/python -c 'import llama_cpp, sys; print("llama.cpp:", llama_cpp.llama_print_system_info().decode())'
 

@@ -23,8 +23,52 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 PIZZA = DATA / "pizza.owl"
 
-if not MODEL.exists():
-    raise pytest.UsageError(f"the starter model is missing ({MODEL}): run 'make setup'")
+# -- what each test needs --------------------------------------------------------------------
+# Markers, added here from the fixtures a test uses and the modules below, say what a test
+# needs: `make test-fast` runs the tests that need none of them (no model, no Java, no X
+# server) and `make test` runs everything; `numeric` tests assert what llama.cpp computes,
+# and `make test` runs them on a second, portable llama.cpp build too.
+NEEDS_BY_FIXTURE = {"runner": "model", "scorer": "model", "open_window": "model",
+                    "lt_ready": "languagetool", "lt_engine": "languagetool",
+                    "checker": "languagetool"}
+NEEDS_BY_MODULE = {
+    # the model's file or the model running (in this process, a server or the command line)
+    "test_assistant": ("model", "numeric"), "test_cli_foundation": ("model", "numeric"),
+    "test_judge": ("model", "numeric"), "test_llm": ("model", "numeric"),
+    "test_evaluate": ("model",), "test_proofread": ("numeric",),
+    "test_server_backend": ("model", "numeric"), "test_gui_server": ("model",),
+    "test_models": ("model",), "test_downloads": ("model",), "test_get_models": ("model",),
+    "test_dialogs": ("model",), "test_startup": ("model",), "test_resilience": ("model",),
+    "test_offline": ("model", "languagetool"), "test_gui_targets": ("model", "languagetool"),
+    "test_markdown": ("model", "languagetool"), "test_grammar": ("languagetool",),
+    "test_grammar_languages": ("languagetool",), "test_ontology": ("languagetool",),
+    "test_formats": ("model",), "test_first_afternoon": ("model",),
+    "test_x11": ("x11", "model", "languagetool"),
+}
+NEEDS_BY_NAME = {"[proofread]": ("model", "languagetool")}  # the fuzzer's proofreading target
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    needed: set[str] = set()
+    for item in items:
+        needs = set(NEEDS_BY_MODULE.get(item.module.__name__ if item.module else "", ()))
+        needs |= {NEEDS_BY_FIXTURE[f] for f in getattr(item, "fixturenames", ())
+                  if f in NEEDS_BY_FIXTURE}
+        needs |= {n for key, ns in NEEDS_BY_NAME.items() if key in item.name for n in ns}
+        for need in sorted(needs):
+            item.add_marker(need)
+        needed |= needs
+    if "model" in needed and not MODEL.exists():
+        raise pytest.UsageError(f"the starter model is missing ({MODEL}): run 'make setup'")
+
+
+def pytest_report_header() -> str:
+    """Which llama.cpp build the tests run on (make test runs the numeric ones on two)."""
+    try:
+        import llama_cpp
+    except ImportError:
+        return "llama.cpp: not installed"
+    info = llama_cpp.llama_print_system_info().decode().strip()
+    return f"llama.cpp: {Path(llama_cpp.__file__).parent} | {info}"
 
 
 def base_settings(**overrides: object) -> Settings:

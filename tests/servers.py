@@ -7,6 +7,7 @@ for the failures a real server will not produce on demand (stalls, malformed ans
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import httpx
 
+REPO = Path(__file__).resolve().parent.parent
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -26,24 +29,43 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def llama_server_binary() -> Path:
+    """llama.cpp's own server, built once into the cache by ``make llama-server``."""
+    env = {k: v for k, v in os.environ.items() if k != "WORDLOOM_HOME"}  # the real cache
+    done = subprocess.run(["bash", str(REPO / "packaging" / "llama_server.sh")], env=env,
+                          capture_output=True, text=True, check=True, timeout=60)
+    return Path(done.stdout.strip())
+
+
 class LlamaServer:
-    """``python -m llama_cpp.server`` on 127.0.0.1, with ``api_key`` when given."""
+    """``python -m llama_cpp.server`` on 127.0.0.1, with ``api_key`` when given; or, with
+    ``kind="llama-server"``, llama.cpp's own ``llama-server`` on the same model."""
 
     def __init__(self, model: Path, api_key: str = "", n_ctx: int = 4096,
-                 threads: int = 0) -> None:
+                 threads: int = 0, kind: str = "llama_cpp.server") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/v1"
         self.api_key = api_key
-        command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model),
-                   "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(n_ctx)]
-        if threads:
-            command += ["--n_threads", str(threads), "--n_threads_batch", str(threads)]
-        if api_key:
-            command += ["--api_key", api_key]
+        self.kind = kind
+        if kind == "llama-server":
+            command = [str(llama_server_binary()), "--model", str(model), "--host",
+                       "127.0.0.1", "--port", str(self.port), "--ctx-size", str(n_ctx),
+                       "--log-disable"]
+            if threads:
+                command += ["--threads", str(threads), "--threads-batch", str(threads)]
+            if api_key:
+                command += ["--api-key", api_key]
+        else:
+            command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model),
+                       "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(n_ctx),
+                       "--verbose", "False"]
+            if threads:
+                command += ["--n_threads", str(threads), "--n_threads_batch", str(threads)]
+            if api_key:
+                command += ["--api_key", api_key]
         # its log is long (a pipe would fill and stall it): a file, read when it fails
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop)
-        self.process = subprocess.Popen([*command, "--verbose", "False"],
-                                        stdout=subprocess.DEVNULL, stderr=self.log)
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self.log)
 
     def wait_ready(self, timeout: float = 120.0) -> LlamaServer:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
@@ -52,7 +74,7 @@ class LlamaServer:
             if self.process.poll() is not None:
                 self.log.seek(0)
                 err = self.log.read().decode(errors="replace")
-                raise RuntimeError(f"llama_cpp.server exited: {err[-2000:]}")
+                raise RuntimeError(f"{self.kind} exited: {err[-2000:]}")
             try:
                 if httpx.get(self.url + "/models", headers=headers, timeout=2).status_code \
                         == 200:
@@ -61,7 +83,7 @@ class LlamaServer:
                 pass
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError("llama_cpp.server did not start in time")
+        raise RuntimeError(f"{self.kind} did not start in time")
 
     def stop(self) -> None:
         if self.process.poll() is None:

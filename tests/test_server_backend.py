@@ -1,5 +1,6 @@
-"""The server backend against llama-cpp-python's real server on 127.0.0.1, and a loopback
-stub for the failures a real server does not produce on demand."""
+"""The server backend against real servers on 127.0.0.1 (llama-cpp-python's and llama.cpp's
+own llama-server), and a loopback stub for the failures a real server does not produce on
+demand."""
 
 from __future__ import annotations
 
@@ -30,11 +31,23 @@ SAY = [{"role": "user", "content": "Write three sentences about the sea."}]
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[LlamaServer]:
-    running = LlamaServer(MODEL, api_key=KEY).wait_ready()
+@pytest.fixture(scope="module", params=["llama_cpp.server", "llama-server"])
+def server(request: pytest.FixtureRequest) -> Iterator[LlamaServer]:
+    """Both servers writers run: llama-cpp-python's and llama.cpp's own."""
+    running = LlamaServer(MODEL, api_key=KEY, kind=request.param).wait_ready()
     yield running
     running.stop()
+
+
+def test_an_answer_cut_at_the_limit_counts_exactly_the_limit(server):
+    remote = connect(server)
+    remote.load()
+    count = [{"role": "user", "content": "Count from one to fifty in words, separated by "
+              "commas."}]
+    text, stats = remote.generate(count, GenerationParams(max_tokens=6, seed=3,
+                                                          temperature=0.0))
+    assert stats.finish_reason == "length" and stats.completion_tokens == 6, (text, stats)
+    remote.close()
 
 
 def connect(server: LlamaServer, **kwargs: object) -> ServerRunner:
