@@ -105,9 +105,14 @@ class AssistantPanel(QWidget):
         form.addRow("&Template", self.template)
         form.addRow(self.description)
         form.addRow("&Style", self.style_box)
-        form.addRow("&Length", self.length)
-        form.addRow("S&uggestions", self.count)
-        form.addRow("T&emperature", self.temperature)
+        for text, field in (("&Length", self.length), ("S&uggestions", self.count),
+                            ("T&emperature", self.temperature)):
+            label = QLabel(text)
+            label.setBuddy(field)
+            # the mnemonic's "&" is not measured by the form: the last letter was clipped
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(text.replace("&", ""))
+                                  + 8)
+            form.addRow(label, field)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         outer.addLayout(form)

@@ -143,6 +143,7 @@ def test_broken_template_source_is_refused_at_load():
 KILLS = 200
 
 
+@pytest.mark.slow  # 200 processes killed mid-save: a minute
 def test_killed_during_save_leaves_the_old_or_the_new_file(tmp_path):
     """SIGKILL at random instants while a 5 MB document and its journal are saved."""
     from engine.documents.journal import Journal

@@ -192,6 +192,7 @@ class KnowledgeEntryDialog(QDialog):
                          self.comment.toPlainText().strip(), relations, self.create_type)
 
     def _accept(self) -> None:
+        self.error.setText("")  # an earlier reason, now perhaps mended
         form = self.form()
         if not form.name:
             self.error.setText("Give the entry a name.")
