@@ -137,7 +137,7 @@ def run_child(name: str, seconds: float, engine: str, stats_path: Path) -> int:
             (corpus / f"seed{i}").write_bytes(seed)
         write()
         atheris.Setup([sys.argv[0], f"-max_total_time={int(seconds)}", "-timeout=20",
-                       "-rss_limit_mb=4096", "-max_len=65536", f"-artifact_prefix={corpus}/",
+                       "-rss_limit_mb=4096", f"-max_len={min(65536, target.max_len)}", f"-artifact_prefix={corpus}/",
                        str(corpus)], one)
         atheris.Fuzz()
         return 0
@@ -146,7 +146,7 @@ def run_child(name: str, seconds: float, engine: str, stats_path: Path) -> int:
     for seed in seeds:
         one(seed)
     while time.monotonic() < deadline:
-        one(mutate(rng.choice(seeds), seeds, rng))
+        one(mutate(rng.choice(seeds), seeds, rng)[:target.max_len])
     write()
     return 0
 

@@ -29,6 +29,7 @@ ODD_TEXTS = [
     "e.g. Dr. Smith vs. Mr. Jones, i.e. the No. 1 St. hotel.",
     "\u200b\u200b zero width", "\ufeffBOM at the start.", "a" * 300,
     "word " * 2000,  # a 2,000-word sentence with no full stop
+    "\t\t\0\0\0\0\0\x01\0\0",  # a checker's issue text was not the text's own words
 ]
 
 

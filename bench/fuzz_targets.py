@@ -28,6 +28,7 @@ class Target:
     name: str
     run: Callable[[bytes], object]
     seeds: Callable[[], list[bytes]]
+    max_len: int = 1 << 20  # mutated inputs are cut to this (the seeds never are)
 
 
 class ContractBroken(AssertionError):
@@ -324,6 +325,7 @@ TARGETS: dict[str, Target] = {t.name: t for t in (
     Target("languagetool", _run_lt, _lt_seeds),
     Target("server_stream", _run_stream, _stream_seeds),
     Target("ontology", _run_ontology, _ontology_seeds),
-    Target("proofread", run_proofread, proofread_seeds),
+    Target("proofread", run_proofread, proofread_seeds, max_len=400),  # a sentence or two:
+    # each costs both checkers and the judge (the seeds hold the long ones)
     Target("scoring_plan", run_scoring_plan, plan_seeds),
 )}

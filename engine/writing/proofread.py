@@ -457,8 +457,8 @@ def proofread_text(text: str, issues: Sequence[Issue], scorer: JudgesText | None
                          for e in part.edits]
     across = [i for i in choose_fixes(i for i in issues if id(i) not in placed)
               if not any(e.start < i.end and i.start < e.end for e in result.edits)]
-    result.edits += [Edit(i.start, i.end, i.text, i.replacements[0], i.engine, 0.0)
-                     for i in across]
+    result.edits += [Edit(i.start, i.end, text[i.start:i.end], i.replacements[0], i.engine,
+                          0.0) for i in across]  # the text's own words (a checker's may differ)
     result.edits.sort(key=lambda e: e.start)
     result.text = apply_edits(text, result.edits)
     return result
