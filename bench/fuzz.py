@@ -137,8 +137,8 @@ def run_child(name: str, seconds: float, engine: str, stats_path: Path) -> int:
             (corpus / f"seed{i}").write_bytes(seed)
         write()
         atheris.Setup([sys.argv[0], f"-max_total_time={int(seconds)}", "-timeout=20",
-                       "-rss_limit_mb=4096", f"-max_len={min(65536, target.max_len)}", f"-artifact_prefix={corpus}/",
-                       str(corpus)], one)
+                       "-rss_limit_mb=4096", f"-max_len={min(65536, target.max_len)}",
+                       f"-artifact_prefix={corpus}/", str(corpus)], one)
         atheris.Fuzz()
         return 0
     rng = random.Random(name)
