@@ -107,12 +107,12 @@ class AssistantPanel(QWidget):
         form.addRow("&Style", self.style_box)
         for text, field in (("&Length", self.length), ("S&uggestions", self.count),
                             ("T&emperature", self.temperature)):
-            label = QLabel(text)
-            label.setBuddy(field)
+            caption = QLabel(text)
+            caption.setBuddy(field)
             # the mnemonic's "&" is not measured by the form: the last letter was clipped
-            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(text.replace("&", ""))
-                                  + 8)
-            form.addRow(label, field)
+            caption.setMinimumWidth(
+                caption.fontMetrics().horizontalAdvance(text.replace("&", "")) + 8)
+            form.addRow(caption, field)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         outer.addLayout(form)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QTextCursor
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from engine.text.diff import diff_html
 from engine.writing.assistant import Candidate
+from engine.writing.proofread import Edit, apply_edits
 from gui.target import Target
 
 
@@ -60,6 +62,9 @@ class CandidateCard(QFrame):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.hide()
         layout.addWidget(self.details)
+        self.offers = QHBoxLayout()  # edits the other cards make, one click each (take)
+        self.offer_buttons: list[QWidget] = []  # the label and the buttons
+        layout.addLayout(self.offers)
         row = QHBoxLayout()
         self.buttons: dict[str, QToolButton] = {}
         for key, label, signal in (("accept", "&Accept", self.accept),
@@ -118,11 +123,50 @@ class CandidateCard(QFrame):
                                        sorted(candidate.scores.items())))
         self.details.setToolTip("\n".join(candidate.reasons))
         self.more.setEnabled(bool(candidate.scores))
+        self._show_offers(candidate)
         self._fit()
         QTimer.singleShot(0, self._fit)  # once the card has its real width
         usable = bool(candidate.text)
         for key, button in self.buttons.items():
             button.setEnabled(usable or key == "regenerate")
+
+    def _show_offers(self, candidate: Candidate) -> None:
+        for button in self.offer_buttons:
+            button.setParent(None)
+            button.deleteLater()
+        self.offer_buttons = []
+        if not candidate.offers:
+            return
+        label = QLabel("Also:")
+        label.setToolTip("Changes the other suggestions make that the model finds better "
+                         "here too; click one to add it")
+        self.offers.addWidget(label)
+        self.offer_buttons.append(label)
+        for offer in candidate.offers:
+            button = QToolButton()
+            old, new = offer["old"].strip() or "+", offer["new"].strip() or "(remove)"
+            button.setText(f"{old} → {new}")
+            button.setToolTip(f"From another suggestion; the model gains {offer['gain']:.1f}")
+            button.clicked.connect(lambda _=False, o=offer, b=button: self.take(o, b))
+            self.offers.addWidget(button)
+            self.offer_buttons.append(button)
+        self.offers.addStretch(1)
+
+    def take(self, offer: dict[str, Any], button: QToolButton) -> None:
+        """Add an offered edit to this card's text (Accept then takes it with the rest)."""
+        candidate = self.candidate
+        if candidate is None:
+            return
+        taken = [Edit(e["start"], e["end"], e["old"], e["new"], e["source"], e["gain"])
+                 for e in candidate.edits]
+        taken.append(Edit(offer["start"], offer["end"], offer["old"], offer["new"],
+                          "another suggestion", offer["gain"]))
+        candidate.edits = [e.to_json() for e in sorted(taken, key=lambda e: e.start)]
+        candidate.text = apply_edits(self.original, taken)
+        self.body.setHtml(f"<div style='line-height:130%'>"
+                          f"{diff_html(self.original, candidate.text)}</div>")
+        button.setEnabled(False)
+        self._fit()
 
     def _show_details(self, on: bool) -> None:
         self.details.setVisible(on)

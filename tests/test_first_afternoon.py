@@ -293,3 +293,25 @@ def test_scores_are_shown_on_demand(qtbot):
     assert not card.details.isVisible() and "bleu" not in card.scores.text()
     card.more.click()
     assert card.details.isVisible() and "bleu 0.50" in card.details.text()
+
+
+def test_an_offered_edit_is_taken_with_one_click(qtbot):
+    from engine.writing.assistant import Candidate
+    from gui.candidate_card import CandidateCard
+    from gui.target import Target
+
+    original = "My brother have visited many countrys."
+    card = CandidateCard(0, Target(0, len(original), original))
+    qtbot.addWidget(card)
+    checked = Candidate(100, -1, original.replace("countrys", "countries"), "", round=0,
+                        note="checked fixes", pinned=True,
+                        edits=[{"start": 29, "end": 37, "old": "countrys", "new": "countries",
+                                "source": "harper", "gain": 0.0}],
+                        offers=[{"start": 11, "end": 15, "old": "have", "new": "has",
+                                 "gain": 2.5}])
+    card.finish(checked)
+    (button,) = [b for b in card.offer_buttons if getattr(b, "text", lambda: "")() ==
+                 "have → has"]
+    button.click()
+    assert checked.text == "My brother has visited many countries."
+    assert not button.isEnabled() and "has" in card.body.toPlainText()

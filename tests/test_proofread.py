@@ -684,3 +684,28 @@ def test_a_cancelled_proofread_stops_judging(scorer, checker):
     assert stopped.variants == 0 and stopped.text == apply_fixes(text, issues)
     judged = proofread_text(text, issues, scorer)
     assert judged.variants > 0 and judged.text.count("works") == 6
+
+
+def test_the_other_cards_word_changes_are_offered_when_the_judge_vouches(scorer):
+    """The model's rewrite fixed have → has and were → was, which neither checker flagged:
+    each is offered on the checked fixes; a change that makes the text worse is not, nor
+    is a rewritten clause (more than a few words) or one that touches a checked edit."""
+    from engine.writing.borrow import borrowed_edits, word_changes
+
+    original = ("My brother have visited many countrys in Europe and he say that the food "
+                "in Italy were the best he ever had.")
+    checked = [Edit(original.index("countrys"), original.index("countrys") + 8, "countrys",
+                    "countries", "harper", 0.0),
+               Edit(original.index(" say") + 1, original.index(" say") + 4, "say", "says",
+                    "languagetool", 0.0)]
+    rewrite = original.replace("have", "has").replace("were", "was").replace(
+        "countrys", "nations").replace("the best he ever had", "better than anything he "
+                                       "had tasted before")
+    worse = original.replace("visited", "visit")
+    assert any(new == "better than anything he had tasted before" or len(new.split()) > 3
+               for _s, _e, new in word_changes(original, rewrite)) is False
+    offers = borrowed_edits(original, checked, [rewrite, worse], scorer)
+    found = {(o.old, o.new) for o in offers}
+    assert {("have", "has"), ("were", "was")} <= found, offers
+    assert ("visited", "visit") not in found and ("countrys", "nations") not in found
+    assert all(o.gain > 1.0 for o in offers)

@@ -110,6 +110,8 @@ class Candidate:
     round: int = 1
     pinned: bool = False  # shown first whatever its score (proofreading's checked fixes)
     edits: list[dict[str, Any]] = field(default_factory=list)  # the checked fixes' edits
+    # edits the other suggestions make that the judge vouches for on this one (borrow.py)
+    offers: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"text": self.text, "seed": self.seed, "round": self.round,
@@ -119,6 +121,8 @@ class Candidate:
             data["note"] = self.note
         if self.edits:
             data["edits"] = self.edits
+        if self.offers:
+            data["offers"] = self.offers
         if self.stats is not None:
             data["tokens_per_s"] = round(self.stats.tokens_per_s, 1)
             data["completion_tokens"] = self.stats.completion_tokens

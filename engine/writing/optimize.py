@@ -16,8 +16,9 @@ from typing import Any
 
 from engine.grammar.autofix import apply_fixes
 from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt, Candidate, ChunkCallback
+from engine.writing.borrow import borrowed_edits
 from engine.writing.evaluate import Evaluator, rank
-from engine.writing.proofread import proofread_text, sentences
+from engine.writing.proofread import Edit, proofread_text, sentences
 
 MAX_ROUNDS = 3
 
@@ -95,7 +96,23 @@ def suggest(assistant: Assistant, evaluator: Evaluator, request: AssistRequest,
         seed = (current.seed if current.seed is not None else 0) + 1000 * number
         current = replace(request, extra_instructions=instructions, seed=seed)
         built = assistant.build(current)
+    if not cancel.is_set():
+        offer_borrowed(evaluator, request.selection, extra, seen)
     return Outcome(rank(seen + extra), rounds, first_prompt, cancel.is_set())
+
+
+def offer_borrowed(evaluator: Evaluator, original: str, extra: list[Candidate],
+                   written: list[Candidate]) -> None:
+    """On the checked fixes: the model's word changes they lack that the judge vouches
+    for (engine/writing/borrow.py), each for the writer to take with one click."""
+    checked = next((c for c in extra if c.pinned), None)
+    others = [c.text for c in written if c.text and c.text != original]
+    if checked is None or evaluator.scorer is None or not others:
+        return
+    edits = [Edit(e["start"], e["end"], e["old"], e["new"], e["source"], e["gain"])
+             for e in checked.edits]
+    checked.offers = [o.to_json() for o in borrowed_edits(original, edits, others,
+                                                          evaluator.scorer)]
 
 
 def baselines(evaluator: Evaluator, request: AssistRequest, built: BuiltPrompt,
