@@ -295,14 +295,12 @@ class AssistController(QObject):
             self._send(self.job, built[0], None, 0)
 
     def follow_prompt(self) -> None:
-        """The Prompt tab never shows a prompt for another template or text: on view it is
-        built again for the current ones, else it is cleared."""
-        inspector = self.panel.inspector
-        if inspector.key is None or inspector.key == (self.panel.options().template,
-                                                      self.current_target()[2]):
+        """The Prompt tab never shows a stale prompt: on view it is built again, else cleared."""
+        inspector, text = self.panel.inspector, self.current_target()[2]
+        if inspector.key in (None, (self.panel.options().template, text)):
             return
         if self.panel.tabs.currentWidget() is inspector and self.model_ready and \
-                self.cancel_event is None and self.current_target()[2].strip():
+                self.cancel_event is None and text.strip():
             self.inspect_prompt()
         else:
             inspector.clear_stale()

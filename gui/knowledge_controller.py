@@ -18,28 +18,13 @@ from engine.paths import app_paths
 from engine.text.offsets import OffsetMap
 from gui.dialogs.knowledge_entry import EntryForm, KnowledgeEntryDialog
 from gui.dialogs.unsaved_dialog import Unsaved
+from gui.knowledge_queries import State, entry_choices, kb_state, save_work
 from gui.lane import plain_error
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
     from gui.workers import OntologyHost
-    from ontology.kb import Change, KnowledgeBase
-
-State = tuple[bool, str, str, bool]  # can undo, undo text, redo text, dirty
-
-
-def _state(kb: KnowledgeBase) -> State:
-    undo = kb.undo_stack[-1].description if kb.undo_stack else ""
-    redo = kb.redo_stack[-1].description if kb.redo_stack else ""
-    return bool(undo), f"Undo {undo}" if undo else "", f"Redo {redo}" if redo else "", kb.dirty
-
-
-def _choices(kb: KnowledgeBase) -> tuple[list[str], list[str], list[str]]:
-    """What the entry dialog completes: classes, entries (the first 5,000), relations."""
-    entries = [label for _i, label, kind in kb.search("", 5000) if kind != "object_property"]
-    return ([n.label for n in kb.classes()], entries,
-            [kb.label(p) for p in kb.all_of("object_property")])
-
+    from ontology.kb import Change
 
 class KnowledgeController(QObject):
     changed = Signal(str)  # what changed (also after undo and redo)
@@ -101,7 +86,7 @@ class KnowledgeController(QObject):
     def refresh(self) -> None:
         def work(host: OntologyHost, _ctx: object) -> tuple[Any, State, tuple[str, int]]:
             kb = host.browse()
-            return kb.classes(), _state(kb), host.summary()
+            return kb.classes(), kb_state(kb), host.summary()
 
         self._run(work, self._tree)
 
@@ -162,7 +147,7 @@ class KnowledgeController(QObject):
         self.add(self.window.editor.textCursor().selectedText().replace("\u2029", " ").strip())
 
     def add(self, name: str) -> None:
-        self._run(lambda host, _ctx: _choices(host.browse()),
+        self._run(lambda host, _ctx: entry_choices(host.browse()),
                   lambda lists: self._add_dialog(EntryForm(name=name), lists))
 
     def _add_dialog(self, form: EntryForm, lists: tuple[list[str], list[str], list[str]]) -> None:
@@ -206,7 +191,7 @@ class KnowledgeController(QObject):
     def edit(self, iri: str) -> None:
         def work(host: OntologyHost, _ctx: object) -> Any:
             kb = host.browse()
-            return (kb.details(iri), *_choices(kb))
+            return (kb.details(iri), *entry_choices(kb))
 
         self._run(work, self._edit_dialog)
 
@@ -276,29 +261,10 @@ class KnowledgeController(QObject):
     # --- saving ----------------------------------------------------------------------------
 
     def save(self, force: bool = False, path: str = "") -> None:
-        self._run(self._save_work(force, path), self._saved)
-
-    @staticmethod
-    def _save_work(force: bool, path: str) -> Any:
-        def work(host: OntologyHost, _ctx: object) -> tuple[str, str, State | None]:
-            from ontology.kb import ChangedOnDiskError
-
-            kb = host.browse()
-            try:
-                saved = kb.save(path or None, force=force)
-            except ChangedOnDiskError as exc:
-                return "changed", str(exc), None
-            except OntologyError as exc:
-                if "Save As" in str(exc):
-                    return "save-as", str(exc), None
-                raise
-            return "saved", str(saved), _state(kb)
-
-        return work
+        self._run(save_work(force, path), self._saved)
 
     def _next_try(self, what: str, text: str) -> tuple[bool, str] | None:
-        """After a save that could not happen: (force, path) to try again with, as the
-        writer answers (overwrite a file changed on disk, or a file for Save As), or None."""
+        """After a save that could not happen: (force, path) to try again with, or None."""
         self._failed(text)
         if self.quiet:
             return None
@@ -351,12 +317,10 @@ class KnowledgeController(QObject):
         force, path = False, ""
         while True:
             try:
-                what, text, state = self.lane.query(self._save_work(force, path))
+                what, text, state = self.lane.query(save_work(force, path))
             except Exception as exc:  # the same sentence a failed Save shows
                 self._failed(plain_error(exc))
-                if not self.quiet:
-                    QMessageBox.warning(self.window, "Knowledge base not saved",
-                                        plain_error(exc))
+                self.window.tell("Knowledge base not saved", plain_error(exc))
                 return False
             if what == "saved":
                 self._record_saved(text, state)

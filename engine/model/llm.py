@@ -295,17 +295,14 @@ class LlamaRunner:
         self.check_fit(n_prompt, params.max_tokens)
         self._watch = cancel
         self._install_abort()
-        counted = [0]
-        limit = params.max_tokens
+        counted, limit = [0], params.max_tokens
 
         def on_token(input_ids: Any, _logits: Any) -> bool:
             if self._abort_installed:
                 self._uninstall_abort()  # prompt done; the per-token check takes over
             counted[0] = len(input_ids) - n_prompt + 1  # the token just sampled is not in it yet
-            # the library checks max_tokens only when the text so far ends in whole UTF-8
-            # characters: a token that ends inside one ran the answer past the limit
-            # (max 4 gave 5 tokens, max 6 gave 8, in Chinese). Past it, stop here; the
-            # token just sampled is then never handed out.
+            # the library checks max_tokens only after whole UTF-8 characters (Chinese ran
+            # past it: max 4 gave 5 tokens); past it, stop: that token is never handed out
             return counted[0] > limit or cancel.is_set() or self._cancel.is_set()
 
         seed = params.seed if params.seed is not None else random.randrange(2**31)
@@ -366,15 +363,12 @@ class LlamaRunner:
     def _prime(self, tokens: list[int]) -> None:
         """Make the KV cache hold exactly ``tokens[:-1]``, evaluated from scratch.
 
-        llama-cpp-python reuses the cache for a shared prefix and always evaluates the
-        prompt's last token on its own. Left to itself, a prompt's tail is evaluated in
-        batches whose split depends on the request before, and on some CPUs a different
-        split gives slightly different logits, so the same request and seed could give
-        different text after another request. Here every prompt but its last token is
-        evaluated from an empty cache, in the same batches each time, or kept as it is when
-        the previous request had the same prompt (the next candidate); the library then
-        evaluates the last token alone, as it always does. Output depends on the request
-        only."""
+        Left to itself, llama-cpp-python evaluates a prompt's tail in batches whose split
+        depends on the request before, and on some CPUs a different split gives other
+        logits: the same request and seed gave other text after another request. So every
+        prompt but its last token is evaluated from an empty cache, in the same batches
+        each time (or kept, when the previous request had the same prompt); the library
+        evaluates the last token alone, as always. Output depends on the request only."""
         head = tokens[:-1]
         if self._primed == head and self._llm.n_tokens >= len(head) and \
                 self._llm.input_ids[:len(head)].tolist() == head:

@@ -23,13 +23,11 @@ it is done.
 A caller that knows how much a variant must gain can give it a floor: its changed tokens
 and the first token after them are evaluated first, and only a variant still within
 reach of its floor is evaluated to the window's end (on the same cells). Text is shown to
-the model the way it would appear in print (``do n't`` → ``don't``, ``society .`` →
-``society.``): a model never saw tokenised text, and scores of such text mean little.
+the model as printed (``print_view``).
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -38,6 +36,7 @@ import numpy as np
 
 from engine.config import Settings
 from engine.errors import ModelError
+from engine.model.logits import log_softmax, log_sum_exp, pick
 from engine.model.scoring_plan import (
     MAX_TOKENS,
     WINDOW_AFTER,
@@ -53,12 +52,10 @@ from engine.model.scoring_plan import (
 )
 from engine.text.words import word_count
 
-log = logging.getLogger("wordloom.scorer")
-
 CHUNK = 32  # tokens a base is evaluated in at a time, at fixed positions (_decode_base)
 
 __all__ = ["MAX_TOKENS", "WINDOW_AFTER", "Comparison", "Floor", "LogProbScorer", "Prune",
-           "Window", "print_view"]
+           "Window", "print_view"]  # the planning's names, for the scorer's callers
 
 
 class LogProbScorer:
@@ -213,7 +210,7 @@ class LogProbScorer:
         """log P(text) in nats (the start-of-text token given)."""
         with self._lock:
             tokens = self.tokens(text)
-            return float(_pick(self._decode_base(tokens, len(tokens)), tokens).sum())
+            return float(pick(self._decode_base(tokens, len(tokens)), tokens).sum())
 
     def compare(self, base: str, variants: Sequence[str], window: Window = WINDOW_AFTER,
                 prune: Prune = None, floor: Floor = None, per_word: float | None = None
@@ -258,7 +255,7 @@ class LogProbScorer:
             (max(job.base_end, job.prefix) for _index, job in made if job is not None),
             default=1))
         rows = self._decode_base(base_tokens, max(1, end))
-        base_lp = _pick(rows, base_tokens[:max(1, end)])
+        base_lp = pick(rows, base_tokens[:max(1, end)])
         if per_word is None:
             per_word = float(base_lp.sum()) / base_words
         jobs: list[Job] = []
@@ -326,7 +323,7 @@ class LogProbScorer:
                 batch.seq_id[i][0] = 0
                 batch.logits[i] = True
             self._decode(len(chunk))
-            parts.append(_log_softmax(self._logits(len(chunk))))
+            parts.append(log_softmax(self._logits(len(chunk))))
         self._held, self._held_rows = list(tokens), np.concatenate(parts)
         return self._held_rows
 
@@ -377,7 +374,7 @@ class LogProbScorer:
         batch.n_tokens = n
         self._decode(n)
         logits = self._logits(n)
-        norms = _log_sum_exp(logits)  # only the picked tokens' log-probabilities are needed
+        norms = log_sum_exp(logits)  # only the picked tokens' log-probabilities are needed
         for (_seq, job, start, stop), span in zip(parts, spans, strict=True):
             if stop > start:
                 index = np.arange(span.start, span.stop)
@@ -399,22 +396,3 @@ class LogProbScorer:
         self._most_rows = max(self._most_rows, rows)
         pointer = llama_cpp.llama_get_logits(self._ctx.ctx)
         return np.ctypeslib.as_array(pointer, shape=(rows, self._vocab))
-
-
-def _pick(rows: np.ndarray, tokens: list[int]) -> np.ndarray:
-    """log P(tokens[i] | tokens[:i]) for each token after the first (rows from
-    ``_decode_base``)."""
-    index = np.arange(1, len(tokens), dtype=np.intp)
-    return rows[index - 1, np.asarray(tokens[1:], dtype=np.intp)]
-
-
-def _log_sum_exp(logits: np.ndarray) -> np.ndarray:
-    """Each row's log of the sum of its exponentials (the log-softmax's normaliser)."""
-    top = logits.max(axis=1)
-    out: np.ndarray = top + np.log(np.exp(logits - top[:, None]).sum(axis=1))
-    return out
-
-
-def _log_softmax(logits: np.ndarray) -> np.ndarray:
-    out: np.ndarray = logits - _log_sum_exp(logits)[:, None]
-    return out

@@ -29,7 +29,9 @@ _SPACE_AFTER = re.compile(r"([(\[{$]) +")
 
 
 def print_view(text: str) -> str:
-    """The text as it would be printed: no space before closing punctuation and clitics."""
+    """The text as it would be printed: no space before closing punctuation and clitics
+    (``do n't`` → ``don't``, ``society .`` → ``society.``). A model never saw tokenised
+    text, and scores of such text mean little."""
     return _SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", text))
 
 
