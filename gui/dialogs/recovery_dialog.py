@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from engine.documents.files import open_document
 from engine.documents.journal import Journal, JournalEntry
 from engine.errors import DocumentError
+from engine.text.words import writers_word_count
 
 
 class RecoveryDialog(QDialog):
@@ -55,7 +56,7 @@ class RecoveryDialog(QDialog):
     def _fill(self) -> None:
         self.list.clear()
         for entry in self.entries:
-            self.list.addItem(f"{entry.name} — {len(entry.text.split())} words")
+            self.list.addItem(f"{entry.name} — {writers_word_count(entry.text)} words")
         if self.entries:
             self.list.setCurrentRow(0)
         else:
