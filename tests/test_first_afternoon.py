@@ -315,3 +315,13 @@ def test_an_offered_edit_is_taken_with_one_click(qtbot):
     button.click()
     assert checked.text == "My brother has visited many countries."
     assert not button.isEnabled() and "has" in card.body.toPlainText()
+
+
+def test_the_recovery_dialog_counts_words_as_the_status_bar_does(qtbot, tmp_path):
+    from engine.documents.journal import Journal, JournalEntry
+    from gui.dialogs.recovery_dialog import RecoveryDialog
+
+    entry = JournalEntry("d1", "", "Two words.\n\n他们是我的朋友们。", 0.0, 1)
+    dialog = RecoveryDialog([entry], Journal(tmp_path))
+    qtbot.addWidget(dialog)
+    assert dialog.list.item(0).text() == "Untitled — 10 words"
