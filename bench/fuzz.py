@@ -6,7 +6,7 @@ wheel where one exists), otherwise with a mutator that flips, inserts, deletes, 
 and plants boundary integers into real seed inputs. A failure is an exception other
 than a one-line ``WordloomError``, a process that dies, or one that hangs.
 
-    .venv/bin/python bench/fuzz.py [--seconds 60] [--targets gguf,document] [--json]
+    .venv/bin/python bench/fuzz.py [--seconds 60] [--targets gguf,document] [--json] [--seed N]
                                    [--engine auto|atheris|mutate]
 """
 
@@ -90,7 +90,7 @@ def mutate(data: bytes, seeds: list[bytes], rng: random.Random) -> bytes:
     return bytes(out[:1 << 20])
 
 
-def run_child(name: str, seconds: float, engine: str, stats_path: Path) -> int:
+def run_child(name: str, seconds: float, engine: str, stats_path: Path, seed: int = 0) -> int:
     """The fuzz loop for one target, in this process; stats go to ``stats_path``."""
     stats = {"inputs": 0, "failures": 0, "slowest_ms": 0.0, "max_rss_mb": 0.0,
              "engine": engine, "examples": []}
@@ -141,7 +141,7 @@ def run_child(name: str, seconds: float, engine: str, stats_path: Path) -> int:
                        f"-artifact_prefix={corpus}/", str(corpus)], one)
         atheris.Fuzz()
         return 0
-    rng = random.Random(name)
+    rng = random.Random(f"{name}:{seed}" if seed else name)  # another seed, other inputs
     deadline = time.monotonic() + seconds
     for seed in seeds:
         one(seed)
@@ -151,10 +151,11 @@ def run_child(name: str, seconds: float, engine: str, stats_path: Path) -> int:
     return 0
 
 
-def run_target(name: str, seconds: float, engine: str) -> dict[str, object]:
+def run_target(name: str, seconds: float, engine: str, seed: int = 0) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         stats_path = Path(tmp) / "stats.json"
         command = [sys.executable, __file__, "--child", name, "--seconds", str(seconds),
+                   "--seed", str(seed),
                    "--engine", engine, "--stats", str(stats_path)]
         env = {**os.environ, "WORDLOOM_HOME": str(Path(tmp) / "home")}
         try:
@@ -177,12 +178,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0, help="in all, split by target")
     parser.add_argument("--targets", default="", help="comma-separated (default: all)")
     parser.add_argument("--engine", choices=("auto", "atheris", "mutate"), default="auto")
+    parser.add_argument("--seed", type=int, default=0, help="the mutator's (0: the target's)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--stats", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return run_child(args.child, args.seconds, args.engine, Path(args.stats))
+        return run_child(args.child, args.seconds, args.engine, Path(args.stats), args.seed)
     from fuzz_targets import TARGETS
 
     engine = args.engine
@@ -196,7 +198,7 @@ def main() -> int:
     share = max(2.0, args.seconds / len(names))
     results = {}
     for name in names:
-        results[name] = run_target(name, share, engine)
+        results[name] = run_target(name, share, engine, args.seed)
         if not args.json:
             r = results[name]
             print(f"{name:<16} {r['inputs']:>8} inputs  {r['failures']} failures  "
