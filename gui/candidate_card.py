@@ -157,8 +157,7 @@ class CandidateCard(QFrame):
         candidate = self.candidate
         if candidate is None:
             return
-        taken = [Edit(e["start"], e["end"], e["old"], e["new"], e["source"], e["gain"])
-                 for e in candidate.edits]
+        taken = [Edit.from_json(e) for e in candidate.edits]
         taken.append(Edit(offer["start"], offer["end"], offer["old"], offer["new"],
                           "another suggestion", offer["gain"]))
         candidate.edits = [e.to_json() for e in sorted(taken, key=lambda e: e.start)]

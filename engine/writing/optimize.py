@@ -109,8 +109,7 @@ def offer_borrowed(evaluator: Evaluator, original: str, extra: list[Candidate],
     others = [c.text for c in written if c.text and c.text != original]
     if checked is None or evaluator.scorer is None or not others:
         return
-    edits = [Edit(e["start"], e["end"], e["old"], e["new"], e["source"], e["gain"])
-             for e in checked.edits]
+    edits = [Edit.from_json(e) for e in checked.edits]
     checked.offers = [o.to_json() for o in borrowed_edits(original, edits, others,
                                                           evaluator.scorer)]
 

@@ -124,6 +124,11 @@ class Edit:
         return {"start": self.start, "end": self.end, "old": self.old, "new": self.new,
                 "source": self.source, "gain": round(self.gain, 3)}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Edit:
+        return cls(data["start"], data["end"], data["old"], data["new"], data["source"],
+                   data["gain"])
+
 
 @dataclass
 class Proofread:
