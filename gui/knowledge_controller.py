@@ -24,7 +24,7 @@ from gui.lane import plain_error
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
     from gui.workers import OntologyHost
-    from ontology.kb import Change
+    from ontology.kb_types import Change
 
 class KnowledgeController(QObject):
     changed = Signal(str)  # what changed (also after undo and redo)
@@ -160,7 +160,7 @@ class KnowledgeController(QObject):
 
     def submit_add(self, form: EntryForm) -> None:
         def work(host: OntologyHost, _ctx: object) -> tuple[str, Any]:
-            from ontology.kb import NameTakenError
+            from ontology.kb_types import NameTakenError
 
             kb = host.kb()
             try:

@@ -35,7 +35,7 @@ def save_work(force: bool, path: str) -> Callable[[OntologyHost, object], SaveOu
     """The lane's part of a save: what happened, the file or the reason, the state."""
 
     def work(host: OntologyHost, _ctx: object) -> SaveOutcome:
-        from ontology.kb import ChangedOnDiskError
+        from ontology.kb_types import ChangedOnDiskError
 
         kb = host.browse()
         try:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
-    from ontology.kb import ClassNode, Details
+    from ontology.kb_types import ClassNode, Details
     from ontology.knowledge import Lookup
 
 IRI_ROLE = Qt.ItemDataRole.UserRole

@@ -6,6 +6,7 @@ import re
 import unicodedata
 import urllib.parse
 
+_NOT_NAME = re.compile(r"[^0-9A-Za-z_]+")
 _SEPARATORS = re.compile(r"[_\s]+")
 _DASHES = "-‐‑‒–—―"
 
@@ -98,3 +99,20 @@ def plural_forms(name: str) -> list[str]:
     if name.endswith("y") and len(name) > 1 and name[-2] not in "aeiou":
         return [name[:-1] + "ies", name + "s"]
     return [name + "s"]
+
+
+def iri_name(label: str) -> str:
+    """``West Lake`` -> ``WestLake``; non-Latin labels fall back to an escaped form."""
+    parts = [p for p in _NOT_NAME.split(label) if p]
+    if parts:
+        return "".join(p[:1].upper() + p[1:] for p in parts)
+    return "".join(f"u{ord(c):04X}" for c in label.strip()) or "Unnamed"
+
+
+def camel(text: str) -> str:
+    """``located in`` -> ``locatedIn``: a new property's local name."""
+    parts = [p for p in re.split(r"[^0-9A-Za-z]+", text) if p]
+    if not parts:
+        return iri_name(text)
+    return parts[0][:1].lower() + parts[0][1:] + "".join(p[:1].upper() + p[1:]
+                                                         for p in parts[1:])

@@ -17,8 +17,12 @@ import rdflib
 from conftest import PIZZA, REPO
 from engine.errors import OntologyError
 from engine.paths import resource_dir
-from ontology.kb import ChangedOnDiskError, KnowledgeBase, NameTakenError, signature
+from ontology.facts import FactBuilder
+from ontology.kb import KnowledgeBase
+from ontology.kb_types import ChangedOnDiskError, NameTakenError
 from ontology.knowledge import Knowledge
+from ontology.rdf_graph import signature
+from ontology.store import OntologyStore
 
 TRAVEL = resource_dir() / "ontology" / "travel.owl"
 T = "http://wordloom.app/ontology/travel#"
@@ -74,6 +78,36 @@ def test_add_saves_exactly_the_new_statements(travel):
     assert ("located in", "Yue Fei Temple") in {
         (r.prop_label, r.label) for r in again.details(T + "Hangzhou").incoming}
     again.close()
+
+
+def test_a_new_class_and_its_member_reach_the_store_and_the_facts(travel):
+    before = {e.iri for e in OntologyStore.open(travel).entities()}
+    kb = KnowledgeBase.open(travel)
+    market = kb.add("class", "Night Market", "attraction").subject
+    street = kb.add("individual", "Hefang Street", "Night Market",
+                    relations=[("located in", "Hangzhou")]).subject
+    kb.save()
+    kb.close()
+    after = OntologyStore.open(travel)
+    assert set(after.by_iri()) == before | {market, street}
+    facts = [f.text.lower() for f in FactBuilder(after).facts_for(street)]
+    assert "hefang street — located in → hangzhou" in facts
+    assert "hefang street is a night market" in facts
+
+
+def test_a_failed_save_leaves_the_file_untouched(travel, monkeypatch):
+    original = travel.read_bytes()
+    kb = KnowledgeBase.open(travel)
+    kb.add("class", "Ferry Pier")
+
+    def fail(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OntologyError, match="unchanged"):
+        kb.save()
+    assert travel.read_bytes() == original and kb.dirty
+    assert sorted(p.name for p in travel.parent.iterdir() if p.is_file()) == ["travel.owl"]
 
 
 def test_edit_delete_undo_redo_on_pizza_and_the_file_round_trips(pizza):

@@ -1,4 +1,3 @@
-import os
 import socket
 import time
 from pathlib import Path
@@ -7,8 +6,6 @@ import pytest
 
 from conftest import PIZZA, REPO
 from engine.errors import OntologyError
-from ontology.edit import OntologyEditor
-from ontology.facts import FactBuilder
 from ontology.knowledge import Knowledge
 from ontology.matcher import EntityMatcher
 from ontology.reasoner import check_consistency
@@ -187,43 +184,6 @@ def test_other_formats(tmp_path):
     (pier,) = OntologyStore.open(ttl).entities()
     assert pier.label() == "pier" and "jetty" in [n.text for n in pier.names]
     assert [e.label() for e in OntologyStore.open(owx).entities()] == ["Quay"]
-
-
-def test_editing_round_trip_keeps_everything_else(tmp_path):
-    path = tmp_path / "travel.owl"
-    path.write_bytes(TRAVEL.read_bytes())
-    before = {e.iri for e in OntologyStore.open(path).entities()}
-    store = OntologyStore.open(path, editable=True)
-    editor = OntologyEditor(store)
-    market = editor.add_class("Night Market", TR + "Attraction")
-    wu = editor.add_individual("Hefang Street", market)
-    editor.set_relation(wu, TR + "locatedIn", TR + "Hangzhou")
-    editor.set_value(wu, TR + "builtIn", 1279)
-    editor.save()
-    after = OntologyStore.open(path)
-    entities = after.by_iri()
-    assert set(entities) == before | {market, wu}
-    facts = [f.text for f in FactBuilder(after).facts_for(wu)]
-    assert "Hefang Street — located in → Hangzhou" in facts
-    assert "Hefang Street — built in → 1279" in facts
-    assert "Hefang Street is a night market".lower() in [f.lower() for f in facts]
-
-
-def test_a_failed_save_leaves_the_file_untouched(tmp_path, monkeypatch):
-    path = tmp_path / "travel.owl"
-    path.write_bytes(TRAVEL.read_bytes())
-    original = path.read_bytes()
-    editor = OntologyEditor(OntologyStore.open(path, editable=True))
-    editor.add_class("Ferry Pier")
-
-    def fail(*_args: object) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OntologyError, match="unchanged"):
-        editor.save()
-    assert path.read_bytes() == original
-    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != "") == ["travel.owl"]
 
 
 def test_facts_fit_the_budget_and_rank_related_first():
