@@ -210,9 +210,13 @@ def test_a_transfer_that_keeps_ending_early_fails_and_keeps_the_bytes(hub):
 
 
 def test_a_server_that_stalls_times_out(hub):
+    from huggingface_hub import constants
+
     hub.faults = Faults(stall_at=len(DATA) // 4)
+    writers_own = constants.HF_HUB_DOWNLOAD_TIMEOUT
     with pytest.raises(DownloadError, match="stopped answering") as info:
         download(source(hub), catalogue_sha256=SHA, timeout=1)
+    assert constants.HF_HUB_DOWNLOAD_TIMEOUT == writers_own  # set for the transfer only
     assert "kept" in str(info.value)
     kept = partial_bytes(NAME)
     assert 0 < kept <= len(DATA) // 4 and models_left() == []
