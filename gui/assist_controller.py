@@ -13,8 +13,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
 from engine.config import Settings
-from engine.grammar.checker import Issue, split_paragraphs
+from engine.grammar.issues import Issue
 from engine.grammar.language import base as language_base
+from engine.text.split import split_paragraphs
 from engine.text.words import writers_word_count
 from engine.writing.assistant import AssistRequest, BuiltPrompt, Candidate, voice_examples
 from engine.writing.optimize import MAX_ROUNDS, Outcome, Round

@@ -15,7 +15,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
 
-from engine.grammar.checker import Issue
+from engine.grammar.issues import Issue
 from engine.text.offsets import utf16_len
 from gui.highlighter import IssueHighlighter
 

@@ -8,7 +8,8 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.config import Settings
-from engine.grammar.checker import CheckResult, GrammarChecker, Issue
+from engine.grammar.checker import GrammarChecker
+from engine.grammar.issues import CheckResult, Issue
 from gui.editor import Editor
 from gui.lane import Lane
 from gui.workers import GrammarHost

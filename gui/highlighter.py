@@ -15,7 +15,7 @@ from collections import defaultdict
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from engine.grammar.checker import Issue
+from engine.grammar.issues import Issue
 from engine.text.offsets import utf16_len
 
 COLORS = {

@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
 
-from engine.grammar.checker import Issue
+from engine.grammar.issues import Issue
 from gui.highlighter import COLORS
 
 Index = QModelIndex | QPersistentModelIndex

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from engine.config import Settings
 from engine.documents.journal import JournalEntry
-from engine.grammar.checker import CheckResult
+from engine.grammar.issues import CheckResult
 from engine.paths import start_folder
 from engine.text.words import writers_word_count
 from engine.version import __version__

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from engine.config import Settings, save_settings
-from engine.grammar.checker import personal_dictionary
+from engine.grammar.wordlist import personal_dictionary
 from gui.editor import Editor
 from gui.menus import fill_recent
 from gui.theme import apply_theme

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from engine.config import Settings
 from engine.errors import OntologyError
-from engine.grammar.checker import CheckResult, GrammarChecker, Issue
+from engine.grammar.checker import GrammarChecker
+from engine.grammar.issues import CheckResult, Issue
 from engine.grammar.language import warm as warm_language
 from engine.model.backend import ModelBackend, open_backend
 from engine.model.scorer import LogProbScorer

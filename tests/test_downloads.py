@@ -216,7 +216,7 @@ def test_a_server_that_stalls_times_out(hub):
     writers_own = constants.HF_HUB_DOWNLOAD_TIMEOUT
     with pytest.raises(DownloadError, match="stopped answering") as info:
         download(source(hub), catalogue_sha256=SHA, timeout=1)
-    assert constants.HF_HUB_DOWNLOAD_TIMEOUT == writers_own  # set for the transfer only
+    assert writers_own == constants.HF_HUB_DOWNLOAD_TIMEOUT  # set for the transfer only
     assert "kept" in str(info.value)
     kept = partial_bytes(NAME)
     assert 0 < kept <= len(DATA) // 4 and models_left() == []

@@ -221,7 +221,7 @@ def test_the_issues_list_shows_what_is_underlined(qtbot, open_window):
 
 
 def test_a_partial_result_fills_the_list_and_says_more_may_come(qtbot):
-    from engine.grammar.checker import Issue
+    from engine.grammar.issues import Issue
     from gui.issues_panel import IssuesPanel
 
     panel = IssuesPanel()

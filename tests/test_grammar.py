@@ -7,8 +7,9 @@ import psutil
 import pytest
 
 from conftest import base_settings
-from engine.grammar.checker import GrammarChecker, split_paragraphs
+from engine.grammar.checker import GrammarChecker
 from engine.grammar.engines import LanguageToolEngine
+from engine.text.split import split_paragraphs
 
 # the flagged span in [brackets], its category, the engines that must flag it
 CORPUS_MARKED = [

@@ -9,8 +9,10 @@ from collections import Counter
 import pytest
 
 from conftest import MODEL, base_settings
-from engine.grammar.checker import GrammarChecker, Issue
+from engine.grammar.checker import GrammarChecker
+from engine.grammar.issues import Issue
 from engine.model.scorer import LogProbScorer, print_view
+from engine.text.split import sentences
 from engine.writing.confusions import DELETABLE, alternatives, an_or_a, inflections, tense
 from engine.writing.evaluate import Evaluator
 from engine.writing.proofread import (
@@ -18,14 +20,10 @@ from engine.writing.proofread import (
     Edit,
     Margins,
     apply_edits,
-    build_slots,
-    edit_kind,
     order_replacements,
     proofread_text,
-    render,
-    sentences,
-    variants_of,
 )
+from engine.writing.slots import build_slots, edit_kind, render, variants_of
 from engine.writing.templates import TemplateLibrary
 from helpers import assert_user_error, wordloom, wordloom_json
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine.grammar.checker import Issue
+from engine.grammar.issues import Issue
 
 FIXABLE = frozenset({"spelling", "grammar", "punctuation", "typography", "capitalization",
                      "repetition"})

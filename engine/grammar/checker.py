@@ -10,155 +10,21 @@ lasts for the session.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, NamedTuple
 
 from engine.config import Settings
-from engine.errors import DocumentError
-from engine.fsutil import atomic_write_text
 from engine.grammar.engines import HarperEngine, LanguageToolEngine, RawIssue
+from engine.grammar.issues import CheckResult, Issue, merge_issues
 from engine.grammar.language import detect, is_auto
+from engine.grammar.wordlist import WordList, personal_dictionary
 from engine.paths import app_paths
 from engine.text.markdown_mask import mask
 from engine.text.offsets import OffsetMap
+from engine.text.split import Paragraph, split_paragraphs
 
 ENGINES = ("harper", "languagetool")
-_PARAGRAPH_BREAK = re.compile(r"\r?\n(?:[ \t]*\r?\n)+")
 CACHE_LIMIT = 20000
-
-
-class Issue(NamedTuple):
-    start: int  # code points in the whole text
-    end: int
-    start16: int  # the same span in UTF-16 units (Qt positions)
-    end16: int
-    message: str
-    category: str
-    rule: str
-    engine: str
-    replacements: tuple[str, ...]
-    text: str  # the flagged text
-    key: str  # identifies this issue in this paragraph, for ignore-once
-
-    def to_json(self) -> dict[str, Any]:
-        data = self._asdict()
-        data["replacements"] = list(self.replacements)
-        return data
-
-
-@dataclass
-class CheckResult:
-    revision: int
-    issues: list[Issue]
-    engines: dict[str, str]
-    sent: dict[str, int] = field(default_factory=dict)  # paragraphs sent per engine
-    languages: dict[str, int] = field(default_factory=dict)  # paragraphs per language
-    complete: bool = True  # False: Harper's answer, LanguageTool's still to come
-
-    @property
-    def main_language(self) -> str:
-        return max(self.languages, key=self.languages.__getitem__) if self.languages else ""
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    start: int
-    text: str
-
-
-def split_paragraphs(text: str) -> list[Paragraph]:
-    """Paragraphs with their start positions; blank lines separate them."""
-    out: list[Paragraph] = []
-    pos = 0
-    for found in _PARAGRAPH_BREAK.finditer(text):
-        if found.start() > pos:
-            out.append(Paragraph(pos, text[pos:found.start()]))
-        pos = found.end()
-    if pos < len(text):
-        out.append(Paragraph(pos, text[pos:]))
-    return [p for p in out if p.text.strip()]
-
-
-class WordList:
-    """A set of strings persisted one per line (personal dictionary, ignored rules)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.items: set[str] = set()
-        try:  # a damaged or unreadable list starts empty (or with what can be read)
-            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            lines = []
-        self.items = {line.strip() for line in lines if line.strip() and "\0" not in line}
-
-    def add(self, item: str) -> bool:
-        item = item.strip()
-        if not item or item in self.items:
-            return False
-        self.items.add(item)
-        self._save()
-        return True
-
-    def remove(self, item: str) -> None:
-        self.items.discard(item)
-        self._save()
-
-    def replace(self, items: Iterable[str]) -> None:
-        self.items = {i.strip() for i in items if i.strip()}
-        self._save()
-
-    def _save(self) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(self.path, "".join(f"{i}\n" for i in sorted(self.items)))
-        except OSError as exc:
-            raise DocumentError(f"{self.path}: cannot save ({exc.strerror or exc}); the "
-                                "change holds for this session only") from exc
-
-
-def merge_issues(issues: list[Issue]) -> list[Issue]:
-    """Merge the two engines' reports of the same problem; keeps the order by position."""
-    issues = sorted(issues, key=lambda i: (i.start, i.end, i.engine))
-    merged: list[Issue] = []
-    for issue in issues:
-        index = next((i for i in range(len(merged) - 1, max(-1, len(merged) - 5), -1)
-                      if _same_problem(merged[i], issue)), -1)
-        if index < 0:
-            merged.append(issue)
-            continue
-        twin = merged[index]
-        lt, other = (twin, issue) if twin.engine != "harper" else (issue, twin)
-        replacements = tuple(dict.fromkeys(lt.replacements + other.replacements))[:5]
-        merged[index] = Issue(
-            start=min(twin.start, issue.start), end=max(twin.end, issue.end),
-            start16=min(twin.start16, issue.start16), end16=max(twin.end16, issue.end16),
-            message=lt.message, category=lt.category, rule=lt.rule,
-            engine="harper+languagetool", replacements=replacements,
-            text=lt.text if lt.end - lt.start >= other.end - other.start else other.text,
-            key=lt.key)
-    return merged
-
-
-_FAMILY = {"typography": "punctuation", "capitalization": "spelling"}
-
-
-def _same_problem(a: Issue, b: Issue) -> bool:
-    if a.engine == b.engine or "+" in a.engine:
-        return False
-    if (a.start, a.end) == (b.start, b.end):
-        return True
-    overlap = min(a.end, b.end) - max(a.start, b.start)
-    return overlap > 0 and _FAMILY.get(a.category, a.category) == _FAMILY.get(
-        b.category, b.category)
-
-
-def personal_dictionary() -> WordList:
-    """The writer's own words, as saved in the config folder."""
-    return WordList(app_paths().config / "dictionary.txt")
 
 
 class GrammarChecker:

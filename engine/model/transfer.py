@@ -125,7 +125,7 @@ def transfer(source: Source, meta: dict[str, Any], part: Path, resumed: int,
     """Fetch the rest of the file into ``part``; its SHA-256 ("" when it must be read
     again)."""
     from huggingface_hub.file_download import http_get
-    from huggingface_hub.utils import build_hf_headers
+    from huggingface_hub.utils import build_hf_headers  # type: ignore[attr-defined]
 
     digest = hashlib.sha256()
     if resumed:

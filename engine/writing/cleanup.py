@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from engine.text.split import paragraph_texts
+
 _FENCE = re.compile(r"```[\w-]*[ \t]*\n(.*?)\n?```", re.S)
 _TAGS = re.compile(r"</?(?:text|context|sample)>", re.I)
 _OPENERS = r"(?:sure|certainly|of course|absolutely|okay|ok|great|alright|gladly)"
@@ -55,7 +57,7 @@ def clean_output(raw: str) -> str:
     while lines and (_PREAMBLE_LINE.match(lines[0]) or _OPENER_ONLY.match(lines[0])
                      or not lines[0].strip()):
         lines.pop(0)
-    paragraphs = re.split(r"\n\s*\n", "\n".join(lines).strip())
+    paragraphs = paragraph_texts("\n".join(lines).strip())
     while len(paragraphs) > 1 and _CHATTER.match(paragraphs[-1]):
         paragraphs.pop()
     if paragraphs:

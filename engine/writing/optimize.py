@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from engine.grammar.autofix import apply_fixes
+from engine.text.split import sentences
 from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt, Candidate, ChunkCallback
 from engine.writing.borrow import borrowed_edits
 from engine.writing.evaluate import Evaluator, rank
-from engine.writing.proofread import Edit, proofread_text, sentences
+from engine.writing.proofread import Edit, proofread_text
 
 MAX_ROUNDS = 3
 

@@ -14,25 +14,33 @@ another replacement or the original.
 from __future__ import annotations
 
 import bisect
-import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.grammar.autofix import FIXABLE, choose_fixes, looks_like_a_name
-from engine.grammar.checker import Issue
+from engine.grammar.autofix import choose_fixes
+from engine.grammar.issues import Issue
 from engine.model.scoring_plan import MAX_TOKENS, WINDOW_AFTER
+from engine.text.split import sentences
 from engine.text.words import word_count
-from engine.writing.confusions import alternatives, tense
+from engine.writing.confusions import tense
+from engine.writing.slots import (
+    DOUBLED,
+    WORD,
+    Option,
+    Slot,
+    build_slots,
+    edit_kind,
+    render,
+    variants_of,
+)
 from engine.writing.sources import JudgesText
 
-_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 MAX_ROUNDS = 4
 NEAR = 3  # slots within this many words of an applied edit are looked at again
 APART = 3  # edits this many words apart or closer are not made in the same round: each
 # was judged with the other's old words in its window (WINDOW_AFTER tokens)
-MAX_OPTIONS = 6  # replacements kept per checker issue
 NEVER = 99.0  # a margin no edit beats: such options are not even scored
 PRUNE = 0.5  # nats: a variant whose first changed token is this much less likely than the
 # current one is not evaluated (see LogProbScorer.compare); one that removes a word always
@@ -90,28 +98,6 @@ class Margins:
 
 
 @dataclass
-class Option:
-    text: str
-    source: str  # original, harper, languagetool (or both), confusion, inflection, punctuation
-    kind: str  # checker, alternative, name, confusion, inflection, comma, comma_removed; ""
-    # for the original
-
-
-@dataclass
-class Slot:
-    start: int  # in the original text
-    end: int
-    original: str
-    options: list[Option]
-    current: int = 0  # index into options
-    fixed_by: str = ""  # the checker whose fix is the starting choice
-
-    @property
-    def text(self) -> str:
-        return self.options[self.current].text
-
-
-@dataclass
 class Edit:
     start: int  # in the original text (code points)
     end: int
@@ -141,156 +127,6 @@ class Proofread:
     # later rounds charge added and removed words at it (and evaluate less of the text)
 
 
-# -- slots ---------------------------------------------------------------------------------
-
-def build_slots(text: str, issues: Iterable[Issue], *, confusions: bool = True) -> list[Slot]:
-    """Every place an edit may go, in text order, none overlapping."""
-    issues = [i for i in issues if i.replacements and i.category in FIXABLE]
-    chosen = {(i.start, i.end) for i in choose_fixes(issues)}
-    by_span: dict[tuple[int, int], list[Issue]] = {}
-    for issue in issues:
-        by_span.setdefault((issue.start, issue.end), []).append(issue)
-    slots: list[Slot] = []
-    taken: list[tuple[int, int]] = []
-    for span in sorted(by_span, key=lambda s: (s not in chosen, s)):
-        if any(span[0] < end and start < span[1] for start, end in taken):
-            continue
-        group = by_span[span]
-        original = text[span[0]:span[1]]
-        options = [Option(original, "original", "")]
-        fixed = span in chosen and group[0].replacements[0] != original
-        for issue in group:
-            name = looks_like_a_name(issue)
-            for replacement in issue.replacements[:MAX_OPTIONS]:
-                if replacement == original or any(o.text == replacement for o in options) \
-                        or _drops_sentence_end(original, replacement):
-                    continue
-                kind = "alternative" if fixed else "name" if name else "checker"
-                options.append(Option(replacement, issue.engine, kind))
-        comma = _COMMA.match(text, span[0])
-        if comma is not None and comma.end() == span[1]:
-            # a comma between words the checkers only respace: taking it out is an option too
-            options = [o for o in options if o.text] + [Option("", "punctuation",
-                                                               "comma_removed")]
-        if len(options) < 2:
-            continue
-        slot = Slot(span[0], span[1], original, options)
-        if fixed:
-            slot.current, slot.fixed_by = 1, options[1].source
-        slots.append(slot)
-        taken.append(span)
-    if confusions:
-        slots += _word_slots(text, taken)
-        slots += _comma_slots(text, [(i.start, i.end) for i in issues])
-    return sorted(slots, key=lambda s: s.start)
-
-
-def _word_slots(text: str, taken: list[tuple[int, int]]) -> list[Slot]:
-    words = list(_WORD.finditer(text))
-    out: list[Slot] = []
-    for n, match in enumerate(words):
-        start, end = match.span()
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
-            continue
-        word = match.group(0)
-        following = words[n + 1].group(0) if n + 1 < len(words) else ""
-        options = [Option(word, "original", "")]
-        for alt, source in alternatives(word, following):
-            options.append(Option(alt, source, source))
-        if len(options) > 1:
-            out.append(Slot(start, end, word, options))
-    return out
-
-
-_DOUBLED = re.compile(r"[,;:] ?[,;:.]")  # a comma beside another mark: never an edit's aim
-_COMMA = re.compile(r"(?<=[A-Za-z0-9']) ?,(?= [A-Za-z])")  # a comma between two words
-_GAP = re.compile(r"[A-Za-z0-9']+(?= [A-Za-z])")
-_TOKENIZED = re.compile(r"\w [.,;:!?](?: |$)")
-
-
-def _comma_slots(text: str, spans: list[tuple[int, int]]) -> list[Slot]:
-    """A possible comma after each word that is followed by another (none where a checker's
-    issue starts or ends, which is the checker's to fix); spaced like the text's own
-    punctuation (`` ,`` in tokenised text). And each comma between two words that no
-    checker's issue touches may be taken out."""
-    space = " " if _TOKENIZED.search(text) else ""
-    marks = [(match.end(), ",") for match in _GAP.finditer(text)]
-    stripped = text.rstrip()
-    if stripped and stripped[-1].isalnum():  # a sentence that stops without a full stop
-        marks.append((len(stripped), "."))
-    slots = [Slot(at, at, "", [Option("", "original", ""),
-                               Option(space + mark, "punctuation", "comma")])
-             for at, mark in marks if not any(start <= at <= stop for start, stop in spans)]
-    for match in _COMMA.finditer(text):
-        start, end = match.span()
-        if not any(start < stop and begin < end for begin, stop in spans):
-            slots.append(Slot(start, end, match.group(0), [
-                Option(match.group(0), "original", ""),
-                Option("", "punctuation", "comma_removed")]))
-    return slots
-
-
-def _drops_sentence_end(original: str, replacement: str) -> bool:
-    """A "fix" that takes away a full stop, question or exclamation mark (LanguageTool's
-    spacing rule offers an empty replacement for `` .``): never a proofreading edit."""
-    return any(c in original for c in ".!?") and not any(c in replacement for c in ".!?…")
-
-
-# -- rendering -----------------------------------------------------------------------------
-
-def render(text: str, slots: Sequence[Slot], choice: dict[int, int] | None = None) -> str:
-    """``text`` with each slot's current option (or the one ``choice`` names for it)."""
-    return _render(text, slots, choice)[0]
-
-
-def _render(text: str, slots: Sequence[Slot], choice: dict[int, int] | None = None
-            ) -> tuple[str, list[tuple[int, int]]]:
-    """The rendered text, and where each slot's option is in it."""
-    parts: list[str] = []
-    spans: list[tuple[int, int]] = []
-    size = 0  # characters in parts
-    pos = 0
-    for index, slot in enumerate(slots):
-        option = slot.options[(choice or {}).get(index, slot.current)].text
-        gap = text[pos:slot.start]
-        skip = 0  # the space after the slot, taken by a deleted word
-        if _removes_a_word(slot, option):  # a deleted word takes a space with it
-            if gap.endswith(" "):
-                gap = gap[:-1]
-            elif text[slot.end:slot.end + 1] == " ":
-                skip = 1
-        parts.append(gap)
-        size += len(gap)
-        spans.append((size, size + len(option)))
-        parts.append(option)
-        size += len(option)
-        pos = slot.end + skip
-    parts.append(text[pos:])
-    return "".join(parts), spans
-
-
-def variants_of(text: str, slots: Sequence[Slot], tried: Sequence[tuple[int, int]]
-                ) -> list[str]:
-    """``render(text, slots, {i: k})`` for each (i, k) of ``tried``: the current text with
-    one slot's option swapped in place, unless a removed word is involved (its spaces
-    change too: rendered in full)."""
-    base, spans = _render(text, slots)
-    out = []
-    for i, k in tried:
-        slot = slots[i]
-        option = slot.options[k].text
-        if _removes_a_word(slot, option) or _removes_a_word(slot, slot.text):
-            out.append(render(text, slots, {i: k}))
-        else:
-            start, end = spans[i]
-            out.append(base[:start] + option + base[end:])
-    return out
-
-
-def _removes_a_word(slot: Slot, option: str) -> bool:
-    return not option and _WORD.search(slot.original) is not None
-
-
 # -- search --------------------------------------------------------------------------------
 
 def proofread(text: str, issues: Iterable[Issue], scorer: JudgesText | None,
@@ -303,7 +139,7 @@ def proofread(text: str, issues: Iterable[Issue], scorer: JudgesText | None,
         scorer = None
     slots = build_slots(text, issues, confusions=scorer is not None)
     gains = [0.0] * len(slots)
-    starts = [m.start() for m in _WORD.finditer(text)]
+    starts = [m.start() for m in WORD.finditer(text)]
     place = [bisect.bisect_left(starts, s.start) for s in slots]  # words before each slot
     result = Proofread(text, text, [])
     if scorer is not None:
@@ -333,11 +169,11 @@ def _round_of(text: str, slots: list[Slot], place: list[int], gains: list[float]
     if not tried:
         return []
     variants = variants_of(text, slots, tried)
-    doubled = _DOUBLED.search(base) is not None
+    doubled = DOUBLED.search(base) is not None
     seen: set[str] = set()  # two slots can make the same text (commas either side of a
     keep = []  # deleted word): only one of them is tried
     for n, variant in enumerate(variants):
-        if variant not in seen and (doubled or not _DOUBLED.search(variant)):
+        if variant not in seen and (doubled or not DOUBLED.search(variant)):
             keep.append(n)
             seen.add(variant)
     tried, variants = [tried[n] for n in keep], [variants[n] for n in keep]
@@ -392,55 +228,7 @@ def _margin(slot: Slot, option: int, margins: Margins) -> float:
     return margin
 
 
-def edit_kind(slot: Slot, option: int) -> str:
-    """Which margin an option of a slot must beat (a field of ``Margins``)."""
-    target = slot.options[option]
-    if slot.options[-1].kind == "comma":  # put in or taken out again, the same margin
-        return "comma"
-    if "comma_removed" in (target.kind, slot.options[slot.current].kind):
-        return "comma_removed"  # taken out or put back, the same margin
-    if slot.fixed_by:
-        return "revert" if option == 0 else "alternative"
-    if target.kind in ("checker", "name"):
-        return target.kind
-    if slot.start == 0:  # the model has no context there (and a word removed would leave
-        return "start"  # the next one in lower case)
-    if not target.text:
-        return "deletion"
-    return "inflection" if target.source == "inflection" else "confusion"
-
-
 # -- whole texts ---------------------------------------------------------------------------
-
-_SENTENCE_END = re.compile(
-    r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)\]]))(?<!\bDr\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)"
-    r"(?<!\bSt\.)(?<!\bNo\.)(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Spans of the sentences of ``text`` (paragraph breaks end one too), spaces left out."""
-    spans: list[tuple[int, int]] = []
-    for block in _split(text, _PARAGRAPH_BREAK, (0, len(text))):
-        spans += _split(text, _SENTENCE_END, block)
-    out = []
-    for start, end in spans:
-        piece = text[start:end]
-        lead = len(piece) - len(piece.lstrip())
-        trail = len(piece.rstrip())
-        if trail > lead:
-            out.append((start + lead, start + trail))
-    return out
-
-
-def _split(text: str, pattern: re.Pattern[str], span: tuple[int, int]) -> list[tuple[int, int]]:
-    out, pos = [], span[0]
-    for found in pattern.finditer(text, span[0], span[1]):
-        out.append((pos, found.start()))
-        pos = found.end()
-    out.append((pos, span[1]))
-    return out
-
 
 def proofread_text(text: str, issues: Sequence[Issue], scorer: JudgesText | None,
                    margins: Margins | None = None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
-from engine.grammar.checker import CheckResult
+from engine.grammar.issues import CheckResult
 from engine.model.scorer import Comparison, Floor, Prune, Window
 
 

@@ -1,0 +1,207 @@
+"""Where an edit can go in a sentence, and what it can put there: a slot is a span with
+its options (the text's own words first, then the checkers' replacements, the word's
+other forms and confusions, a comma put in or taken out); a choice of one option per
+slot renders a variant of the sentence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from engine.grammar.autofix import FIXABLE, choose_fixes, looks_like_a_name
+from engine.grammar.issues import Issue
+from engine.writing.confusions import alternatives
+
+WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+MAX_OPTIONS = 6  # replacements kept per checker issue
+
+
+@dataclass
+class Option:
+    text: str
+    source: str  # original, harper, languagetool (or both), confusion, inflection, punctuation
+    kind: str  # checker, alternative, name, confusion, inflection, comma, comma_removed; ""
+    # for the original
+
+
+@dataclass
+class Slot:
+    start: int  # in the original text
+    end: int
+    original: str
+    options: list[Option]
+    current: int = 0  # index into options
+    fixed_by: str = ""  # the checker whose fix is the starting choice
+
+    @property
+    def text(self) -> str:
+        return self.options[self.current].text
+
+
+# -- slots ---------------------------------------------------------------------------------
+
+def build_slots(text: str, issues: Iterable[Issue], *, confusions: bool = True) -> list[Slot]:
+    """Every place an edit may go, in text order, none overlapping."""
+    issues = [i for i in issues if i.replacements and i.category in FIXABLE]
+    chosen = {(i.start, i.end) for i in choose_fixes(issues)}
+    by_span: dict[tuple[int, int], list[Issue]] = {}
+    for issue in issues:
+        by_span.setdefault((issue.start, issue.end), []).append(issue)
+    slots: list[Slot] = []
+    taken: list[tuple[int, int]] = []
+    for span in sorted(by_span, key=lambda s: (s not in chosen, s)):
+        if any(span[0] < end and start < span[1] for start, end in taken):
+            continue
+        group = by_span[span]
+        original = text[span[0]:span[1]]
+        options = [Option(original, "original", "")]
+        fixed = span in chosen and group[0].replacements[0] != original
+        for issue in group:
+            name = looks_like_a_name(issue)
+            for replacement in issue.replacements[:MAX_OPTIONS]:
+                if replacement == original or any(o.text == replacement for o in options) \
+                        or _drops_sentence_end(original, replacement):
+                    continue
+                kind = "alternative" if fixed else "name" if name else "checker"
+                options.append(Option(replacement, issue.engine, kind))
+        comma = _COMMA.match(text, span[0])
+        if comma is not None and comma.end() == span[1]:
+            # a comma between words the checkers only respace: taking it out is an option too
+            options = [o for o in options if o.text] + [Option("", "punctuation",
+                                                               "comma_removed")]
+        if len(options) < 2:
+            continue
+        slot = Slot(span[0], span[1], original, options)
+        if fixed:
+            slot.current, slot.fixed_by = 1, options[1].source
+        slots.append(slot)
+        taken.append(span)
+    if confusions:
+        slots += _word_slots(text, taken)
+        slots += _comma_slots(text, [(i.start, i.end) for i in issues])
+    return sorted(slots, key=lambda s: s.start)
+
+
+def _word_slots(text: str, taken: list[tuple[int, int]]) -> list[Slot]:
+    words = list(WORD.finditer(text))
+    out: list[Slot] = []
+    for n, match in enumerate(words):
+        start, end = match.span()
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        word = match.group(0)
+        following = words[n + 1].group(0) if n + 1 < len(words) else ""
+        options = [Option(word, "original", "")]
+        for alt, source in alternatives(word, following):
+            options.append(Option(alt, source, source))
+        if len(options) > 1:
+            out.append(Slot(start, end, word, options))
+    return out
+
+
+DOUBLED = re.compile(r"[,;:] ?[,;:.]")  # a comma beside another mark: never an edit's aim
+_COMMA = re.compile(r"(?<=[A-Za-z0-9']) ?,(?= [A-Za-z])")  # a comma between two words
+_GAP = re.compile(r"[A-Za-z0-9']+(?= [A-Za-z])")
+_TOKENIZED = re.compile(r"\w [.,;:!?](?: |$)")
+
+
+def _comma_slots(text: str, spans: list[tuple[int, int]]) -> list[Slot]:
+    """A possible comma after each word that is followed by another (none where a checker's
+    issue starts or ends, which is the checker's to fix); spaced like the text's own
+    punctuation (`` ,`` in tokenised text). And each comma between two words that no
+    checker's issue touches may be taken out."""
+    space = " " if _TOKENIZED.search(text) else ""
+    marks = [(match.end(), ",") for match in _GAP.finditer(text)]
+    stripped = text.rstrip()
+    if stripped and stripped[-1].isalnum():  # a sentence that stops without a full stop
+        marks.append((len(stripped), "."))
+    slots = [Slot(at, at, "", [Option("", "original", ""),
+                               Option(space + mark, "punctuation", "comma")])
+             for at, mark in marks if not any(start <= at <= stop for start, stop in spans)]
+    for match in _COMMA.finditer(text):
+        start, end = match.span()
+        if not any(start < stop and begin < end for begin, stop in spans):
+            slots.append(Slot(start, end, match.group(0), [
+                Option(match.group(0), "original", ""),
+                Option("", "punctuation", "comma_removed")]))
+    return slots
+
+
+def _drops_sentence_end(original: str, replacement: str) -> bool:
+    """A "fix" that takes away a full stop, question or exclamation mark (LanguageTool's
+    spacing rule offers an empty replacement for `` .``): never a proofreading edit."""
+    return any(c in original for c in ".!?") and not any(c in replacement for c in ".!?…")
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+def render(text: str, slots: Sequence[Slot], choice: dict[int, int] | None = None) -> str:
+    """``text`` with each slot's current option (or the one ``choice`` names for it)."""
+    return _render(text, slots, choice)[0]
+
+
+def _render(text: str, slots: Sequence[Slot], choice: dict[int, int] | None = None
+            ) -> tuple[str, list[tuple[int, int]]]:
+    """The rendered text, and where each slot's option is in it."""
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    size = 0  # characters in parts
+    pos = 0
+    for index, slot in enumerate(slots):
+        option = slot.options[(choice or {}).get(index, slot.current)].text
+        gap = text[pos:slot.start]
+        skip = 0  # the space after the slot, taken by a deleted word
+        if _removes_a_word(slot, option):  # a deleted word takes a space with it
+            if gap.endswith(" "):
+                gap = gap[:-1]
+            elif text[slot.end:slot.end + 1] == " ":
+                skip = 1
+        parts.append(gap)
+        size += len(gap)
+        spans.append((size, size + len(option)))
+        parts.append(option)
+        size += len(option)
+        pos = slot.end + skip
+    parts.append(text[pos:])
+    return "".join(parts), spans
+
+
+def variants_of(text: str, slots: Sequence[Slot], tried: Sequence[tuple[int, int]]
+                ) -> list[str]:
+    """``render(text, slots, {i: k})`` for each (i, k) of ``tried``: the current text with
+    one slot's option swapped in place, unless a removed word is involved (its spaces
+    change too: rendered in full)."""
+    base, spans = _render(text, slots)
+    out = []
+    for i, k in tried:
+        slot = slots[i]
+        option = slot.options[k].text
+        if _removes_a_word(slot, option) or _removes_a_word(slot, slot.text):
+            out.append(render(text, slots, {i: k}))
+        else:
+            start, end = spans[i]
+            out.append(base[:start] + option + base[end:])
+    return out
+
+
+def _removes_a_word(slot: Slot, option: str) -> bool:
+    return not option and WORD.search(slot.original) is not None
+
+
+def edit_kind(slot: Slot, option: int) -> str:
+    """Which margin an option of a slot must beat (a field of ``Margins``)."""
+    target = slot.options[option]
+    if slot.options[-1].kind == "comma":  # put in or taken out again, the same margin
+        return "comma"
+    if "comma_removed" in (target.kind, slot.options[slot.current].kind):
+        return "comma_removed"  # taken out or put back, the same margin
+    if slot.fixed_by:
+        return "revert" if option == 0 else "alternative"
+    if target.kind in ("checker", "name"):
+        return target.kind
+    if slot.start == 0:  # the model has no context there (and a word removed would leave
+        return "start"  # the next one in lower case)
+    if not target.text:
+        return "deletion"
+    return "inflection" if target.source == "inflection" else "confusion"
