@@ -10,7 +10,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
 
 from engine.config import Settings
 from engine.grammar.issues import Issue
@@ -20,10 +19,12 @@ from engine.text.words import writers_word_count
 from engine.writing.assistant import AssistRequest, BuiltPrompt, Candidate, voice_examples
 from engine.writing.optimize import MAX_ROUNDS, Outcome, Round
 from engine.writing.templates import TemplateLibrary
+from gui import card_actions
 from gui.assistant_panel import AssistantPanel
 from gui.candidate_card import CandidateCard
 from gui.editor import Editor
 from gui.lane import Lane, OpContext
+from gui.stream_rate import StreamRate
 from gui.target import Target
 from gui.workers import (
     Chunk,
@@ -37,8 +38,11 @@ from gui.workers import (
 )
 
 if TYPE_CHECKING:
+    from gui.changes import Changes
     from ontology.knowledge import Lookup
 
+MODEL_KEYS = ("model", "model_dirs", "context_size", "threads", "gpu_layers", "backend",
+              "server_url", "server_model", "server_timeout")  # a change reloads the model
 CONTEXT_CHARS = 1500
 
 
@@ -57,6 +61,7 @@ class AssistController(QObject):
     model_loaded = Signal()  # a model is ready (it can order the checkers' replacements)
 
     def __init__(self, editor: Editor, panel: AssistantPanel, settings: Settings,
+                 ontology: Lane[OntologyHost], changes: Changes,
                  grammar: Lane[GrammarHost] | None = None) -> None:
         super().__init__()
         self.editor = editor
@@ -72,7 +77,8 @@ class AssistController(QObject):
         self.warned_remote: set[str] = set()
         self.ontology_ready = False
         self.lookup_job = 0
-        self.ontology = Lane("ontology", OntologyHost(), on_failed=self.ontology_failed.emit)
+        self.ontology = ontology  # the window's: the knowledge base's edits go on it too
+        ontology.default_failed = self.ontology_failed.emit
         self.model = Lane("model", ModelHost(GrammarOnLane(grammar) if grammar else None,
                                              EntitiesOnLane(self.ontology)),
                           on_failed=self.message.emit)
@@ -85,6 +91,9 @@ class AssistController(QObject):
         panel.regenerate.connect(self.regenerate)
         self.templates = TemplateLibrary()  # the panel's list; the model lane reads its own
         panel.set_templates(self.templates.all())
+        changes.settings.connect(self._settings_changed)
+        changes.knowledge.connect(lambda _change: self.refresh_facts())
+        changes.templates.connect(lambda: panel.set_templates(self.templates.all()))
         self.facts_timer = QTimer(self)
         self.facts_timer.setSingleShot(True)
         self.facts_timer.setInterval(600)
@@ -93,9 +102,7 @@ class AssistController(QObject):
         panel.template_changed.connect(lambda _name: self.follow_prompt())
         editor.cursorPositionChanged.connect(self._cursor_moved)
         editor.selectionChanged.connect(self._cursor_moved)
-        self._rate_job = self._rate_index = -1
-        self._rate_start = self._rate_shown = 0.0
-        self._rate_chunks = 0
+        self.rate = StreamRate()
 
     def order_replacements(self, text: str, issues: list[Issue],
                            done: Callable[[dict[str, tuple[str, ...]]], None]) -> None:
@@ -112,6 +119,13 @@ class AssistController(QObject):
     def start(self) -> None:
         self.load_model()
         self.start_ontology()
+
+    def _settings_changed(self, old: Settings, new: Settings) -> None:
+        self.settings = new
+        if any(getattr(old, k) != getattr(new, k) for k in MODEL_KEYS):
+            self.load_model()
+        if new.ontology != old.ontology:
+            self.start_ontology()
 
     def load_model(self) -> None:
         """(Re)load the model the settings name."""
@@ -316,15 +330,9 @@ class AssistController(QObject):
             return
         self.panel.card(index).append(text)
         self.streamed.emit(index, text)
-        now = time.monotonic()
-        if self._rate_job != job or self._rate_index != index:
-            self._rate_job, self._rate_index, self._rate_start, self._rate_chunks = \
-                job, index, now, 0
-            return
-        self._rate_chunks += 1
-        if now - self._rate_shown > 0.5 and now > self._rate_start:
-            self._rate_shown = now
-            self.speed.emit(self._rate_chunks / (now - self._rate_start))
+        rate = self.rate.chunk(job, index, time.monotonic())
+        if rate is not None:
+            self.speed.emit(rate)
 
     def _round(self, job: int, rnd: Round) -> None:
         if job == self.job and rnd.reason:
@@ -362,27 +370,16 @@ class AssistController(QObject):
 
     def accept(self, card: CandidateCard) -> bool:
         """Replace the card's own target with its suggestion, as one undo step."""
-        candidate, target = card.candidate, card.target
-        if candidate is None or not candidate.text:
-            return False
-        if self.editor.text_between(target.start, target.end) != target.text:
-            self.message.emit("The original text has changed since the suggestion was made; "
-                              "copy the suggestion instead.")
-            return False
-        self.editor.replace_range(target.start, target.end, candidate.text)
-        target.moved_to(candidate.text)
-        return True
+        refused = card_actions.accept(self.editor, card)
+        if refused:
+            self.message.emit(refused)
+        return refused is None
 
     def insert_after(self, card: CandidateCard) -> None:
-        candidate = card.candidate
-        if candidate is not None and candidate.text:
-            end = card.target.end
-            self.editor.replace_range(end, end, "\n\n" + candidate.text)
+        card_actions.insert_after(self.editor, card)
 
     def copy(self, card: CandidateCard) -> None:
-        candidate = card.candidate
-        if candidate is not None and candidate.text:
-            QGuiApplication.clipboard().setText(candidate.text)
+        if card_actions.copy(card):
             self.panel.status.setText("Copied.")
 
     def stop(self, wait_ms: int = 2000) -> None:

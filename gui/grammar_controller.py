@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from engine.config import Settings
 from engine.grammar.checker import GrammarChecker
 from engine.grammar.issues import CheckResult, Issue
+from gui.changes import Changes
 from gui.editor import Editor
 from gui.lane import Lane
 from gui.workers import GrammarHost
@@ -25,7 +26,7 @@ class GrammarController(QObject):
     engine_state = Signal(str, str)
     failed = Signal(str)
 
-    def __init__(self, editor: Editor, settings: Settings) -> None:
+    def __init__(self, editor: Editor, settings: Settings, changes: Changes) -> None:
         super().__init__()
         self.editor = editor
         self.revision = 0
@@ -47,6 +48,10 @@ class GrammarController(QObject):
         editor.ignore_once.connect(self._ignore_once)
         on_state = self.lane.on_gui(self._state)
         self.lane.run(lambda host, _ctx: host.start(settings, on_state))
+        changes.settings.connect(
+            lambda _old, new: self.tell(lambda c: c.set_options(new.language, new.picky)))
+        changes.dictionary.connect(
+            lambda words: self.tell(lambda c: c.set_dictionary(words)))
 
     def tell(self, change: Callable[[GrammarChecker], None]) -> None:
         """Change the checker (words, ignored rules, options) and check again."""

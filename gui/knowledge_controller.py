@@ -37,7 +37,8 @@ class KnowledgeController(QObject):
         assert window.assist is not None
         self.window = window
         self.panel = window.ontology
-        self.lane = window.assist.ontology
+        assert window.ontology_lane is not None
+        self.lane = window.ontology_lane
         self.last_change = ""
         self.dirty = False  # changes not saved yet (as the last state from the lane said)
         self.search_timer = QTimer(self)
@@ -254,8 +255,7 @@ class KnowledgeController(QObject):
         self.refresh()
         if self.panel.current and self.panel.current in change.iris:
             self.show(self.panel.current)
-        if self.window.assist is not None:
-            self.window.assist.refresh_facts()  # the Facts tab and the paragraph's entries
+        self.window.changes.knowledge.emit(change)  # the Facts tab, the paragraph's entries
         self.changed.emit(change.description)
 
     # --- saving ----------------------------------------------------------------------------
@@ -371,10 +371,7 @@ class KnowledgeController(QObject):
         self.use(str(created))
 
     def use(self, ontology: str) -> None:
-        self.window.settings.ontology = ontology
-        self.window.preferences.persist()
-        if self.window.assist is not None:
-            self.window.assist.start_ontology()
+        self.window.preferences.use_ontology(ontology)
 
     def _document_opened(self, _doc: object) -> None:
         path = self._document_path()

@@ -25,6 +25,7 @@ from engine.text.words import writers_word_count
 from engine.version import __version__
 from gui.assist_controller import AssistController
 from gui.assistant_panel import AssistantPanel
+from gui.changes import Changes
 from gui.consistency_check import ConsistencyCheck
 from gui.dialogs.unsaved_dialog import HoldsUnsaved, Unsaved, ask_about_unsaved
 from gui.document_controller import DocumentController
@@ -32,11 +33,13 @@ from gui.editor import Editor
 from gui.grammar_controller import GrammarController
 from gui.issues_panel import IssuesPanel
 from gui.knowledge_controller import KnowledgeController
+from gui.lane import Lane
 from gui.markdown_preview import MarkdownPreview
 from gui.menus import build_menus
 from gui.ontology_panel import OntologyPanel
 from gui.preferences import Preferences
 from gui.status_bar import StatusBar
+from gui.workers import OntologyHost
 
 FILTERS = "Text and Markdown (*.txt *.md *.markdown);;All files (*)"
 OPEN_FILTERS = ("Documents (*.txt *.md *.markdown *.docx *.odt);;Text and Markdown (*.txt *.md "
@@ -68,13 +71,19 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["assistant"], self.docks["ontology"]], [430, 300],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["issues"]], [170], Qt.Orientation.Vertical)
+        self.changes = Changes(self)
+        self.changes.settings.connect(self._settings_changed)
         self.documents = DocumentController(self.editor, settings.autosave_seconds)
-        self.grammar = GrammarController(self.editor, settings) if start_workers else None
-        self.assist = AssistController(self.editor, self.panel, settings,
-                                       self.grammar.lane if self.grammar else None) \
+        self.grammar = GrammarController(self.editor, settings, self.changes) \
             if start_workers else None
-        self.consistency = ConsistencyCheck(self.assist.ontology, self) \
-            if self.assist is not None else None
+        # the ontology's thread is the window's: the assistant reads facts on it, the
+        # knowledge base edits and saves on it, the consistency check starts HermiT on it
+        self.ontology_lane = Lane("ontology", OntologyHost()) if start_workers else None
+        self.assist = AssistController(self.editor, self.panel, settings, self.ontology_lane,
+                                       self.changes, self.grammar.lane if self.grammar else None) \
+            if self.ontology_lane is not None else None
+        self.consistency = ConsistencyCheck(self.ontology_lane, self) \
+            if self.ontology_lane is not None else None
         for controller in (self.documents, self.grammar, self.assist):
             if controller is not None:
                 controller.setParent(self)  # their timers die with the window
@@ -85,8 +94,7 @@ class MainWindow(QMainWindow):
         self.recent_menu: QMenu | None = None  # made by build_menus
         self._wire()
         build_menus(self)
-        self.editor.setLineWrapMode(Editor.LineWrapMode.WidgetWidth if settings.word_wrap
-                                    else Editor.LineWrapMode.NoWrap)
+        self._settings_changed(settings, settings)
         self.counts_timer = QTimer(self)
         self.counts_timer.setSingleShot(True)
         self.counts_timer.setInterval(250)
@@ -100,6 +108,12 @@ class MainWindow(QMainWindow):
             self.assist.ontology_opened.connect(lambda _i: self._settle("ontology"))
             self.assist.ontology_failed.connect(lambda _m: self._settle("ontology"))
             self.assist.start()
+
+    def _settings_changed(self, _old: Settings, new: Settings) -> None:
+        self.editor.set_editor_font(new.editor_font, new.editor_font_size)
+        self.editor.setLineWrapMode(Editor.LineWrapMode.WidgetWidth if new.word_wrap
+                                    else Editor.LineWrapMode.NoWrap)
+        self.documents.set_interval(new.autosave_seconds)
 
     def _settle(self, part: str) -> None:
         """Once the model and ontology are in memory, keep the garbage collector off them:

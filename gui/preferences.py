@@ -1,8 +1,9 @@
-"""Settings in the app: kept in ``window.settings``, saved, and pushed to whoever needs
-them (editor, documents, grammar and model threads) when they change."""
+"""Settings in the app: kept in ``window.settings``, saved, and broadcast through
+``window.changes`` when they change; each part of the window that uses them listens."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,15 +12,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from engine.config import Settings, save_settings
 from engine.grammar.wordlist import personal_dictionary
-from gui.editor import Editor
 from gui.menus import fill_recent
 from gui.theme import apply_theme
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
-
-MODEL_KEYS = ("model", "model_dirs", "context_size", "threads", "gpu_layers")
-
 
 class Preferences(QObject):
     def __init__(self, window: MainWindow) -> None:
@@ -57,10 +54,7 @@ class Preferences(QObject):
             self.persist()
 
     def toggle_wrap(self, on: bool) -> None:
-        self.window.editor.setLineWrapMode(Editor.LineWrapMode.WidgetWidth if on
-                                           else Editor.LineWrapMode.NoWrap)
-        self.settings.word_wrap = bool(on)
-        self.persist()
+        self.apply_settings(dataclasses.replace(self.settings, word_wrap=bool(on)))
 
     def set_theme(self, name: str) -> None:
         self.settings.theme = name
@@ -79,48 +73,43 @@ class Preferences(QObject):
             self.apply_settings(dialog.result_settings(), dialog.words())
 
     def apply_settings(self, new: Settings, words: list[str] | None = None) -> None:
+        """Make ``new`` the settings: saved, then told to everyone who listens."""
         window, old = self.window, self.settings
         window.settings = new
         self.persist()
-        window.editor.set_editor_font(new.editor_font, new.editor_font_size)
-        window.documents.set_interval(new.autosave_seconds)
         if new.theme != old.theme:
             self.set_theme(new.theme)
-        if window.grammar is not None:
-            if words is not None:
-                window.grammar.tell(lambda checker: checker.set_dictionary(words))
-            window.grammar.tell(lambda checker: checker.set_options(new.language, new.picky))
-        if window.assist is not None:
-            window.assist.settings = new
-            if any(getattr(old, k) != getattr(new, k) for k in MODEL_KEYS):
-                window.assist.load_model()
-            if new.ontology != old.ontology:
-                window.assist.start_ontology()
+        window.changes.settings.emit(old, new)
+        if words is not None:
+            window.changes.dictionary.emit(words)
+
+    def use_ontology(self, path: str) -> None:
+        """The knowledge base in use is now the file at ``path``."""
+        self.apply_settings(dataclasses.replace(self.settings, ontology=path))
 
     def open_models(self, tab: str = "installed") -> None:
         from gui.dialogs.model_manager import ModelManager
 
         info = self.window.assist.model_info if self.window.assist is not None else None
-        dialog = ModelManager(self.settings, self.window,
+        dialog = ModelManager(dataclasses.replace(self.settings), self.window,
                               list(info.server_models) if info is not None else [], tab)
-        dialog.default_changed.connect(lambda _p: self.apply_settings(self.settings))
+        # the dialog changes its own copy; each default it sets (and on closing, the hub
+        # mirror) becomes the window's settings, so the model lane hears of it
+        dialog.default_changed.connect(
+            lambda _p: self.apply_settings(dataclasses.replace(dialog.settings)))
         dialog.exec()
+        if dialog.settings != self.settings:
+            self.apply_settings(dataclasses.replace(dialog.settings))
 
     def open_template_editor(self) -> None:
         from gui.dialogs.template_editor import TemplateEditor
 
-        window = self.window
-        dialog = TemplateEditor(window)
-        if window.assist is not None:
-            dialog.saved.connect(lambda _n: window.panel.set_templates(
-                window.assist.templates.all()))
+        dialog = TemplateEditor(self.window)
+        dialog.saved.connect(lambda _n: self.window.changes.templates.emit())
         dialog.exec()
 
     def choose_ontology(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open ontology", "",
                                               "Ontologies (*.owl *.rdf *.owx *.nt *.ttl)")
         if path:
-            self.settings.ontology = path
-            self.persist()
-            if self.window.assist is not None:
-                self.window.assist.start_ontology()
+            self.use_ontology(path)

@@ -158,16 +158,20 @@ def test_only_changed_paragraphs_are_sent(lt_engine):
 
 def test_the_server_is_idle_once_it_has_answered(lt_engine):
     """The JVM does not go on compiling after a check (HotSpot's C2 compiler did, for
-    100-180 ms of CPU per check on two cores, time the model's threads lost)."""
+    100-180 ms of CPU per check on two cores, time the model's threads lost). The server's
+    CPU time is read over a quiet second that starts after the answer has been sent, so a
+    busy machine delays it but does not add to it."""
     server = psutil.Process(lt_engine.server.pid)
+    assert "-XX:TieredStopAtLevel=1" in server.cmdline()  # C1 only: no C2 compiling later
     spent = []
-    for n in range(5):
+    for n in range(3):
         lt_engine.check([f"Check {n} of the {n + 3} sentences we was sending to the server "
                          f"after {n * 7} minutes."], "en-US", False)
+        time.sleep(0.2)  # the answer's own tail (the reply written, the request logged)
         before = sum(server.cpu_times()[:2])
-        time.sleep(0.3)
+        time.sleep(1.0)
         spent.append(sum(server.cpu_times()[:2]) - before)
-    assert sorted(spent)[2] < 0.04, spent
+    assert min(spent) < 0.05, spent  # a C2 compile after each check spends 0.1-0.18 s
 
 
 def test_paragraph_split_keeps_positions():

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from conftest import base_settings
 from engine.config import load_settings
+from engine.text.diff import word_diff
 from gui.main_window import MainWindow
 
 PARAGRAPH = ("hey guys, the meeting got moved to friday cuz the boss is sick. "
@@ -54,8 +55,10 @@ def test_generate_accept_undo(qtbot, open_window):
     outcome = done.args[0]
     assert outcome.candidates and window.panel.cards
     card = next(c for c in window.panel.cards if c.candidate and c.candidate.text)
-    html = card.body.toHtml()
-    assert "line-through" in html or "underline" in html or card.candidate.text == PARAGRAPH
+    html = card.body.toHtml()  # the card shows the word diff against the paragraph
+    pieces = word_diff(PARAGRAPH, card.candidate.text)
+    assert ("line-through" in html) == any(op == "-" and t.strip() for op, t in pieces)
+    assert ("underline" in html) == any(op == "+" for op, _t in pieces)
     assert window.assist.accept(card)
     assert window.editor.toPlainText() == card.candidate.text
     window.editor.undo()

@@ -1,0 +1,39 @@
+"""What the buttons of a suggestion's card do to the document: replace the card's own
+target (one undo step), insert the suggestion after it, or copy it."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+
+from gui.candidate_card import CandidateCard
+from gui.editor import Editor
+
+MOVED = ("The original text has changed since the suggestion was made; copy the "
+         "suggestion instead.")
+
+
+def accept(editor: Editor, card: CandidateCard) -> str | None:
+    """Replace the card's target with its suggestion; None, or why it was not done."""
+    candidate, target = card.candidate, card.target
+    if candidate is None or not candidate.text:
+        return ""
+    if editor.text_between(target.start, target.end) != target.text:
+        return MOVED
+    editor.replace_range(target.start, target.end, candidate.text)
+    target.moved_to(candidate.text)
+    return None
+
+
+def insert_after(editor: Editor, card: CandidateCard) -> None:
+    candidate = card.candidate
+    if candidate is not None and candidate.text:
+        end = card.target.end
+        editor.replace_range(end, end, "\n\n" + candidate.text)
+
+
+def copy(card: CandidateCard) -> bool:
+    candidate = card.candidate
+    if candidate is not None and candidate.text:
+        QGuiApplication.clipboard().setText(candidate.text)
+        return True
+    return False
