@@ -59,7 +59,7 @@ demo: setup
 # ruff everywhere; mypy strict on the core and the command line, basic on the GUI
 lint: venv
 	$(PY) -m ruff check .
-	$(PY) -m mypy --strict engine ontology cli
+	$(PY) -m mypy --strict engine ontology render cli
 	$(PY) -m mypy gui
 
 PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider

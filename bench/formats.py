@@ -62,10 +62,10 @@ def main() -> int:
             timed(f"export {suffix}", export_document, text, folder / f"book{suffix}", "Book")
         from PySide6.QtGui import QGuiApplication
 
-        from gui.pdf_export import export_pdf
+        import render.pdf  # noqa: F401  (registers the PDF writer)
 
         _app = QGuiApplication([])
-        timed("export .pdf (Qt)", export_pdf, text, folder / "book.pdf", "Book")
+        timed("export .pdf (Qt)", export_document, text, folder / "book.pdf", "Book")
         for suffix in (".docx", ".odt"):
             path = folder / f"book{suffix}"
             imported = timed(f"open (import) {suffix}, {path.stat().st_size // 1000} kB",

@@ -50,11 +50,8 @@ def run(args: argparse.Namespace) -> int:
         markdown = open_document(source).text
     title = args.title or source.stem
     if target.suffix.lower() == ".pdf":
-        from gui.pdf_export import export_pdf  # Qt draws PDFs
-
-        export_pdf(markdown, target, title, args.page)
-    else:
-        export_document(markdown, target, title)
+        from render import pdf  # noqa: F401  (Qt draws PDFs; imported only for them)
+    export_document(markdown, target, title, args.page)
     blocks = blocks if blocks is not None else from_markdown(markdown)
     summary = {"input": str(source), "output": str(target),
                "format": target.suffix.lower().lstrip("."), "words": len(markdown.split()),

@@ -100,11 +100,13 @@ def test_broken_word_files_are_refused_with_the_reason(tmp_path, data, reason):
 def test_pdf_and_html_carry_the_text_including_chinese(tmp_path, qapp):
     import pypdf
 
-    from gui.pdf_export import export_pdf
+    import render.pdf  # noqa: F401  (registers the PDF writer)
 
     pdf = tmp_path / "manuscript.pdf"
-    export_pdf(MANUSCRIPT, pdf, "A Week in Hangzhou", "A5")
+    export_document(MANUSCRIPT, pdf, "A Week in Hangzhou", "A5")
     reader = pypdf.PdfReader(str(pdf))
+    width, height = (float(x) for x in reader.pages[0].mediabox.upper_right)
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (148, 210)  # A5, in mm
     text = "".join(page.extract_text() for page in reader.pages)
     squeezed = "".join(text.split())
     assert "AWeekinHangzhou" in squeezed and "西湖很美" in squeezed and "龙井茶" in squeezed

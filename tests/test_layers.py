@@ -67,7 +67,8 @@ def test_core_imports_with_the_outer_layers_blocked(packages, blocked):
 @pytest.mark.parametrize("package, forbidden", [
     ("engine", {"PySide6", "shiboken6", "ontology", "gui", "cli"}),
     ("ontology", {"PySide6", "shiboken6", "gui", "cli"}),
-    ("cli", {"PySide6", "shiboken6", "gui"}),
+    ("cli", {"PySide6", "shiboken6", "gui", "render"}),
+    ("render", {"gui", "cli", "ontology"}),
 ])
 def test_no_file_reaches_outward(package, forbidden):
     offenders = {path: sorted(names & forbidden - ALLOWED.get(path, set()))
@@ -76,13 +77,25 @@ def test_no_file_reaches_outward(package, forbidden):
     assert offenders == {}
 
 
-# The one exception, named: `convert ... out.pdf` has Qt draw the PDF (gui/pdf_export.py),
-# imported lazily, so every other command still starts without Qt.
-ALLOWED = {"cli/convert_cmd.py": {"gui"}}
+# The one exception, named: `convert ... out.pdf` has Qt draw the PDF (render/pdf.py, the
+# Qt text layout both front ends share), imported lazily, so every other command still
+# starts without Qt.
+ALLOWED = {"cli/convert_cmd.py": {"render"}}
 
 
 def test_the_command_line_starts_without_qt():
-    assert import_all(("cli",), ("PySide6", "shiboken6", "gui")) == ""
+    assert import_all(("cli",), ("PySide6", "shiboken6", "gui", "render")) == ""
+
+
+def test_without_qt_a_pdf_export_says_so_in_one_line(tmp_path):
+    code = ("from pathlib import Path\nfrom engine.documents.formats import export_document\n"
+            "from engine.errors import DocumentError\ntry:\n"
+            f"    export_document('Text.', Path({str(tmp_path / 'out.pdf')!r}))\n"
+            "except DocumentError as exc:\n    print(exc)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert "PDF is drawn by Qt" in done.stdout and done.stdout.count("\n") == 1
+    assert not (tmp_path / "out.pdf").exists()
 
 
 def test_the_guard_notices_a_forbidden_import(tmp_path):

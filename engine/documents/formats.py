@@ -1,5 +1,6 @@
 """Writers' formats: import Word and OpenDocument as Markdown, export Markdown to Word,
-OpenDocument and a standalone HTML page (PDF is drawn by Qt, in the front ends).
+OpenDocument, a standalone HTML page and PDF. PDF is drawn by Qt, which this layer does
+not import: ``render/pdf.py`` registers its writer here when a front end imports it.
 
 An import never writes back to the original: the editor holds Markdown, and Word or
 OpenDocument come out again only through an export the writer asks for.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import html
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,19 @@ log = logging.getLogger("wordloom.formats")
 IMPORTABLE = (".docx", ".odt")
 EXPORTABLE = (".docx", ".odt", ".html", ".pdf", ".md")
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
+PagedWriter = Callable[[str, str, str], bytes]  # (markdown, title, page size) -> the file
+_PAGED: dict[str, tuple[PagedWriter, tuple[str, ...]]] = {}  # suffix -> writer, page sizes
+
+
+def register_paged(suffix: str, writer: PagedWriter, pages: tuple[str, ...]) -> None:
+    """A writer of a paged format (PDF) that needs a drawing library this layer does not
+    import; the page sizes it knows, the first its default."""
+    _PAGED[suffix] = (writer, pages)
+
+
+def page_sizes(suffix: str) -> tuple[str, ...]:
+    """The page sizes a paged format can be written in (none: not paged, or no writer)."""
+    return _PAGED[suffix][1] if suffix in _PAGED else ()
 
 
 @dataclass
@@ -86,10 +101,19 @@ def html_page(markdown: str, title: str = "") -> str:
             f"{body}</body></html>\n")
 
 
-def export_document(markdown: str, path: Path, title: str = "") -> None:
-    """Write ``markdown`` as ``path``'s format, atomically (not PDF: see gui/pdf_export)."""
+def export_document(markdown: str, path: Path, title: str = "", page: str = "") -> None:
+    """Write ``markdown`` as ``path``'s format, atomically; ``page``: a paged format's
+    page size (empty: its default)."""
     suffix = path.suffix.lower()
-    if suffix == ".docx":
+    if suffix in (*EXPORTABLE, ".markdown", ".txt", ".htm") and not path.parent.is_dir():
+        raise DocumentError(f"{path}: cannot export: the folder {path.parent} does not exist")
+    if suffix in _PAGED:
+        writer, pages = _PAGED[suffix]
+        data = writer(markdown, title or path.stem, page or pages[0])
+    elif suffix == ".pdf":
+        raise DocumentError(f"{path}: PDF is drawn by Qt; this program was started without "
+                            "it (import render.pdf first)")
+    elif suffix == ".docx":
         from engine.documents.word import write_docx
 
         data = write_docx(from_markdown(markdown), title)
@@ -105,8 +129,6 @@ def export_document(markdown: str, path: Path, title: str = "") -> None:
         what = suffix or "a file without an extension"
         raise DocumentError(f"{path}: cannot export to {what} (Wordloom writes .docx, .odt, "
                             ".html, .pdf and .md)")
-    if not path.parent.is_dir():
-        raise DocumentError(f"{path}: cannot export: the folder {path.parent} does not exist")
     try:
         atomic_write_bytes(path, data)
     except OSError as exc:

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.documents.formats import export_document
+from engine.documents.formats import export_document, page_sizes
 from engine.errors import DocumentError
-from gui.pdf_export import PAGE_SIZES, export_pdf
+from render import pdf  # noqa: F401  (teaches export_document to write .pdf)
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -69,7 +69,7 @@ class ExportDialog(QDialog):
         self.title.setAccessibleName("Document title")
         form.addRow("&Title", self.title)
         self.page = QComboBox()
-        self.page.addItems(list(PAGE_SIZES))
+        self.page.addItems(list(page_sizes(".pdf")))
         self.page.setAccessibleName("Page size")
         form.addRow("&Page size", self.page)
         self.path = QLineEdit(str(folder / f"{title or 'Untitled'}.docx"))
@@ -123,7 +123,7 @@ class ExportDialog(QDialog):
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            export_pdf(self.markdown, target, self.title.text(), self.page.currentText())
+            export_document(self.markdown, target, self.title.text(), self.page.currentText())
         except DocumentError as exc:
             self._finished(str(exc))
             return
