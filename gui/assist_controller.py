@@ -23,10 +23,7 @@ from gui import card_actions
 from gui.assistant_panel import AssistantPanel
 from gui.candidate_card import CandidateCard
 from gui.editor import Editor
-from gui.lane import Lane, OpContext
-from gui.stream_rate import StreamRate
-from gui.target import Target
-from gui.workers import (
+from gui.hosts import (
     Chunk,
     EntitiesOnLane,
     GrammarHost,
@@ -36,6 +33,9 @@ from gui.workers import (
     OntologyHost,
     Stage,
 )
+from gui.lane import Lane, OpContext
+from gui.stream_rate import StreamRate
+from gui.target import Target
 
 if TYPE_CHECKING:
     from gui.changes import Changes

@@ -12,8 +12,8 @@ from engine.grammar.checker import GrammarChecker
 from engine.grammar.issues import CheckResult, Issue
 from gui.changes import Changes
 from gui.editor import Editor
+from gui.hosts import GrammarHost
 from gui.lane import Lane
-from gui.workers import GrammarHost
 
 PAUSE_MS = 450
 Orders = dict[str, tuple[str, ...]]  # issue key -> its replacements, the model's best first

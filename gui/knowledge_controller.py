@@ -22,8 +22,8 @@ from gui.knowledge_queries import State, entry_choices, kb_state, save_work
 from gui.lane import plain_error
 
 if TYPE_CHECKING:
+    from gui.hosts import OntologyHost
     from gui.main_window import MainWindow
-    from gui.workers import OntologyHost
     from ontology.kb_types import Change
 
 class KnowledgeController(QObject):

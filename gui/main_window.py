@@ -31,6 +31,7 @@ from gui.dialogs.unsaved_dialog import HoldsUnsaved, Unsaved, ask_about_unsaved
 from gui.document_controller import DocumentController
 from gui.editor import Editor
 from gui.grammar_controller import GrammarController
+from gui.hosts import OntologyHost
 from gui.issues_panel import IssuesPanel
 from gui.knowledge_controller import KnowledgeController
 from gui.lane import Lane
@@ -39,7 +40,6 @@ from gui.menus import build_menus
 from gui.ontology_panel import OntologyPanel
 from gui.preferences import Preferences
 from gui.status_bar import StatusBar
-from gui.workers import OntologyHost
 
 FILTERS = "Text and Markdown (*.txt *.md *.markdown);;All files (*)"
 OPEN_FILTERS = ("Documents (*.txt *.md *.markdown *.docx *.odt);;Text and Markdown (*.txt *.md "

@@ -11,7 +11,7 @@ from engine.config import load_settings, save_settings
 from engine.model import keys
 from gui.dialogs.model_manager import ModelManager
 from gui.dialogs.settings_dialog import SettingsDialog
-from gui.workers import ModelInfo
+from gui.hosts import ModelInfo
 from servers import LlamaServer
 
 TEXT = "The meeting, which had been planned for many weeks, finally took place on Monday."
