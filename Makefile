@@ -63,7 +63,7 @@ lint: venv
 	$(PY) -m mypy gui
 
 PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
-FAST := not model and not languagetool and not x11 and not slow
+FAST := not model and not languagetool and not java and not x11 and not slow
 PORTABLE := build/portable-site
 
 # everything: the fast tier first (it fails in seconds), the rest, then the numeric tests

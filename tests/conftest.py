@@ -4,6 +4,7 @@ provisioned by ``make setup`` are found through the settings written there."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,28 +25,33 @@ DATA = Path(__file__).resolve().parent / "data"
 PIZZA = DATA / "pizza.owl"
 
 # -- what each test needs --------------------------------------------------------------------
-# Markers, added here from the fixtures a test uses and the modules below, say what a test
-# needs: `make test-fast` runs the tests that need none of them (no model, no Java, no X
-# server) and `make test` runs everything; `numeric` tests assert what llama.cpp computes,
-# and `make test` runs them on a second, portable llama.cpp build too.
+# Markers say what a test needs: `model` (the starter model), `languagetool` (Java and the
+# LanguageTool server), `java` (HermiT), `x11` (an X server); `numeric` tests assert what
+# llama.cpp computes, and `make test` runs them on a second, portable llama.cpp build too.
+# They come from the fixtures a test uses, from the modules below where every test needs
+# the same, and from a test's own `@pytest.mark.model` where a module is mixed.
+# `make test-fast` runs the tests that need none of them. A test that is not marked
+# `model` gets settings (``base_settings``) that name no model and no LanguageTool, so one
+# that uses either without saying so fails instead of quietly making the fast tier slow.
 NEEDS_BY_FIXTURE = {"runner": "model", "scorer": "model", "open_window": "model",
                     "lt_ready": "languagetool", "lt_engine": "languagetool",
                     "checker": "languagetool"}
 NEEDS_BY_MODULE = {
-    # the model's file or the model running (in this process, a server or the command line)
-    "test_assistant": ("model", "numeric"), "test_cli_foundation": ("model", "numeric"),
-    "test_judge": ("model", "numeric"), "test_llm": ("model", "numeric"),
-    "test_evaluate": ("model",), "test_proofread": ("numeric",),
-    "test_server_backend": ("model", "numeric"), "test_gui_server": ("model",),
-    "test_models": ("model",), "test_downloads": ("model",), "test_get_models": ("model",),
-    "test_dialogs": ("model",), "test_startup": ("model",), "test_resilience": ("model",),
+    # the model running (in this process, a server or the command line) in every test
+    "test_judge": ("model", "numeric"), "test_server_backend": ("model", "numeric"),
+    "test_gui_server": ("model",), "test_startup": ("model",),
     "test_offline": ("model", "languagetool"), "test_gui_targets": ("model", "languagetool"),
-    "test_markdown": ("model", "languagetool"), "test_grammar": ("languagetool",),
-    "test_grammar_languages": ("languagetool",), "test_ontology": ("languagetool",),
-    "test_formats": ("model",), "test_first_afternoon": ("model",),
+    "test_markdown": ("model", "languagetool"),
     "test_x11": ("x11", "model", "languagetool"),
+    # the starter model's file, served and checked (not loaded)
+    "test_downloads": ("model",), "test_get_models": ("model",),
+    # mixed: the tests that need the model say so; these are about what it computes
+    "test_assistant": ("numeric",), "test_cli_foundation": ("numeric",),
+    "test_llm": ("numeric",), "test_proofread": ("numeric",),
 }
 NEEDS_BY_NAME = {"[proofread]": ("model", "languagetool")}  # the fuzzer's proofreading target
+_NEEDS: set[str] = set()  # the running test's
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     needed: set[str] = set()
@@ -72,10 +78,33 @@ def pytest_report_header() -> str:
 
 
 def base_settings(**overrides: object) -> Settings:
-    settings = Settings(model=str(MODEL), languagetool_dir=str(LT_HOME), context_size=4096)
+    """The settings of a test home: the real model and LanguageTool for a test marked as
+    needing them, paths where nothing is for the others."""
+    nowhere = Path(os.environ.get(HOME_ENV, "/nonexistent")) / "not-provisioned"
+    settings = Settings(
+        model=str(MODEL if "model" in _NEEDS else nowhere / DEFAULT_MODEL_FILE),
+        languagetool_dir=str(LT_HOME if _NEEDS & {"languagetool", "model"} else nowhere),
+        context_size=4096)
     for key, value in overrides.items():
         setattr(settings, key, value)
     return settings
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of the test is made (wider-scoped ones included)."""
+    _NEEDS.clear()
+    _NEEDS.update(m.name for m in item.iter_markers())
+
+
+@pytest.fixture(autouse=True)
+def java_only_if_needed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that is not marked as needing Java finds none (HermiT and LanguageTool are
+    then refused in one line), so the fast tier never starts a JVM behind its back."""
+    if _NEEDS & {"java", "languagetool", "model"}:
+        return
+    which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda cmd, *args, **kwargs:
+                        None if cmd == "java" else which(cmd, *args, **kwargs))
 
 
 @pytest.fixture(autouse=True)
@@ -128,6 +157,27 @@ def windows() -> Iterator[list]:
         window = opened.pop()
         window.closing = True
         window.close()
+
+
+@pytest.fixture
+def ontology_window(qtbot: object, windows: list) -> object:
+    """Opens the real app with LanguageTool off and no model (the model's lane says it is
+    missing) once its ontology is loaded, for what the knowledge base does in the window;
+    closed after the test."""
+    from gui.main_window import MainWindow
+
+    def make(**overrides: object) -> MainWindow:
+        settings = base_settings(languagetool_mode="off", **overrides)
+        save_settings(settings)
+        window = MainWindow(settings)
+        window.setProperty("quiet", True)
+        windows.append(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.assist.ontology_ready,  # type: ignore[attr-defined]
+                        timeout=60000)
+        return window
+
+    return make
 
 
 @pytest.fixture

@@ -60,7 +60,8 @@ class Hub:
         self.cdn_server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.cdn_server.daemon_threads = True
         for server in (self.server, self.cdn_server):
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                             daemon=True).start()  # stop() waits one poll for each
 
     @property
     def endpoint(self) -> str:

@@ -75,6 +75,7 @@ def test_style_and_voice_go_into_the_system_message(assistant):
     assert "formal, professional register" in plain.messages[0]["content"]
 
 
+@pytest.mark.model
 def test_budget_trims_context_then_examples_then_facts_never_the_selection():
     small = LlamaRunner(read_metadata(MODEL), context_size=512)
     helper = Assistant(small, TemplateLibrary(), Knowledge.open(TRAVEL))

@@ -1,7 +1,10 @@
+import pytest
+
 from conftest import MODEL
 from helpers import assert_user_error, wordloom, wordloom_json
 
 
+@pytest.mark.model
 def test_models_json():
     data = wordloom_json("models")
     assert data["default"] == str(MODEL)
@@ -12,6 +15,7 @@ def test_models_json():
     assert model["quantization"] == "Q4_1" and model["chat_template"] is True
 
 
+@pytest.mark.model
 def test_generate_json_is_repeatable_with_a_seed():
     args = ("generate", "--seed", "11", "--max-tokens", "24", "Name three colours.")
     first = wordloom_json(*args)
@@ -23,6 +27,7 @@ def test_generate_json_is_repeatable_with_a_seed():
     assert first["gpu_layers"] == 0
 
 
+@pytest.mark.model
 def test_generate_json_counts_an_answer_cut_at_the_limit():
     """The model's answer is longer than 6 tokens: it ends at the limit, and says so."""
     done = wordloom_json("generate", "--seed", "3", "--temperature", "0", "--max-tokens", "6",
@@ -30,12 +35,14 @@ def test_generate_json_counts_an_answer_cut_at_the_limit():
     assert done["finish_reason"] == "length" and done["completion_tokens"] == 6
 
 
+@pytest.mark.model
 def test_generate_streams_plain_text_from_stdin():
     done = wordloom("generate", "--seed", "2", "--max-tokens", "12", "-", stdin="Say hello.")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip()
 
 
+@pytest.mark.model
 def test_user_mistakes_exit_1_with_one_line(tmp_path):
     junk = tmp_path / "junk.gguf"
     junk.write_text("hello")

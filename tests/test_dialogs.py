@@ -3,6 +3,7 @@
 import logging
 import sys
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from conftest import MODEL, base_settings
@@ -30,6 +31,7 @@ def test_template_editor_validates_live_and_saves(qtbot):
     assert "my-template" in [editor.list.item(i).text() for i in range(editor.list.count())]
 
 
+@pytest.mark.model
 def test_model_manager_lists_imports_and_refuses_junk(qtbot, tmp_path, monkeypatch):
     settings = base_settings()
     warnings = []

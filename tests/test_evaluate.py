@@ -145,6 +145,7 @@ def test_rounds_are_capped(runner, evaluator, tmp_path):
     assert all(c.violations for c in outcome.candidates)
 
 
+@pytest.mark.model
 def test_rewrite_json_has_scores_and_rounds(tmp_path):
     source = tmp_path / "note.txt"
     source.write_text("hey guys, the meeting got moved to friday cuz the boss is sick.\n")

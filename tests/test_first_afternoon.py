@@ -38,10 +38,10 @@ def answer_unsaved(qtbot, button_text: str, seen: list[str]) -> None:
     QTimer.singleShot(50, press)
 
 
-def kb_window(open_window, tmp_path: Path):
+def kb_window(ontology_window, tmp_path: Path):
     path = tmp_path / "travel.owl"
     shutil.copy(TRAVEL, path)
-    return open_window(wait_ontology=True, ontology=str(path)), path
+    return ontology_window(ontology=str(path)), path
 
 
 def add_entry(qtbot, window, form: EntryForm) -> None:
@@ -49,9 +49,9 @@ def add_entry(qtbot, window, form: EntryForm) -> None:
         window.knowledge.submit_add(form)
 
 
-def test_quit_asks_about_an_unsaved_knowledge_entry_and_saves_it(qtbot, open_window,
+def test_quit_asks_about_an_unsaved_knowledge_entry_and_saves_it(qtbot, ontology_window,
                                                                  tmp_path):
-    window, path = kb_window(open_window, tmp_path)
+    window, path = kb_window(ontology_window, tmp_path)
     before = path.read_bytes()
     add_entry(qtbot, window, EntryForm("individual", "Ada Quill", "city"))
     qtbot.waitUntil(lambda: window.knowledge.dirty, timeout=10000)
@@ -66,13 +66,13 @@ def test_quit_asks_about_an_unsaved_knowledge_entry_and_saves_it(qtbot, open_win
     assert "Ada Quill" in path.read_text(encoding="utf-8")
 
 
-def test_one_question_lists_every_kind_of_unsaved_work(qtbot, open_window, tmp_path):
+def test_one_question_lists_every_kind_of_unsaved_work(qtbot, ontology_window, tmp_path):
     """The document, the knowledge base, a template being edited and settings changed in
     the dialog: one question names them all; Discard All closes and writes nothing."""
     from gui.dialogs.settings_dialog import SettingsDialog
     from gui.dialogs.template_editor import TemplateEditor
 
-    window, path = kb_window(open_window, tmp_path)
+    window, path = kb_window(ontology_window, tmp_path)
     before = path.read_bytes()
     window.editor.insertPlainText("Words nobody saved.")
     add_entry(qtbot, window, EntryForm("individual", "Ada Quill", "city"))
@@ -95,10 +95,10 @@ def test_one_question_lists_every_kind_of_unsaved_work(qtbot, open_window, tmp_p
     assert not list(Path(editor.folder).glob("*.toml"))  # the template was not written
 
 
-def test_settings_applied_from_the_question_on_closing(qtbot, open_window):
+def test_settings_applied_from_the_question_on_closing(qtbot, ontology_window):
     from gui.dialogs.settings_dialog import SettingsDialog
 
-    window = open_window()
+    window = ontology_window()
     dialog = SettingsDialog(window.settings, [], window)
     dialog.on_apply = window.preferences.apply_settings
     dialog.show()
@@ -110,9 +110,9 @@ def test_settings_applied_from_the_question_on_closing(qtbot, open_window):
     assert load_settings()[0].picky == wanted and not dialog.isVisible()
 
 
-def test_an_unknown_type_keeps_the_dialog_open_or_creates_the_class(qtbot, open_window,
+def test_an_unknown_type_keeps_the_dialog_open_or_creates_the_class(qtbot, ontology_window,
                                                                     tmp_path):
-    window, _path = kb_window(open_window, tmp_path)
+    window, _path = kb_window(ontology_window, tmp_path)
     dialog = KnowledgeEntryDialog(["City", "Landmark"], [], [], EntryForm(name="Ada Quill"),
                                   parent=window)
     dialog.type.setText("person")
@@ -140,8 +140,8 @@ def test_an_unknown_type_keeps_the_dialog_open_or_creates_the_class(qtbot, open_
     assert person and ada and kb is not None
 
 
-def test_the_summary_counts_entities_after_an_add(qtbot, open_window, tmp_path):
-    window, _path = kb_window(open_window, tmp_path)
+def test_the_summary_counts_entities_after_an_add(qtbot, ontology_window, tmp_path):
+    window, _path = kb_window(ontology_window, tmp_path)
     qtbot.waitUntil(lambda: "entit" in window.ontology.info.text(), timeout=10000)
     count = int(window.ontology.info.text().split("\n")[1].split()[0])
     add_entry(qtbot, window, EntryForm("individual", "Ada Quill", "city"))
@@ -149,8 +149,8 @@ def test_the_summary_counts_entities_after_an_add(qtbot, open_window, tmp_path):
                     timeout=10000)
 
 
-def test_a_click_on_ok_while_the_completer_is_open_presses_ok(qtbot, open_window):
-    window = open_window()
+def test_a_click_on_ok_while_the_completer_is_open_presses_ok(qtbot, ontology_window):
+    window = ontology_window()
     dialog = KnowledgeEntryDialog(["City", "Landmark"], [], [], EntryForm(name="Ada"),
                                   parent=window)
     dialog.show()
@@ -191,11 +191,11 @@ def test_file_dialogs_start_where_the_document_is(tmp_path, monkeypatch):
     assert start_folder(None, "") == Path.home()
 
 
-def test_save_as_and_export_start_in_the_documents_folder(qtbot, open_window, tmp_path,
+def test_save_as_and_export_start_in_the_documents_folder(qtbot, ontology_window, tmp_path,
                                                            monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 
-    window = open_window()
+    window = ontology_window()
     doc = tmp_path / "novel" / "draft.md"
     doc.parent.mkdir()
     doc.write_text("Once upon a time.\n")
@@ -211,8 +211,8 @@ def test_save_as_and_export_start_in_the_documents_folder(qtbot, open_window, tm
     assert Path(asked[-1]).parent == doc.parent and asked[-1].endswith("Untitled.md")
 
 
-def test_the_issues_list_shows_what_is_underlined(qtbot, open_window):
-    window = open_window()
+def test_the_issues_list_shows_what_is_underlined(qtbot, ontology_window):
+    window = ontology_window()
     window.editor.setPlainText("She go to school yesterday and buyed a apple.")
     qtbot.waitUntil(lambda: bool(window.editor.issues), timeout=20000)  # underlined
     qtbot.waitUntil(lambda: window.issues.count() == len(window.editor.issues),
@@ -273,8 +273,8 @@ def test_chinese_counts_a_word_a_character():
     assert writers_word_count("Plain English words.") == 3
 
 
-def test_the_status_bar_counts_chinese_words(qtbot, open_window):
-    window = open_window()
+def test_the_status_bar_counts_chinese_words(qtbot, ontology_window):
+    window = ontology_window()
     window.editor.setPlainText("他们是我的朋友们。")
     window._update_counts()
     assert window.status.counts.text().startswith("8 words")

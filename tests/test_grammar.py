@@ -212,6 +212,7 @@ def test_server_killed_mid_check_is_restarted_and_shutdown_leaves_no_jvm(lt_read
     assert engine.server.state == "stopped"
 
 
+@pytest.mark.languagetool
 def test_no_java_means_harper_alone_with_a_reason(monkeypatch):
     monkeypatch.setattr("engine.grammar.ltserver.java_version", lambda: None)
     checker = GrammarChecker(base_settings())

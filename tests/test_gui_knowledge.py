@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 import rdflib
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
@@ -22,10 +23,10 @@ TEXT = ("We walked to West Lake and then up to the Broken Bridge.\n\n"
         "Lunch was Dongpo pork by West Lake.\n")
 
 
-def open_kb(open_window, tmp_path: Path, source: Path = TRAVEL):
+def open_kb(ontology_window, tmp_path: Path, source: Path = TRAVEL):
     path = tmp_path / source.name
     shutil.copy(source, path)
-    window = open_window(wait_ontology=True, ontology=str(path))
+    window = ontology_window(ontology=str(path))
     return window, path
 
 
@@ -33,8 +34,8 @@ def wait_tree(qtbot, window):
     qtbot.waitUntil(lambda: window.ontology.tree.topLevelItemCount() > 0, timeout=30000)
 
 
-def test_browse_search_and_details_with_mentions(qtbot, open_window, tmp_path):
-    window, _path = open_kb(open_window, tmp_path)
+def test_browse_search_and_details_with_mentions(qtbot, ontology_window, tmp_path):
+    window, _path = open_kb(ontology_window, tmp_path)
     window.editor.setPlainText(TEXT)
     panel = window.ontology
     wait_tree(qtbot, window)
@@ -52,8 +53,9 @@ def test_browse_search_and_details_with_mentions(qtbot, open_window, tmp_path):
     assert window.editor.textCursor().selectedText() == "West Lake"
 
 
-def test_add_from_a_selection_then_undo_redo_save_and_reload(qtbot, open_window, tmp_path):
-    window, path = open_kb(open_window, tmp_path)
+@pytest.mark.java
+def test_add_from_a_selection_then_undo_redo_save_and_reload(qtbot, ontology_window, tmp_path):
+    window, path = open_kb(ontology_window, tmp_path)
     window.editor.setPlainText(TEXT)
     wait_tree(qtbot, window)
     cursor = window.editor.textCursor()
@@ -101,8 +103,8 @@ def test_add_from_a_selection_then_undo_redo_save_and_reload(qtbot, open_window,
     qtbot.waitUntil(lambda: window.ontology.select(T + "BrokenBridge"), timeout=30000)
 
 
-def test_a_name_that_exists_offers_the_existing_entry(qtbot, open_window, tmp_path):
-    window, _path = open_kb(open_window, tmp_path)
+def test_a_name_that_exists_offers_the_existing_entry(qtbot, ontology_window, tmp_path):
+    window, _path = open_kb(ontology_window, tmp_path)
     wait_tree(qtbot, window)
     knowledge = window.knowledge
     with qtbot.waitSignal(knowledge.shown, timeout=10000) as shown:
@@ -111,8 +113,8 @@ def test_a_name_that_exists_offers_the_existing_entry(qtbot, open_window, tmp_pa
     assert "already in the knowledge base" in window.ontology.status.text()
 
 
-def test_edit_and_delete_on_pizza_then_undo(qtbot, open_window, tmp_path):
-    window, path = open_kb(open_window, tmp_path, PIZZA)
+def test_edit_and_delete_on_pizza_then_undo(qtbot, ontology_window, tmp_path):
+    window, path = open_kb(ontology_window, tmp_path, PIZZA)
     wait_tree(qtbot, window)
     knowledge = window.knowledge
     panel = window.ontology
@@ -140,8 +142,8 @@ def test_edit_and_delete_on_pizza_then_undo(qtbot, open_window, tmp_path):
     assert (rdflib.URIRef(iri), rdflib.RDFS.comment, rdflib.Literal("The classic.")) in saved
 
 
-def test_a_file_changed_on_disk_is_reported_before_overwriting(qtbot, open_window, tmp_path):
-    window, path = open_kb(open_window, tmp_path)
+def test_a_file_changed_on_disk_is_reported_before_overwriting(qtbot, ontology_window, tmp_path):
+    window, path = open_kb(ontology_window, tmp_path)
     wait_tree(qtbot, window)
     knowledge = window.knowledge
     with qtbot.waitSignal(knowledge.changed, timeout=10000):
@@ -156,8 +158,8 @@ def test_a_file_changed_on_disk_is_reported_before_overwriting(qtbot, open_windo
     assert "ApolloInn" in path.read_text(encoding="utf-8")
 
 
-def test_a_fact_links_back_to_its_entity(qtbot, open_window, tmp_path):
-    window, _path = open_kb(open_window, tmp_path)
+def test_a_fact_links_back_to_its_entity(qtbot, ontology_window, tmp_path):
+    window, _path = open_kb(ontology_window, tmp_path)
     window.editor.setPlainText("Lunch was Dongpo pork by West Lake.")
     facts = window.panel.facts
     qtbot.waitUntil(lambda: facts.list.count() > 0, timeout=30000)
@@ -168,8 +170,8 @@ def test_a_fact_links_back_to_its_entity(qtbot, open_window, tmp_path):
     assert shown.args == [iri] and window.ontology.current == iri
 
 
-def test_a_new_knowledge_base_is_remembered_for_its_document(qtbot, open_window, tmp_path):
-    window, _path = open_kb(open_window, tmp_path)
+def test_a_new_knowledge_base_is_remembered_for_its_document(qtbot, ontology_window, tmp_path):
+    window, _path = open_kb(ontology_window, tmp_path)
     doc = tmp_path / "novel.md"
     doc.write_text("Ada Quill opened the door.\n", encoding="utf-8")
     with qtbot.waitSignal(window.documents.opened, timeout=10000):
@@ -189,8 +191,8 @@ def test_a_new_knowledge_base_is_remembered_for_its_document(qtbot, open_window,
     assert "AdaQuill" in kb.read_text(encoding="utf-8")
 
 
-def test_the_bundled_sample_is_never_written_in_place(qtbot, open_window):
-    window = open_window(wait_ontology=True)  # no ontology set: the sample
+def test_the_bundled_sample_is_never_written_in_place(qtbot, ontology_window):
+    window = ontology_window()  # no ontology set: the sample
     before = TRAVEL.read_bytes()
     knowledge = window.knowledge
     qtbot.waitUntil(lambda: window.ontology.tree.topLevelItemCount() > 0, timeout=30000)
@@ -202,8 +204,9 @@ def test_the_bundled_sample_is_never_written_in_place(qtbot, open_window):
     assert TRAVEL.read_bytes() == before
 
 
-def test_an_inconsistent_edit_is_reported_and_undone(qtbot, open_window, tmp_path):
-    window, path = open_kb(open_window, tmp_path, PIZZA)
+@pytest.mark.java
+def test_an_inconsistent_edit_is_reported_and_undone(qtbot, ontology_window, tmp_path):
+    window, path = open_kb(ontology_window, tmp_path, PIZZA)
     wait_tree(qtbot, window)
     knowledge = window.knowledge
     with qtbot.waitSignal(knowledge.changed, timeout=10000):

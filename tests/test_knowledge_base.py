@@ -244,6 +244,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=120, env=dict(os.environ))
 
 
+@pytest.mark.java  # ontology check runs HermiT
 def test_ontology_add_show_check(travel):
     out = cli("ontology", "add", "--ontology", str(travel), "--individual", "Yue Fei Temple",
               "--type", T + "Temple", "--label", "zh:岳王庙", "--comment", "For Yue Fei.",
@@ -287,6 +288,7 @@ def test_ontology_errors_are_one_line(travel, tmp_path):
     assert travel.read_bytes() == TRAVEL.read_bytes() and TRAVEL.read_bytes() == sample
 
 
+@pytest.mark.java
 def test_an_inconsistent_edit_is_explained(pizza):
     out = cli("ontology", "add", "--ontology", str(pizza), "--individual", "Odd Slice",
               "--type", "Margherita")

@@ -31,12 +31,14 @@ def test_the_portable_run_is_on_the_portable_build():
     assert "AVX2 = 1" in info and "AVX512 = 1" not in info, info
 
 
+@pytest.mark.model
 def test_threads_default_to_all_cores():
     assert default_threads() == os.cpu_count()
     runner = LlamaRunner(read_metadata(MODEL))
     assert runner.threads == os.cpu_count()
 
 
+@pytest.mark.model
 def test_context_is_the_trained_length_capped_by_the_setting():
     info = read_metadata(MODEL)
     assert LlamaRunner(info).n_ctx == 8192

@@ -8,6 +8,7 @@ from engine.errors import ModelError
 from engine.model.gguf import find_models, read_metadata, resolve_model
 
 
+@pytest.mark.model
 def test_default_model_metadata():
     info = read_metadata(MODEL)
     assert info.architecture == "llama"
@@ -30,8 +31,8 @@ def _truncated(tmp_path: Path, size: int) -> Path:
 @pytest.mark.parametrize("case, reason", [
     ("magic", "wrong magic"),
     ("empty", "empty"),
-    ("header", "truncated"),
-    ("weights", "truncated"),
+    pytest.param("header", "truncated", marks=pytest.mark.model),  # a cut starter model
+    pytest.param("weights", "truncated", marks=pytest.mark.model),
     ("folder", "folder"),
     ("missing", "no such model file"),
 ])
@@ -50,6 +51,7 @@ def test_broken_files_name_the_file_and_the_reason(tmp_path: Path, case: str, re
     assert reason in str(err.value)
 
 
+@pytest.mark.model
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     import engine.model.gguf
 
@@ -63,6 +65,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         read_metadata(path)
 
 
+@pytest.mark.model
 def test_find_models_lists_good_files_and_reports_bad_ones(tmp_path: Path):
     folder = tmp_path / "models"
     folder.mkdir()

@@ -197,6 +197,7 @@ def test_facts_fit_the_budget_and_rank_related_first():
     assert len({f.text for f in wide.facts}) == len(wide.facts)
 
 
+@pytest.mark.java
 def test_hermit_explains_unsatisfiable_classes():
     report = check_consistency(OntologyStore.open(PIZZA))
     assert report.consistent
@@ -204,6 +205,7 @@ def test_hermit_explains_unsatisfiable_classes():
     assert any("declared disjoint" in e for e in report.explanations)
 
 
+@pytest.mark.java
 def test_hermit_explains_an_inconsistency(tmp_path):
     path = write(tmp_path / "clash.owl",
                  '<owl:Class rdf:about="#Cat"/><owl:Class rdf:about="#Dog">'

@@ -31,6 +31,7 @@ def _typed_at(progress: Path, moment: float) -> int:
     return count
 
 
+@pytest.mark.model  # the app in a process of its own, with its model
 def test_killed_twenty_times_while_typing_recovers_the_text(tmp_path, wordloom_home):
     save_settings(base_settings(languagetool_mode="off", autosave_seconds=AUTOSAVE_S))
     text_file = tmp_path / "text.txt"
