@@ -110,11 +110,11 @@ class GrammarHost:
             self.checker = None
 
 
+@dataclass(frozen=True)
 class GrammarOnLane:
     """The grammar lane's checker, for a scorer on another thread (waits for answers)."""
 
-    def __init__(self, lane: Lane[GrammarHost]) -> None:
-        self.lane = lane
+    lane: Lane[GrammarHost]
 
     def check(self, text: str) -> CheckResult:
         return self.lane.query(lambda host, _ctx: host.require().check(text))
@@ -197,16 +197,16 @@ class OntologyHost:
         return read_report(run.store, result, self.knowledge.language)
 
     def close(self) -> None:
-        if self.knowledge is not None:
-            self.knowledge.close()
-            self.knowledge = None
+        knowledge, self.knowledge = self.knowledge, None  # gone before it is closed
+        if knowledge is not None:
+            knowledge.close()
 
 
+@dataclass(frozen=True)
 class EntitiesOnLane:
     """The ontology lane's name index, for a scorer on another thread."""
 
-    def __init__(self, lane: Lane[OntologyHost]) -> None:
-        self.lane = lane
+    lane: Lane[OntologyHost]
 
     def find(self, text: str) -> list[Mentioned]:
         return self.lane.query(lambda host, _ctx: host.find(text, exact=False))

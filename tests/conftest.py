@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -159,42 +160,35 @@ def windows() -> Iterator[list]:
         window.close()
 
 
-@pytest.fixture
-def ontology_window(qtbot: object, windows: list) -> object:
-    """Opens the real app with LanguageTool off and no model (the model's lane says it is
-    missing) once its ontology is loaded, for what the knowledge base does in the window;
-    closed after the test."""
+def _window(qtbot: Any, windows: list, ready: Callable[[Any], bool],
+            **overrides: object) -> Any:
+    """The real app (LanguageTool off) with settings overrides, once ``ready(window)``."""
     from gui.main_window import MainWindow
 
-    def make(**overrides: object) -> MainWindow:
-        settings = base_settings(languagetool_mode="off", **overrides)
-        save_settings(settings)
-        window = MainWindow(settings)
-        window.setProperty("quiet", True)
-        windows.append(window)
-        window.show()
-        qtbot.waitUntil(lambda: window.assist.ontology_ready,  # type: ignore[attr-defined]
-                        timeout=60000)
-        return window
-
-    return make
+    settings = base_settings(languagetool_mode="off", **overrides)
+    save_settings(settings)
+    window = MainWindow(settings)
+    window.setProperty("quiet", True)
+    windows.append(window)
+    window.show()
+    qtbot.waitUntil(lambda: ready(window), timeout=60000)
+    return window
 
 
 @pytest.fixture
-def open_window(qtbot: object, windows: list) -> object:
-    """Opens the real app (LanguageTool off) with settings overrides, once its model (and,
-    with ``ontology=True``, its ontology) is loaded; closed after the test."""
-    from gui.main_window import MainWindow
+def ontology_window(qtbot: Any, windows: list) -> Callable[..., Any]:
+    """Opens the app with no model (the model's lane says it is missing) once its ontology
+    is loaded, for what the knowledge base does in the window; closed after the test."""
+    return lambda **overrides: _window(qtbot, windows, lambda w: w.assist.ontology_ready,
+                                       **overrides)
 
-    def make(wait_ontology: bool = False, **overrides: object) -> MainWindow:
-        settings = base_settings(languagetool_mode="off", **overrides)
-        save_settings(settings)
-        window = MainWindow(settings)
-        window.setProperty("quiet", True)
-        windows.append(window)
-        window.show()
-        qtbot.waitUntil(lambda: window.assist.model_ready and (  # type: ignore[attr-defined]
-            window.assist.ontology_ready or not wait_ontology), timeout=60000)
-        return window
+
+@pytest.fixture
+def open_window(qtbot: Any, windows: list) -> Callable[..., Any]:
+    """Opens the app once its model (and, with ``wait_ontology=True``, its ontology) is
+    loaded; closed after the test."""
+    def make(wait_ontology: bool = False, **overrides: object) -> Any:
+        return _window(qtbot, windows, lambda w: w.assist.model_ready and (
+            w.assist.ontology_ready or not wait_ontology), **overrides)
 
     return make
