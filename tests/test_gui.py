@@ -1,6 +1,7 @@
 """The desktop app with the real model and checkers (offscreen)."""
 
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -221,3 +222,48 @@ def test_escape_cancels_from_the_panel(qtbot, open_window):
         window.assist.generate(seed=4)
     assert done.args[0].cancelled
     close(window)
+
+
+def test_settings_changes_reach_the_model_and_the_ontology_without_a_restart(
+        qtbot, open_window, tmp_path):
+    """A new default model chosen in the Models dialog is loaded at once (it waited for
+    a restart before the preferences broadcast their changes), and a new ontology opens."""
+    import shutil
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from conftest import MODEL, PIZZA
+    from gui.dialogs.model_manager import ModelManager
+
+    window = open_window(wait_ontology=True)
+    renamed = Path(shutil.copy(MODEL, window_models(window) / "Renamed.Q4_1.gguf"))
+    loading: list[str] = []
+    window.assist.model_state.connect(loading.append)
+
+    def choose_in_the_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ModelManager)
+        dialog.refresh()
+        paths = [dialog.table.item(r, 5).text() for r in range(dialog.table.rowCount())]
+        dialog.table.selectRow(paths.index(str(renamed)))
+        dialog.set_default()
+        dialog.reject()
+
+    QTimer.singleShot(200, choose_in_the_dialog)
+    window.preferences.open_models()
+    assert window.settings.model == window.assist.settings.model == str(renamed)
+    assert load_settings()[0].model == str(renamed)
+    assert loading and "loading" in loading[0]
+    qtbot.waitUntil(lambda: window.assist.model_ready, timeout=60000)
+    with qtbot.waitSignal(window.assist.ontology_opened, timeout=60000) as opened:
+        window.preferences.use_ontology(str(PIZZA))
+    assert opened.args[0]["path"] == str(PIZZA)
+    assert load_settings()[0].ontology == str(PIZZA)
+    close(window)
+
+
+def window_models(window: MainWindow) -> Path:
+    from engine.paths import app_paths
+
+    return app_paths().models

@@ -543,6 +543,7 @@ def test_fluency_prefers_natural_english(scorer):
 
 # -- command line -----------------------------------------------------------------------------
 
+@pytest.mark.model  # the command line loads the judge
 def test_proofread_json(lt_ready):
     text = "We stayed three nigths in the hotel. She go to school every day."
     data = wordloom_json("proofread", "-", stdin=text)
@@ -570,6 +571,7 @@ def test_proofread_plain_and_mistakes(tmp_path, lt_ready):
                       "x.gguf")
 
 
+@pytest.mark.model
 def test_rewrite_with_the_proofread_template_shows_the_checked_fixes_first(lt_ready):
     text = "We stayed three nigths in the hotel near the see."
     data = wordloom_json("rewrite", "-", "--template", "proofread", "--seed", "1",
