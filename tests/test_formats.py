@@ -171,6 +171,17 @@ def test_the_editor_imports_word_and_never_saves_over_it(qtbot, tmp_path, window
         dialog.export()
     assert "does not exist" in done.args[0] and "does not exist" in dialog.problem.text()
     assert shape(import_document(tmp_path / "Chapter.odt").markdown) == shape(MANUSCRIPT)
+    dialog.format.setCurrentText("PDF (.pdf)")
+    assert dialog.page.isEnabled()
+    dialog.page.setCurrentText("Letter")
+    dialog.path.setText(str(tmp_path / "Chapter.pdf"))
+    with qtbot.waitSignal(dialog.export_done, timeout=30000) as done:
+        dialog.export()
+    import pypdf
+
+    assert done.args == [""]
+    box = pypdf.PdfReader(str(tmp_path / "Chapter.pdf")).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # Letter
 
 
 def base_settings_off() -> object:
