@@ -56,11 +56,12 @@ run: setup
 demo: setup
 	$(PY) main.py rewrite --template rewrite resources/samples/sample.md
 
-# ruff everywhere; mypy strict on the core and the command line, basic on the GUI
+# ruff everywhere; mypy strict on the core and the command line, basic on the GUI (each
+# with a cache of its own: one shared cache is rewritten by the other's options every time)
 lint: venv
 	$(PY) -m ruff check .
-	$(PY) -m mypy --strict engine ontology render cli
-	$(PY) -m mypy gui
+	$(PY) -m mypy --strict --cache-dir .mypy_cache/strict engine ontology render cli
+	$(PY) -m mypy --cache-dir .mypy_cache/gui gui
 
 PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
 FAST := not model and not languagetool and not java and not x11 and not slow
