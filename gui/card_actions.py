@@ -13,7 +13,8 @@ MOVED = ("The original text has changed since the suggestion was made; copy the 
 
 
 def accept(editor: Editor, card: CandidateCard) -> str | None:
-    """Replace the card's target with its suggestion; None, or why it was not done."""
+    """Replace the card's target with its suggestion: None when done, else why not ("" when
+    the card has nothing to take)."""
     candidate, target = card.candidate, card.target
     if candidate is None or not candidate.text:
         return ""
