@@ -48,10 +48,13 @@ class GrammarController(QObject):
         editor.ignore_once.connect(self._ignore_once)
         on_state = self.lane.on_gui(self._state)
         self.lane.run(lambda host, _ctx: host.start(settings, on_state))
-        changes.settings.connect(
-            lambda _old, new: self.tell(lambda c: c.set_options(new.language, new.picky)))
+        changes.settings.connect(self._settings_changed)
         changes.dictionary.connect(
             lambda words: self.tell(lambda c: c.set_dictionary(words)))
+
+    def _settings_changed(self, old: Settings, new: Settings) -> None:
+        if (old.language, old.picky) != (new.language, new.picky):
+            self.tell(lambda checker: checker.set_options(new.language, new.picky))
 
     def tell(self, change: Callable[[GrammarChecker], None]) -> None:
         """Change the checker (words, ignored rules, options) and check again."""

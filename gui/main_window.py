@@ -54,7 +54,6 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("Wordloom")
         self.resize(1280, 800)
         self.editor = Editor()
-        self.editor.set_editor_font(settings.editor_font, settings.editor_font_size)
         self.setCentralWidget(self.editor)
         self.panel = AssistantPanel()
         self.issues = IssuesPanel()
@@ -94,7 +93,7 @@ class MainWindow(QMainWindow):
         self.recent_menu: QMenu | None = None  # made by build_menus
         self._wire()
         build_menus(self)
-        self._settings_changed(settings, settings)
+        self._settings_changed(None, settings)
         self.counts_timer = QTimer(self)
         self.counts_timer.setSingleShot(True)
         self.counts_timer.setInterval(250)
@@ -109,10 +108,15 @@ class MainWindow(QMainWindow):
             self.assist.ontology_failed.connect(lambda _m: self._settle("ontology"))
             self.assist.start()
 
-    def _settings_changed(self, _old: Settings, new: Settings) -> None:
-        self.editor.set_editor_font(new.editor_font, new.editor_font_size)
-        self.editor.setLineWrapMode(Editor.LineWrapMode.WidgetWidth if new.word_wrap
-                                    else Editor.LineWrapMode.NoWrap)
+    def _settings_changed(self, old: Settings | None, new: Settings) -> None:
+        """The window's own part of a settings change (``old`` None: at start); a long
+        document is laid out again only when its font or wrapping changed."""
+        if old is None or (old.editor_font, old.editor_font_size) != (new.editor_font,
+                                                                     new.editor_font_size):
+            self.editor.set_editor_font(new.editor_font, new.editor_font_size)
+        if old is None or old.word_wrap != new.word_wrap:
+            self.editor.setLineWrapMode(Editor.LineWrapMode.WidgetWidth if new.word_wrap
+                                        else Editor.LineWrapMode.NoWrap)
         self.documents.set_interval(new.autosave_seconds)
 
     def _settle(self, part: str) -> None:
