@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from gui.main_window import MainWindow
     from ontology.kb_types import Change
 
+
 class KnowledgeController(QObject):
     changed = Signal(str)  # what changed (also after undo and redo)
     saved = Signal(str)  # the file

@@ -18,6 +18,7 @@ from gui.theme import apply_theme
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
+
 class Preferences(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -57,11 +58,7 @@ class Preferences(QObject):
         self.apply_settings(dataclasses.replace(self.settings, word_wrap=bool(on)))
 
     def set_theme(self, name: str) -> None:
-        self.settings.theme = name
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            apply_theme(app, name)
-        self.persist()
+        self.apply_settings(dataclasses.replace(self.settings, theme=name))
 
     def open_settings(self) -> None:
         from gui.dialogs.settings_dialog import SettingsDialog
@@ -77,8 +74,9 @@ class Preferences(QObject):
         window, old = self.window, self.settings
         window.settings = new
         self.persist()
-        if new.theme != old.theme:
-            self.set_theme(new.theme)
+        app = QApplication.instance()
+        if new.theme != old.theme and isinstance(app, QApplication):
+            apply_theme(app, new.theme)  # the whole application's, not one view's
         window.changes.settings.emit(old, new)
         if words is not None:
             window.changes.dictionary.emit(words)
