@@ -177,10 +177,12 @@ def main() -> int:
     info = resolve_model(settings, args.model)
     runner = LlamaRunner(info, context_size=4096, gpu_layers=settings.gpu_layers)
     runner.load()
-    bare = llama_cpp.Llama(info.path, n_ctx=runner.n_ctx, n_threads=runner.threads,
+    # the same file the runner loaded (for a small Q4_1 model on the CPU, its Q8_0 copy,
+    # engine/model/judge.py), so the ratio is the engine's own cost
+    bare = llama_cpp.Llama(runner.weights_path, n_ctx=runner.n_ctx, n_threads=runner.threads,
                            n_threads_batch=runner.threads, n_gpu_layers=runner.gpu_layers,
                            verbose=False)
-    print(f"model {Path(info.path).name}, threads {runner.threads}, "
+    print(f"model {Path(runner.weights_path).name}, threads {runner.threads}, "
           f"device {runner.device_label}, max_tokens {args.max_tokens}")
     results: dict[str, list[tuple[float, float, int]]] = {"engine": [], "bare": []}
     run_engine(runner, 16, 0)  # warm both up

@@ -9,7 +9,11 @@ so the resident figures are read without it by default). ``peak_mb`` is the kern
 high-water mark (VmHWM). With ``--languagetool`` the LanguageTool server is started too,
 and its JVM's resident set is printed on its own line (it is another process).
 
-    .venv/bin/python bench/memory.py [--json] [--languagetool] [--python-heap]
+With ``--smoke`` the scripted app run (``main.py --smoke``: the window, the sample, a
+proofreading with the model and its judge, both checkers, a save) runs in a child
+process too, and its peak resident set is printed as ``smoke_peak_mb``.
+
+    .venv/bin/python bench/memory.py [--json] [--languagetool] [--python-heap] [--smoke]
 """
 
 from __future__ import annotations
@@ -48,6 +52,19 @@ def peak_mb() -> float:
     return 0.0
 
 
+def smoke_peak() -> dict[str, object]:
+    """The peak resident set of one ``main.py --smoke`` run, as it reports it (VmHWM of
+    its own process: LanguageTool's JVM is not in it)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, str(root / "main.py"), "--smoke"], cwd=root,
+                          capture_output=True, text=True, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    summary = json.loads(lines[-1]) if lines else {}
+    return {"smoke_peak_mb": summary.get("peak_mb"), "smoke_ok": bool(summary.get("ok"))}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
@@ -55,6 +72,8 @@ def main() -> int:
                         help="start the LanguageTool server too (its JVM is measured apart)")
     parser.add_argument("--python-heap", action="store_true",
                         help="also count Python objects with tracemalloc (adds memory)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="also the peak of 'main.py --smoke' in a child process")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if args.python_heap:
@@ -155,6 +174,8 @@ def main() -> int:
     step("the ontology and its matcher", ontology)
     step("a first proofreading", proofread)
     report: dict[str, object] = {"steps": steps, "peak_mb": round(peak_mb(), 1)}
+    if args.smoke:
+        report.update(smoke_peak())
     if args.languagetool:
         import psutil
 
@@ -172,6 +193,9 @@ def main() -> int:
             print(f"{s['name']:44} {s['rss_mb']:7.1f} {s['added_mb']:7.1f} {s['anon_mb']:7.1f}"
                   f" {s['file_mb']:7.1f} {heap}")
         print(f"peak (VmHWM): {report['peak_mb']} MB")
+        if "smoke_peak_mb" in report:
+            print(f"main.py --smoke: peak {report['smoke_peak_mb']} MB, "
+                  f"ok {report['smoke_ok']}")
         if "languagetool_jvm_mb" in report:
             print(f"LanguageTool's JVM: {report['languagetool_jvm_mb']} MB")
     for name in reversed(list(held)):

@@ -60,6 +60,18 @@ def take_screenshot(app: QApplication, window: MainWindow) -> QPixmap:
     return window.grab()
 
 
+def peak_resident_mb() -> float | None:
+    """This process's peak resident set (VmHWM), where the system reports one."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
 def run_smoke(app: QApplication, window: MainWindow, screenshot: str | None,
               problems: list[str] | None = None) -> int:
     started = time.monotonic()
@@ -137,6 +149,7 @@ def run_smoke(app: QApplication, window: MainWindow, screenshot: str | None,
     except Exception as exc:
         summary.update(ok=False, error=str(exc), steps=steps)
     summary["seconds"] = round(time.monotonic() - started, 1)
+    summary["peak_mb"] = peak_resident_mb()
     window.closing = True
     window.close()
     print(json.dumps(summary, ensure_ascii=False))

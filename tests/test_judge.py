@@ -57,3 +57,55 @@ def test_the_copy_judges_as_the_model_does():
     # must hold
     assert a == pytest.approx(b, abs=1.0)
     assert sorted(range(len(a)), key=a.__getitem__) == sorted(range(len(b)), key=b.__getitem__)
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def test_the_judge_shares_the_loaded_weights_and_judges_as_on_its_own():
+    from engine.config import Settings
+    from engine.model.llm import LlamaRunner
+
+    base = "She go to school every day with her brother and they walks home together."
+    variants = [base.replace("go", "goes"), base.replace("walks", "walk"),
+                base.replace(" and", ",")]
+    runner = LlamaRunner(read_metadata(MODEL), context_size=2048)
+    runner.load()
+    assert runner.weights_path == judge_weights(str(MODEL), "Q4_1", 0) != str(MODEL)
+    size_mb = read_metadata(runner.weights_path).size_bytes / 2**20
+    before = _rss_mb()
+    judge = LogProbScorer.beside(runner, Settings(model=str(MODEL)))
+    assert judge is not None
+    alone = LogProbScorer(str(MODEL))
+    try:
+        shared_gains = [c.gain for c in judge.compare(base, variants)]
+        grown = _rss_mb() - before
+        assert judge.weights_path == runner.weights_path
+        # a second copy of the weights would add their 136 MB; the context alone is ~35 MB
+        assert grown < size_mb * 0.6, f"the judge added {grown:.0f} MB"
+        alone_gains = [c.gain for c in alone.compare(base, variants)]
+        assert shared_gains == alone_gains  # the same file, the same computation, to the bit
+        runner.close()  # the weights go; the judge's context on them goes first
+        assert not judge.loaded and not runner.loaded
+        assert [c.gain for c in judge.compare(base, variants)] == alone_gains  # loads its own
+    finally:
+        judge.close()
+        alone.close()
+        runner.close()
+
+
+def test_a_judge_on_another_file_does_not_share():
+    from engine.model.llm import LlamaRunner
+
+    runner = LlamaRunner(read_metadata(MODEL), context_size=2048)
+    runner.load()
+    try:
+        assert runner.shared_weights(str(MODEL), lambda: None) is None  # not what it loaded
+        assert runner.shared_weights(runner.weights_path, lambda: None) is not None
+    finally:
+        runner.close()

@@ -9,9 +9,14 @@ proofreading issue's closing note). A Q4_0 copy is faster still but judges worse
 
 The copy is made with llama.cpp's own quantizer (``llama_model_quantize``), written
 beside its final name and renamed into place, in the cache folder. It costs a second
-file (145 MB for the starter model), so it is only made for small models, and only for
-the CPU (on a GPU every type is fast, and the judge shares the generating model's pages
-instead). Anything that goes wrong leaves the judge on the original file.
+file (136 MB for the starter model), so it is only made for small models, and only for
+the CPU (on a GPU every type is fast). Anything that goes wrong leaves the judge on the
+original file.
+
+The generating model loads the same file (``LlamaRunner.load``), and the judge's context
+is made on those loaded weights (``LlamaRunner.shared_weights``): one copy of the weights
+in memory, not two (the Q4_1 file's 96 MB are never mapped). Generation then runs on the
+Q8_0 values, which are the Q4_1 values to within an 8-bit step.
 """
 
 from __future__ import annotations

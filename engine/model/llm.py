@@ -139,6 +139,8 @@ class LlamaRunner:
         self._abort_cb: Any = None
         self._abort_installed = False
         self._primed: list[int] | None = None  # the prompt head the KV cache was built from
+        self.weights_path = info.path  # the file loaded: the model, or its judging copy
+        self._sharers: list[Callable[[], None]] = []  # second contexts on these weights
 
     @classmethod
     def from_settings(cls, settings: Settings, model: str | None = None) -> LlamaRunner:
@@ -177,11 +179,16 @@ class LlamaRunner:
         import llama_cpp
         from llama_cpp import llama_chat_format
 
+        from engine.model.judge import judge_weights
+
         self.gpu_layers = resolve_gpu_layers(self.requested_gpu_layers)
         quiet_llama_logs()
+        # the judge's weights, so that one copy of them serves both contexts (judge.py)
+        self.weights_path = judge_weights(self.info.path, self.info.quantization,
+                                          self.gpu_layers)
         try:
             llm = llama_cpp.Llama(
-                model_path=self.info.path,
+                model_path=self.weights_path,
                 n_ctx=self.n_ctx,
                 n_batch=512,
                 n_threads=self.threads,
@@ -215,12 +222,24 @@ class LlamaRunner:
         if not self._lock.acquire(timeout=10):
             raise BusyError("the model is still in use and cannot be closed yet")
         try:
+            sharers, self._sharers = self._sharers, []
+            for release in sharers:  # contexts on these weights go before the weights
+                release()
             if self._llm is not None:
                 self._llm.close()
                 self._llm = None
         finally:
             self._cancel.clear()
             self._lock.release()
+
+    def shared_weights(self, path: str, on_close: Callable[[], None]) -> Any:
+        """The loaded weights (llama-cpp-python's ``LlamaModel``) when they are the file
+        at ``path``, for a second context on them (the judge); else None. ``on_close`` runs
+        before they are freed."""
+        if self._llm is None or os.path.realpath(path) != os.path.realpath(self.weights_path):
+            return None
+        self._sharers.append(on_close)
+        return self._llm._model
 
     # -- tokens --------------------------------------------------------------------------
 

