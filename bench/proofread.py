@@ -59,6 +59,20 @@ def checker_cpu_after(checker: GrammarChecker, texts: list[str]) -> float | None
     return round(statistics.median(spent) * 1000)
 
 
+def context_bytes(scorer: LogProbScorer) -> int:
+    """The judge context's own memory, weights excluded: its KV cache (F16 keys and values
+    for every cell) and the logits buffer at the most rows a decode has asked for."""
+    import llama_cpp
+
+    scorer.load()
+    model = scorer._model.model
+    head_dim = llama_cpp.llama_model_n_embd(model) // max(1, llama_cpp.llama_model_n_head(
+        model))
+    kv = (scorer.n_ctx * llama_cpp.llama_model_n_layer(model) * 2 * 2 * head_dim
+          * llama_cpp.llama_model_n_head_kv(model))
+    return int(kv + scorer._most_rows * scorer._vocab * 4)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
@@ -85,7 +99,7 @@ def main() -> int:
         began = time.perf_counter()
         apply_fixes(text + " ", checker.check(text + " ").issues)  # new to the cache too
         plain.append(time.perf_counter() - began)
-    memory = scorer.memory_bytes()
+    memory = context_bytes(scorer)
     after = checker_cpu_after(checker, [t.replace(" ", " \n", 1) for t in texts[:8]])
     checker.close()
     scorer.close()

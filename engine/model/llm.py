@@ -15,15 +15,18 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from engine.config import Settings
 from engine.errors import BusyError, ContextOverflowError, ModelError
 from engine.model.chat_template import ChatTemplate
+from engine.model.generation import ChatPrompt, GenerationParams, GenerationStats, collect
 from engine.model.gguf import ModelInfo, resolve_model
 
 Message = dict[str, str]
+__all__ = ["ChatPrompt", "GenerationParams", "GenerationStats", "LlamaRunner", "Message",
+           "collect", "default_threads", "gpu_offload_supported", "quiet_llama_logs",
+           "resolve_gpu_layers"]
 log = logging.getLogger("wordloom.llama")
 _LOG_CALLBACK: Any = None
 
@@ -43,54 +46,6 @@ def quiet_llama_logs() -> None:
 
     _LOG_CALLBACK = forward
     llama_cpp.llama_log_set(forward, ctypes.c_void_p(0))
-
-
-@dataclass
-class GenerationParams:
-    max_tokens: int = 256
-    temperature: float = 0.7
-    top_p: float = 0.95
-    top_k: int = 40
-    repeat_penalty: float = 1.1
-    seed: int | None = None
-    stop: list[str] = field(default_factory=list)
-
-
-@dataclass
-class GenerationStats:
-    prompt_tokens: int
-    completion_tokens: int
-    ttft_s: float
-    tokens_per_s: float
-    total_s: float
-    finish_reason: str  # "stop", "length" or "cancelled"
-    gpu_layers: int
-
-
-@dataclass
-class ChatPrompt:
-    text: str
-    tokens: list[int]
-    stop: list[str]
-    stop_token_ids: set[int]
-
-
-def collect(stream: Iterator[str | GenerationStats],
-            on_text: Callable[[str], None] | None = None) -> tuple[str, GenerationStats]:
-    """A backend's stream of text chunks and final stats as the whole answer; ``on_text``
-    sees each chunk as it comes (the one token-stream loop, for every backend)."""
-    parts: list[str] = []
-    stats: GenerationStats | None = None
-    for item in stream:
-        if isinstance(item, GenerationStats):
-            stats = item
-        else:
-            parts.append(item)
-            if on_text is not None:
-                on_text(item)
-    if stats is None:
-        raise ModelError("the model's answer ended without its statistics")
-    return "".join(parts), stats
 
 
 def default_threads() -> int:

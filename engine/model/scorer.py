@@ -1,9 +1,9 @@
 """How likely a text is under a GGUF model: llama.cpp log-probabilities, in batches.
 
-The scorer owns its own llama.cpp model handle and context, so scoring never disturbs a
-generation's KV cache. Its weights are the model's own file, memory-mapped, so the pages
-are shared with the generating model; for a small Q4_1 model on the CPU they are a Q8_0
-copy instead, which llama.cpp evaluates faster (engine/model/judge.py).
+The scorer has a llama.cpp context of its own, so scoring never disturbs a generation's
+KV cache. Beside a runner that loaded the same file it makes that context on the runner's
+weights (one copy in memory); else it loads them itself. For a small Q4_1 model on the CPU
+the file is a Q8_0 copy, which llama.cpp evaluates faster (engine/model/judge.py).
 
 Variants of one base text are scored together: the base is evaluated on sequence 0; each
 variant's KV cache starts as a copy of the base's cells up to the first token where they
@@ -192,19 +192,6 @@ class LogProbScorer:
     @property
     def loaded(self) -> bool:
         return self._ctx is not None
-
-    def memory_bytes(self) -> int:
-        """The context's own memory, weights excluded: its KV cache (F16 keys and values
-        for every cell) and the logits buffer at the most rows a decode has asked for."""
-        import llama_cpp
-
-        self.load()
-        model = self._model.model
-        head_dim = llama_cpp.llama_model_n_embd(model) // max(1, llama_cpp.llama_model_n_head(
-            model))
-        kv = (self.n_ctx * llama_cpp.llama_model_n_layer(model) * 2 * 2 * head_dim
-              * llama_cpp.llama_model_n_head_kv(model))
-        return int(kv + self._most_rows * self._vocab * 4)
 
     # -- tokens --------------------------------------------------------------------------
 
