@@ -1,4 +1,4 @@
-"""Running ``main.py`` as a writer would, in a subprocess."""
+"""Running ``main.py`` as a writer would, in a subprocess; this process's resident set."""
 
 from __future__ import annotations
 
@@ -34,3 +34,12 @@ def assert_user_error(done: subprocess.CompletedProcess[str], *needles: str) -> 
     assert "Traceback" not in done.stderr
     for needle in needles:
         assert needle in errors[0], errors[0]
+
+
+def rss_mb() -> float:
+    """This process's resident set now (Linux), in MB."""
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS in /proc/self/status")

@@ -8,14 +8,7 @@ import sys
 import pytest
 
 from engine.heap import give_back_freed
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
+from helpers import rss_mb
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator only")
@@ -32,12 +25,12 @@ def test_freed_buffers_leave_the_resident_set() -> None:
             pointer = libc.malloc(32 * 1024)
             ctypes.memset(pointer, 1, 32 * 1024)
             chunks.append(pointer)
-        loaded = _rss_mb()
+        loaded = rss_mb()
         for pointer in chunks:
             libc.free(pointer)
-        freed = _rss_mb()
+        freed = rss_mb()
         assert give_back_freed()
-        trimmed = _rss_mb()
+        trimmed = rss_mb()
     finally:
         libc.mallopt(m_trim_threshold, 128 * 1024)  # glibc's default again
     assert loaded - freed < 20 < 60 < freed - trimmed, (loaded, freed, trimmed)

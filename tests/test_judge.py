@@ -8,6 +8,7 @@ from conftest import MODEL
 from engine.model.gguf import read_metadata
 from engine.model.judge import JUDGE_TYPE, judge_weights, judges_dir
 from engine.model.scorer import LogProbScorer
+from helpers import rss_mb
 
 
 def test_the_starter_model_is_judged_on_a_copy_made_once():
@@ -59,14 +60,6 @@ def test_the_copy_judges_as_the_model_does():
     assert sorted(range(len(a)), key=a.__getitem__) == sorted(range(len(b)), key=b.__getitem__)
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
-
-
 def test_the_judge_shares_the_loaded_weights_and_judges_as_on_its_own():
     from engine.config import Settings
     from engine.model.llm import LlamaRunner
@@ -78,13 +71,13 @@ def test_the_judge_shares_the_loaded_weights_and_judges_as_on_its_own():
     runner.load()
     assert runner.weights_path == judge_weights(str(MODEL), "Q4_1", 0) != str(MODEL)
     size_mb = read_metadata(runner.weights_path).size_bytes / 2**20
-    before = _rss_mb()
+    before = rss_mb()
     judge = LogProbScorer.beside(runner, Settings(model=str(MODEL)))
     assert judge is not None
     alone = LogProbScorer(str(MODEL))
     try:
         shared_gains = [c.gain for c in judge.compare(base, variants)]
-        grown = _rss_mb() - before
+        grown = rss_mb() - before
         assert judge.weights_path == runner.weights_path
         # a second copy of the weights would add their 136 MB; the context alone is ~35 MB
         assert grown < size_mb * 0.6, f"the judge added {grown:.0f} MB"
