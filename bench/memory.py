@@ -45,11 +45,9 @@ def rollup() -> dict[str, float]:
 
 
 def peak_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+    from engine.heap import resident_mb
+
+    return resident_mb("VmHWM") or 0.0
 
 
 def smoke_peak() -> dict[str, object]:

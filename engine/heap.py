@@ -1,4 +1,5 @@
-"""Handing freed memory back to the system after big loads.
+"""Handing freed memory back to the system after big loads, and the resident set as the
+kernel counts it.
 
 glibc's allocator keeps what a program frees for its next allocations. Loading the app's
 parts (the language model's tables, the pronouncing dictionary, the ontology) frees tens
@@ -28,6 +29,19 @@ def _libc() -> Any:
     trim.argtypes = [ctypes.c_size_t]
     trim.restype = ctypes.c_int
     return trim
+
+
+def resident_mb(field: str = "VmRSS") -> float | None:
+    """This process's resident set now (``VmRSS``) or at its peak (``VmHWM``), in MB;
+    None where the system does not report it (not Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 def give_back_freed() -> bool:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QPixmap, QTextCursor
 from PySide6.QtWidgets import QApplication
 
+from engine.heap import resident_mb
 from engine.paths import resource_dir
 
 if TYPE_CHECKING:
@@ -58,18 +59,6 @@ def take_screenshot(app: QApplication, window: MainWindow) -> QPixmap:
         return app.primaryScreen().grabWindow(0, frame.x(), frame.y(), frame.width(),
                                               frame.height())
     return window.grab()
-
-
-def peak_resident_mb() -> float | None:
-    """This process's peak resident set (VmHWM), where the system reports one."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return None
 
 
 def run_smoke(app: QApplication, window: MainWindow, screenshot: str | None,
@@ -149,7 +138,8 @@ def run_smoke(app: QApplication, window: MainWindow, screenshot: str | None,
     except Exception as exc:
         summary.update(ok=False, error=str(exc), steps=steps)
     summary["seconds"] = round(time.monotonic() - started, 1)
-    summary["peak_mb"] = peak_resident_mb()
+    peak = resident_mb("VmHWM")
+    summary["peak_mb"] = round(peak, 1) if peak is not None else None
     window.closing = True
     window.close()
     print(json.dumps(summary, ensure_ascii=False))

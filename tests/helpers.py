@@ -1,4 +1,4 @@
-"""Running ``main.py`` as a writer would, in a subprocess; this process's resident set."""
+"""Running ``main.py`` as a writer would, in a subprocess."""
 
 from __future__ import annotations
 
@@ -35,11 +35,3 @@ def assert_user_error(done: subprocess.CompletedProcess[str], *needles: str) -> 
     for needle in needles:
         assert needle in errors[0], errors[0]
 
-
-def rss_mb() -> float:
-    """This process's resident set now (Linux), in MB."""
-    with open("/proc/self/status", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS in /proc/self/status")

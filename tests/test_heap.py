@@ -7,8 +7,13 @@ import sys
 
 import pytest
 
-from engine.heap import give_back_freed
-from helpers import rss_mb
+from engine.heap import give_back_freed, resident_mb
+
+
+def _rss() -> float:
+    now = resident_mb()
+    assert now is not None, "no VmRSS in /proc/self/status"
+    return now
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator only")
@@ -25,12 +30,12 @@ def test_freed_buffers_leave_the_resident_set() -> None:
             pointer = libc.malloc(32 * 1024)
             ctypes.memset(pointer, 1, 32 * 1024)
             chunks.append(pointer)
-        loaded = rss_mb()
+        loaded = _rss()
         for pointer in chunks:
             libc.free(pointer)
-        freed = rss_mb()
+        freed = _rss()
         assert give_back_freed()
-        trimmed = rss_mb()
+        trimmed = _rss()
     finally:
         libc.mallopt(m_trim_threshold, 128 * 1024)  # glibc's default again
     assert loaded - freed < 20 < 60 < freed - trimmed, (loaded, freed, trimmed)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import MODEL
+from engine.heap import resident_mb
 from engine.model.gguf import read_metadata
 from engine.model.judge import JUDGE_TYPE, judge_weights, judges_dir
 from engine.model.scorer import LogProbScorer
-from helpers import rss_mb
 
 
 def test_the_starter_model_is_judged_on_a_copy_made_once():
@@ -71,13 +71,14 @@ def test_the_judge_shares_the_loaded_weights_and_judges_as_on_its_own():
     runner.load()
     assert runner.weights_path == judge_weights(str(MODEL), "Q4_1", 0) != str(MODEL)
     size_mb = read_metadata(runner.weights_path).size_bytes / 2**20
-    before = rss_mb()
+    before = resident_mb()
+    assert before is not None
     judge = LogProbScorer.beside(runner, Settings(model=str(MODEL)))
     assert judge is not None
     alone = LogProbScorer(str(MODEL))
     try:
         shared_gains = [c.gain for c in judge.compare(base, variants)]
-        grown = rss_mb() - before
+        grown = (resident_mb() or 0.0) - before
         assert judge.weights_path == runner.weights_path
         # a second copy of the weights would add their 136 MB; the context alone is ~35 MB
         assert grown < size_mb * 0.6, f"the judge added {grown:.0f} MB"

@@ -193,7 +193,8 @@ class LlamaRunner:
         before they are freed."""
         if self._llm is None or os.path.realpath(path) != os.path.realpath(self.weights_path):
             return None
-        self._sharers.append(on_close)
+        if on_close not in self._sharers:  # a judge loaded again registers once
+            self._sharers.append(on_close)
         return self._llm._model
 
     # -- tokens --------------------------------------------------------------------------

@@ -8,8 +8,8 @@ fetched at run time.
 The copy holds only what textstat reads: a word's first pronunciation (``dict()[w][0]``),
 and of it only the vowels, which are the phones that end in a stress digit (textstat
 counts those). Each vowel is written as ``1``, so nltk's dictionary holds one shared
-one-letter string per syllable instead of every phone of every pronunciation: 89 MB
-less resident, the same syllable counts (``tests/test_readability.py`` checks every word).
+one-letter string per syllable instead of every phone of every pronunciation: 33 MB
+resident instead of 89, the same syllable counts (``tests/test_readability.py`` checks every word).
 """
 
 from __future__ import annotations
