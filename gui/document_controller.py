@@ -92,7 +92,7 @@ class DocumentController(QObject):
         self.pause.setSingleShot(True)
         self.pause.setInterval(1500)
         self.pause.timeout.connect(self.write_journal)
-        editor.document().contentsChanged.connect(self.pause.start)
+        editor.text_edited.connect(self.pause.start)
 
     @property
     def dirty(self) -> bool:

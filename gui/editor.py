@@ -27,6 +27,9 @@ class Editor(QPlainTextEdit):
     add_to_knowledge = Signal()  # "Add to Knowledge…" on a selection
     ignore_rule = Signal(str)
     ignore_once = Signal(object)
+    # the text itself changed (typing, undo, a load); the document's contentsChanged also
+    # fires when the highlighter repaints underlines, which is no edit
+    text_edited = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +37,7 @@ class Editor(QPlainTextEdit):
         self.setAccessibleName("Document text")
         self.setAccessibleDescription("The document you are writing")
         self.highlighter = IssueHighlighter(self.document())
+        self.document().contentsChange.connect(lambda *_: self.text_edited.emit())
         self.issues: list[Issue] = []
         self._starts: list[int] = []
         self._checked_text = ""

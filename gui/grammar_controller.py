@@ -16,6 +16,7 @@ from gui.hosts import GrammarHost
 from gui.lane import Lane
 
 PAUSE_MS = 450
+EARLY_MS = 120  # Harper reads the edited paragraph this early in the pause, unseen
 Orders = dict[str, tuple[str, ...]]  # issue key -> its replacements, the model's best first
 # (text, issues, where to send the orders): set by the window when a model can judge
 OrderFn = Callable[[str, list[Issue], Callable[[Orders], None]], None]
@@ -42,7 +43,12 @@ class GrammarController(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(PAUSE_MS)
         self.timer.timeout.connect(self.check_now)
-        editor.document().contentsChanged.connect(self._edited)
+        self.early = QTimer(self)
+        self.early.setSingleShot(True)
+        self.early.setInterval(EARLY_MS)
+        self.early.timeout.connect(self._prefetch)
+        self.prefetching = False
+        editor.text_edited.connect(self._edited)
         editor.add_word.connect(self._add_word)
         editor.ignore_rule.connect(self._ignore_rule)
         editor.ignore_once.connect(self._ignore_once)
@@ -64,6 +70,20 @@ class GrammarController(QObject):
     def _edited(self) -> None:
         self.revision += 1
         self.timer.start()
+        self.early.start()
+
+    def _prefetch(self) -> None:
+        """Harper's answers for the text as it is, cached for the check at the end of the
+        pause: its underlines then wait only for the merge and the paint."""
+        if self.prefetching:
+            return
+        self.prefetching = True
+        text, markup = self.editor.toPlainText(), self.markup
+        self.lane.run(lambda host, _ctx: host.checker.prefetch(text, markup)
+                      if host.checker is not None else 0, self._prefetched, self._prefetched)
+
+    def _prefetched(self, _value: object) -> None:
+        self.prefetching = False  # a failure here shows in the check that follows
 
     def check_now(self) -> None:
         if self.in_flight:
@@ -140,4 +160,5 @@ class GrammarController(QObject):
 
     def stop(self, wait_ms: int = 3000) -> None:
         self.timer.stop()
+        self.early.stop()
         self.lane.stop(GrammarHost.close, wait_ms)

@@ -5,7 +5,7 @@ A list model, so thousands of issues cost nothing until they are scrolled into v
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -22,12 +22,12 @@ class IssueModel(QAbstractListModel):
     def __init__(self) -> None:
         super().__init__()
         self.issues: list[Issue] = []
-        self.newlines: list[int] = []
+        self.text = ""
 
     def set_issues(self, issues: list[Issue], text: str) -> None:
         self.beginResetModel()
         self.issues = issues
-        self.newlines = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
+        self.text = text  # line numbers are counted for the rows drawn, not for every issue
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's API
@@ -38,7 +38,7 @@ class IssueModel(QAbstractListModel):
             return None
         issue = self.issues[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            line = bisect_right(self.newlines, issue.start - 1) + 1
+            line = self.text.count("\n", 0, issue.start) + 1
             best = issue.replacements[0] if issue.replacements else None
             fix = "" if best is None else f" → {best.strip() or '(remove)'}"
             return f"{line}: “{issue.text.strip() or '␣'}” — {issue.message}{fix}"
@@ -73,9 +73,7 @@ class IssuesPanel(QWidget):
     def show_issues(self, issues: list[Issue], text: str, complete: bool = True) -> None:
         """The issues underlined now; ``complete`` False: another checker's are to come."""
         self.model.set_issues(issues, text)
-        counts: dict[str, int] = {}
-        for issue in issues:
-            counts[issue.category] = counts.get(issue.category, 0) + 1
+        counts = Counter(issue.category for issue in issues)
         more = "" if complete else " (still checking…)"
         if issues:
             parts = ", ".join(f"{n} {c}" for c, n in sorted(counts.items()))

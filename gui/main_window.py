@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.counts_timer.setSingleShot(True)
         self.counts_timer.setInterval(250)
         self.counts_timer.timeout.connect(self._update_counts)
-        self.editor.document().contentsChanged.connect(self.counts_timer.start)
+        self.editor.text_edited.connect(self.counts_timer.start)
         self.closing = False
         self._update_title()
         self._settled = {"model": False, "ontology": False}

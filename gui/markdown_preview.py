@@ -4,15 +4,16 @@ refreshed after a pause in typing while it is shown, its scrolling following the
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QPlainTextEdit, QTextBrowser, QWidget
+from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from engine.documents.blocks import markdown_to_html
+from gui.editor import Editor
 
 PAUSE_MS = 400
 
 
 class MarkdownPreview(QTextBrowser):
-    def __init__(self, editor: QPlainTextEdit, parent: QWidget | None = None) -> None:
+    def __init__(self, editor: Editor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("markdownPreview")
         self.setAccessibleName("Markdown preview")
@@ -23,7 +24,7 @@ class MarkdownPreview(QTextBrowser):
         self.timer.setSingleShot(True)
         self.timer.setInterval(PAUSE_MS)
         self.timer.timeout.connect(self.refresh)
-        editor.document().contentsChanged.connect(self._edited)
+        editor.text_edited.connect(self._edited)
         editor.verticalScrollBar().valueChanged.connect(self.follow)
 
     def _edited(self) -> None:

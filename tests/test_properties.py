@@ -64,3 +64,22 @@ def test_any_selection_renders_inside_its_delimiters(selection, name):
     inside = body.split("<text>", 1)[1].split("</text>", 1)[0]
     assert neutralize(selection.strip()) in inside
     assert not re.search(r"</?\s*text\s*>", neutralize(selection), re.I)
+
+
+BLANK_LINES = re.compile(r"\r?\n(?:[ \t]*\r?\n)+")  # what a paragraph break is
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab. \t\r\n", max_size=60))
+def test_paragraphs_are_the_pieces_between_blank_lines(text):
+    """The fast paragraph split (a pattern starting with a plain "\\n") cuts exactly where
+    the plain definition does, "\\r\\n" line ends included."""
+    from engine.text.split import split_paragraphs
+
+    pieces, pos = [], 0
+    for found in BLANK_LINES.finditer(text):
+        pieces.append((pos, text[pos:found.start()]))
+        pos = found.end()
+    pieces.append((pos, text[pos:]))
+    expected = [(start, piece) for start, piece in pieces if piece.strip()]
+    assert [(p.start, p.text) for p in split_paragraphs(text)] == expected

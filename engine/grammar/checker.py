@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from engine.config import Settings
 from engine.grammar.engines import HarperEngine, LanguageToolEngine, RawIssue
@@ -45,8 +46,9 @@ class GrammarChecker:
         self.sent: Counter[str] = Counter()
         self._detected: dict[str, str] = {}  # paragraph text -> its language ("": unsure)
         # (paragraph text, its answers) -> merged issues relative to the paragraph
-        self._merged: dict[tuple[str, tuple[int, ...]],
-                           tuple[tuple[list[RawIssue], ...], list[Issue]]] = {}
+        self._merged: dict[tuple[str, tuple[int, ...]], _Merged] = {}
+        self._shown = 0  # counts changes to what is hidden (words, ignored rules)
+        self._words_lower: tuple[int, set[str]] = (-1, set())
         self._cache: OrderedDict[tuple[str, ...], list[RawIssue]] = OrderedDict()
         wanted = set(engines)
         self.harper: HarperEngine | None = None
@@ -103,23 +105,35 @@ class GrammarChecker:
         """Words that are right for this session, such as the ontology's names."""
         new = sorted({w.strip() for w in words if w.strip()} - self.session_words)
         self.session_words.update(new)
+        self._shown += 1
         if new and self.harper is not None:
             self.harper.add_words(new)
 
     def set_dictionary(self, words: Iterable[str]) -> None:
         """Replace the personal dictionary (the settings editor) and rebuild Harper's."""
+        self._shown += 1
         self.dictionary.replace(words)
         self._make_harper()
 
     def add_to_dictionary(self, word: str) -> None:
+        self._shown += 1
         if self.dictionary.add(word) and self.harper is not None:
             self.harper.add_words([word.strip()])
 
     def ignore_rule(self, rule: str) -> None:
+        self._shown += 1  # first: a list that cannot be saved still holds it this session
         self.ignored_rules.add(rule)
 
     def ignore_once(self, issue: Issue) -> None:
         self.ignored_once.add(issue.key)
+        self._shown += 1
+
+    def _words(self) -> set[str]:
+        """The dictionary's and the session's words, lower-cased (kept while unchanged)."""
+        if self._words_lower[0] != self._shown:
+            self._words_lower = (self._shown, {w.lower() for w in
+                                               self.dictionary.items | self.session_words})
+        return self._words_lower[1]
 
     def _visible(self, issue: Issue, words: set[str]) -> bool:
         """Not ignored, and not a spelling complaint about a dictionary word."""
@@ -141,23 +155,51 @@ class GrammarChecker:
         sent: Counter[str] = Counter()
         found: dict[str, list[list[RawIssue]]] = {}
         for engine in self._active_engines():
-            keys = [self._key(engine, markup, p.text, lang)
-                    for p, lang in zip(paragraphs, languages, strict=True)]
-            missing = [i for i, k in enumerate(keys)
-                       if k not in self._cache and _engine_reads(engine, languages[i])]
+            keys = self._keys(engine, markup, paragraphs, languages)
+            missing = self._missing(engine, keys, languages)
             if missing and engine == "languagetool" and on_partial is not None:
                 found[engine] = [self._cache.get(k, []) for k in keys]
                 on_partial(self._result(text, paragraphs, languages, found, revision, sent,
                                         complete=False))
             if missing:
-                fresh = self._run(engine, [paragraphs[i].text for i in missing],
-                                  [languages[i] for i in missing], markup)
-                for i, issues in zip(missing, fresh, strict=True):
-                    self._remember(keys[i], issues)
+                self._read(engine, markup, paragraphs, languages, keys, missing)
                 sent[engine] += len(missing)
             found[engine] = [self._cache.get(k, []) for k in keys]
         self.sent.update(sent)
         return self._result(text, paragraphs, languages, found, revision, sent)
+
+    def prefetch(self, text: str, markup: str = "plaintext") -> int:
+        """Read the paragraphs of ``text`` that Harper has not read yet into the cache, and
+        return how many there were. The window calls this early in a typing pause, so the
+        check at its end finds Harper's answers ready. LanguageTool, a server, is asked
+        only by ``check``."""
+        if self.harper is None:
+            return 0
+        paragraphs = split_paragraphs(text)
+        languages = self._languages(paragraphs)
+        keys = self._keys("harper", markup, paragraphs, languages)
+        missing = self._missing("harper", keys, languages)
+        if missing:
+            self._read("harper", markup, paragraphs, languages, keys, missing)
+        return len(missing)
+
+    def _keys(self, engine: str, markup: str, paragraphs: list[Paragraph],
+              languages: list[str]) -> list[tuple[str, ...]]:
+        return [self._key(engine, markup, p.text, lang)
+                for p, lang in zip(paragraphs, languages, strict=True)]
+
+    def _missing(self, engine: str, keys: list[tuple[str, ...]],
+                 languages: list[str]) -> list[int]:
+        """The paragraphs ``engine`` reads and has no cached answer for."""
+        return [i for i, k in enumerate(keys)
+                if k not in self._cache and _engine_reads(engine, languages[i])]
+
+    def _read(self, engine: str, markup: str, paragraphs: list[Paragraph],
+              languages: list[str], keys: list[tuple[str, ...]], missing: list[int]) -> None:
+        fresh = self._run(engine, [paragraphs[i].text for i in missing],
+                          [languages[i] for i in missing], markup)
+        for i, issues in zip(missing, fresh, strict=True):
+            self._remember(keys[i], issues)
 
     def _languages(self, paragraphs: list[Paragraph]) -> list[str]:
         """Each paragraph's language: the setting, or detected per paragraph for auto;
@@ -185,7 +227,7 @@ class GrammarChecker:
         same, so after an edit only the edited paragraph is merged again."""
         issues: list[Issue] = []
         offsets = OffsetMap(text)
-        words = {w.lower() for w in self.dictionary.items | self.session_words}
+        shown = self._shown
         for index, paragraph in enumerate(paragraphs):
             answers = tuple(engine_issues[index] for engine_issues in found.values())
             if not any(answers):
@@ -193,19 +235,20 @@ class GrammarChecker:
             # keyed by the answers' identities; the entry keeps the answers alive, so an id
             # cannot be reused by another list while its entry exists
             key = (paragraph.text, tuple(id(a) for a in answers))
-            relative = self._merged.get(key)
-            if relative is None:
-                relative = (answers, _merge_paragraph(paragraph.text, answers))
+            merged = self._merged.get(key)
+            if merged is None:
+                merged = _Merged(answers, _merge_paragraph(paragraph.text, answers))
                 if len(self._merged) > CACHE_LIMIT:
                     self._merged.clear()
-                self._merged[key] = relative
+                self._merged[key] = merged
+            if merged.shown != shown:
+                words = self._words()
+                merged.visible = [i for i in merged.issues if self._visible(i, words)]
+                merged.shown = shown
             start, start16 = paragraph.start, offsets.to_utf16(paragraph.start)
-            for issue in relative[1]:  # tuple.__new__: a thousand of these per keystroke
-                placed = tuple.__new__(Issue, (
-                    issue[0] + start, issue[1] + start, issue[2] + start16,
-                    issue[3] + start16, *issue[4:]))
-                if self._visible(placed, words):
-                    issues.append(placed)
+            # tuple.__new__: a thousand of these per keystroke
+            issues += [tuple.__new__(Issue, (i[0] + start, i[1] + start, i[2] + start16,
+                                             i[3] + start16, *i[4:])) for i in merged.visible]
         return CheckResult(revision, issues, self.states(), dict(sent),
                            dict(Counter(languages)), complete)
 
@@ -251,6 +294,16 @@ class GrammarChecker:
         except Exception as exc:
             self.lt._set_state(f"unavailable: {str(exc).splitlines()[0][:160]}")
         return out
+
+
+@dataclass(slots=True)
+class _Merged:
+    """One paragraph's merged issues (relative to it), and those not hidden."""
+
+    answers: tuple[list[RawIssue], ...]  # kept alive: the cache is keyed by their ids
+    issues: list[Issue]
+    shown: int = -1  # the checker's ``_shown`` when ``visible`` was filtered
+    visible: list[Issue] = field(default_factory=list)
 
 
 def _engine_reads(engine: str, language: str) -> bool:
