@@ -15,7 +15,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
 
-from engine.grammar.issues import Issue
+from engine.grammar.issues import Issue, Span
 from engine.text.offsets import utf16_len
 from gui.highlighter import IssueHighlighter
 
@@ -50,11 +50,14 @@ class Editor(QPlainTextEdit):
 
     # -- issues --------------------------------------------------------------------------
 
-    def set_issues(self, issues: list[Issue], checked_text: str) -> None:
+    def set_issues(self, issues: list[Issue], checked_text: str,
+                   lines: dict[str, list[Span]] | None = None) -> None:
+        """Underline ``issues`` found in ``checked_text``; ``lines``: their underlines by
+        line, when the checker worked them out (``engine.grammar.issues.line_spans``)."""
         self.issues = sorted(issues, key=lambda i: i.start16)
         self._starts = [i.start16 for i in self.issues]
         self._checked_text = checked_text
-        self.highlighter.apply(self.issues, checked_text)
+        self.highlighter.apply(self.issues, checked_text, lines)
 
     def issue_at(self, position: int) -> Issue | None:
         """The issue covering a document position (UTF-16), if the text is unchanged."""

@@ -112,7 +112,7 @@ class GrammarController(QObject):
 
     def _show(self, result: CheckResult, ordered: bool = False) -> None:
         self.last = result
-        self.editor.set_issues(result.issues, self.sent_text)
+        self.editor.set_issues(result.issues, self.sent_text, result.lines)
         self.checked.emit(result)
         if result.complete and not ordered and self.order_replacements is not None and \
                 any(len(i.replacements) > 1 for i in result.issues):

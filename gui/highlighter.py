@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import re
 import time
-from bisect import bisect_right
-from collections import defaultdict
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from engine.grammar.issues import Issue
+from engine.grammar.issues import Issue, Span, line_spans
 from engine.text.offsets import utf16_len
 
 COLORS = {
@@ -24,7 +22,6 @@ COLORS = {
     "punctuation": "#e8590c", "typography": "#e8590c", "repetition": "#f08c00",
     "capitalization": "#e03131",
 }
-Span = tuple[int, int, str]  # start and length in UTF-16 units within the block, category
 SLICE_S = 0.008  # queued blocks are repainted in turns of this long
 
 
@@ -131,29 +128,21 @@ class IssueHighlighter(QSyntaxHighlighter):
                 merged.merge(self.md_formats[style])
                 self.setFormat(start, end - start, merged)
 
-    def apply(self, issues: list[Issue], checked_text: str) -> None:
+    def apply(self, issues: list[Issue], checked_text: str,
+              lines: dict[str, list[Span]] | None = None) -> None:
         """Show ``issues`` found in ``checked_text`` (the document's text at check time:
         its lines are the document's blocks, so only blocks whose underlines changed are
-        queued for repainting)."""
-        lines = checked_text.split("\n")
-        starts = _block_starts16(lines)
-        spans: dict[int, list[Span]] = defaultdict(list)
-        for issue in issues:
-            index = _block_of(starts, issue.start16)
-            offset = issue.start16 - starts[index]
-            length = max(1, issue.end16 - issue.start16)
-            spans[index].append((offset, length, issue.category))
-        fresh: dict[str, list[Span]] = {}
-        for index, block_spans in spans.items():
-            if index < len(lines):
-                fresh[lines[index]] = block_spans
-        changed = {t for t in set(fresh) | set(self.by_text)
+        queued for repainting). ``lines``: the same issues as ``line_spans`` gives them,
+        when the checker's thread has worked them out already."""
+        fresh = line_spans(checked_text, issues) if lines is None else lines
+        changed = {t for t in fresh.keys() | self.by_text.keys()
                    if fresh.get(t) != self.by_text.get(t)}
         self.by_text = fresh
         if not changed:
             return
-        if self.document().blockCount() == len(lines):
-            todo = [number for number, line in enumerate(lines) if line in changed]
+        texts = checked_text.split("\n")
+        if self.document().blockCount() == len(texts):
+            todo = [number for number, line in enumerate(texts) if line in changed]
         else:  # the text moved on meanwhile: find the blocks by their text
             todo, block = [], self.document().begin()
             while block.isValid():
@@ -180,15 +169,3 @@ class IssueHighlighter(QSyntaxHighlighter):
             self._timer.stop()
         elif not self._timer.isActive():
             self._timer.start()
-
-
-def _block_starts16(lines: list[str]) -> list[int]:
-    starts, pos = [], 0
-    for line in lines:
-        starts.append(pos)
-        pos += utf16_len(line) + 1
-    return starts
-
-
-def _block_of(starts: list[int], position: int) -> int:
-    return max(0, bisect_right(starts, position) - 1)

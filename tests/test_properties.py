@@ -83,3 +83,34 @@ def test_paragraphs_are_the_pieces_between_blank_lines(text):
     pieces.append((pos, text[pos:]))
     expected = [(start, piece) for start, piece in pieces if piece.strip()]
     assert [(p.start, p.text) for p in split_paragraphs(text)] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.text(alphabet="ab 😀é", max_size=8), min_size=1, max_size=8),
+       marks=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 9), st.integers(0, 3)),
+                      max_size=10))
+def test_line_spans_place_each_issue_in_its_line(lines, marks):
+    """Underlines by line (worked out on the checker's thread) are where each issue's
+    UTF-16 start falls among the lines, the last of two equal lines counting."""
+    from bisect import bisect_right
+
+    from engine.grammar.issues import Issue, line_spans
+
+    text = "\n".join(lines)
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += utf16_len(line) + 1
+    issues = []
+    for n, (line, at, length) in enumerate(marks):
+        line = min(line, len(lines) - 1)
+        start16 = starts[line] + min(at, utf16_len(lines[line]))
+        issues.append(Issue(0, 0, start16, start16 + length, "m", "grammar", f"R{n}",
+                            "harper", (), "x", f"k{n}"))
+    expected: dict[int, list] = {}
+    for issue in sorted(issues, key=lambda i: i.start16):
+        index = bisect_right(starts, issue.start16) - 1
+        expected.setdefault(index, []).append(
+            (issue.start16 - starts[index], max(1, issue.end16 - issue.start16), "grammar"))
+    by_text = {lines[index]: spans for index, spans in sorted(expected.items())}
+    assert line_spans(text, issues) == by_text

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from engine.config import Settings
 from engine.grammar.engines import HarperEngine, LanguageToolEngine, RawIssue
-from engine.grammar.issues import CheckResult, Issue, merge_issues
+from engine.grammar.issues import CheckResult, Issue, line_spans, merge_issues
 from engine.grammar.language import detect, is_auto
 from engine.grammar.wordlist import WordList, personal_dictionary
 from engine.paths import app_paths
@@ -250,7 +250,7 @@ class GrammarChecker:
             issues += [tuple.__new__(Issue, (i[0] + start, i[1] + start, i[2] + start16,
                                              i[3] + start16, *i[4:])) for i in merged.visible]
         return CheckResult(revision, issues, self.states(), dict(sent),
-                           dict(Counter(languages)), complete)
+                           dict(Counter(languages)), complete, line_spans(text, issues))
 
     def _active_engines(self) -> list[str]:
         active = []

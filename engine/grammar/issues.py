@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from engine.text.offsets import utf16_len
+
 
 class Issue(NamedTuple):
     start: int  # code points in the whole text
@@ -26,6 +28,9 @@ class Issue(NamedTuple):
         return data
 
 
+Span = tuple[int, int, str]  # start and length in UTF-16 units within a line, category
+
+
 @dataclass
 class CheckResult:
     revision: int
@@ -34,6 +39,31 @@ class CheckResult:
     sent: dict[str, int] = field(default_factory=dict)  # paragraphs sent per engine
     languages: dict[str, int] = field(default_factory=dict)  # paragraphs per language
     complete: bool = True  # False: Harper's answer, LanguageTool's still to come
+    # the issues as underlines, by line text (``line_spans``): worked out by the checker's
+    # thread, so the window only compares them with what it shows
+    lines: dict[str, list[Span]] | None = None
+
+
+def line_spans(text: str, issues: list[Issue]) -> dict[str, list[Span]]:
+    """The underlines of each line of ``text`` that has issues, keyed by the line's text:
+    where each issue starts within its line and how long it is, in UTF-16 units (an
+    editor's positions), and its category. Lines are what an editor calls blocks."""
+    lines = text.split("\n")
+    spans: dict[str, list[Span]] = {}
+    owner: dict[str, int] = {}  # the line a text's spans come from: the last one counts
+    index, start, end = 0, 0, utf16_len(lines[0])  # the line's span; its "\n" is at end
+    for issue in sorted(issues, key=lambda i: i.start16):
+        while issue.start16 > end and index + 1 < len(lines):
+            index += 1
+            start = end + 1
+            end = start + utf16_len(lines[index])
+        line = lines[index]
+        if owner.get(line) != index:
+            owner[line] = index
+            spans[line] = []
+        spans[line].append((issue.start16 - start, max(1, issue.end16 - issue.start16),
+                            issue.category))
+    return spans
 
 
 def merge_issues(issues: list[Issue]) -> list[Issue]:
