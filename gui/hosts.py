@@ -44,18 +44,21 @@ _gc_pauses = 0
 _LOADING = threading.Lock()
 
 
-def settle_memory() -> None:
+def settle_memory(freeze: bool = True) -> None:
     """After loading: forget the source lines PySide6's import hook reads for every module
     imported after it (``inspect.getsource`` through ``linecache``: about 19 MB that
     nothing else reads; tracebacks read them again when they need them), hand the loads'
-    freed buffers back to the system (engine/heap.py), and move every object alive now out
-    of the cyclic collector's sight (``gc.freeze``). The tables loaded by then (the
-    pronouncing dictionary, inflections, language model, ontology) are some 300,000
-    objects that live as long as the app: without the freeze, each full collection walks
-    them all, holding the GIL for about 110 ms on two cores, and the window stalls. Frozen
-    objects are still freed when their last reference goes; only a cycle already
-    unreachable at the freeze would stay, and loads leave none worth collecting."""
-    gc.freeze()
+    freed buffers back to the system (engine/heap.py), and, with ``freeze``, move every
+    object alive now out of the cyclic collector's sight (``gc.freeze``).
+
+    The tables loaded by then (the pronouncing dictionary, inflections, language model,
+    ontology) are some 300,000 objects that live as long as the app: without the freeze,
+    each full collection walks them all, holding the GIL for about 110 ms on two cores,
+    and the window stalls. Frozen objects are still freed when their last reference goes;
+    a reference cycle among them would never be collected, so freezing is for the end of
+    a load, when what is alive is what was loaded."""
+    if freeze:
+        gc.freeze()
     linecache.clearcache()
     give_back_freed()
 
@@ -274,6 +277,7 @@ class ModelHost:
         self.library = TemplateLibrary()
         self.evaluator = Evaluator(grammar, entities)
         self._orders: dict[OrderKey, tuple[str, ...]] = {}
+        self._served = False  # the first suggestion's loads are done
 
     def load(self, settings: Settings) -> ModelInfo:
         with one_load_at_a_time():
@@ -310,7 +314,8 @@ class ModelHost:
                            on_candidate=lambda c: ctx.progress(c) if c.round == 0 else None,
                            on_stage=lambda text: ctx.progress(Stage(text)))
         finally:  # the first suggestion imports and loads more (inflections, BLEU)
-            settle_memory()
+            settle_memory(freeze=not self._served)
+            self._served = True
 
     def order(self, text: str, issues: list[Issue], cancel: threading.Event | None = None,
               limit: int = 40) -> dict[str, tuple[str, ...]]:
