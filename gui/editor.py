@@ -37,7 +37,7 @@ class Editor(QPlainTextEdit):
         self.setAccessibleName("Document text")
         self.setAccessibleDescription("The document you are writing")
         self.highlighter = IssueHighlighter(self.document())
-        self.document().contentsChange.connect(lambda *_: self.text_edited.emit())
+        self.document().contentsChange.connect(self.text_edited)  # signal to signal: no Python
         self.issues: list[Issue] = []
         self._starts: list[int] = []
         self._checked_text = ""
