@@ -84,7 +84,7 @@ def no_gc_pauses() -> Iterator[None]:
                 gc.freeze()
                 gc.enable()
         if last:
-            settle_memory()
+            settle_memory(freeze=False)  # frozen above, before the collector was back
 
 
 @contextlib.contextmanager
