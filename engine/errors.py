@@ -40,3 +40,7 @@ class DocumentError(WordloomError):
 
 class GrammarError(WordloomError):
     """A grammar checker answered with something that cannot be read."""
+
+
+class HistoryError(WordloomError):
+    """A document's local history cannot be read or written."""

@@ -33,6 +33,10 @@ class AppPaths:
         return self.data / "journal"
 
     @property
+    def history(self) -> Path:
+        return self.data / "history"
+
+    @property
     def settings_file(self) -> Path:
         return self.config / "settings.toml"
 

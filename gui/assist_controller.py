@@ -67,6 +67,7 @@ class AssistController(QObject):
         self.editor = editor
         self.panel = panel
         self.settings = settings
+        self.changes = changes
         self.job = 0
         self.cancel_event: threading.Event | None = None
         self.order_cancel = threading.Event()  # the queued ordering of replacements
@@ -370,7 +371,8 @@ class AssistController(QObject):
 
     def accept(self, card: CandidateCard) -> bool:
         """Replace the card's own target with its suggestion, as one undo step."""
-        refused = card_actions.accept(self.editor, card)
+        refused = card_actions.accept(self.editor, card,
+                                      lambda: self.changes.accepting.emit("suggestion"))
         if refused:
             self.message.emit(refused)
         return refused is None

@@ -167,7 +167,7 @@ class AssistantPanel(QWidget):
         history_layout.addWidget(QLabel("This session's suggestions:"))
         history_layout.addWidget(self.history_box)
         history_layout.addStretch(1)
-        self.tabs.addTab(history, "History")
+        self.tabs.addTab(history, "Earlier")
         outer.addWidget(self.tabs, 1)
 
     # -- templates -------------------------------------------------------------------------

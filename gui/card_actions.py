@@ -3,6 +3,8 @@ target (one undo step), insert the suggestion after it, or copy it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QGuiApplication
 
 from gui.candidate_card import CandidateCard
@@ -12,14 +14,17 @@ MOVED = ("The original text has changed since the suggestion was made; copy the 
          "suggestion instead.")
 
 
-def accept(editor: Editor, card: CandidateCard) -> str | None:
+def accept(editor: Editor, card: CandidateCard,
+           before: Callable[[], None] | None = None) -> str | None:
     """Replace the card's target with its suggestion: None when done, else why not ("" when
-    the card has nothing to take)."""
+    the card has nothing to take). ``before`` runs just before the text changes."""
     candidate, target = card.candidate, card.target
     if candidate is None or not candidate.text:
         return ""
     if editor.text_between(target.start, target.end) != target.text:
         return MOVED
+    if before is not None:
+        before()
     editor.replace_range(target.start, target.end, candidate.text)
     target.moved_to(candidate.text)
     return None

@@ -13,3 +13,6 @@ class Changes(QObject):
     dictionary = Signal(list)  # the writer's own words, all of them
     knowledge = Signal(object)  # a change to the knowledge base (ontology.kb_types.Change)
     templates = Signal()  # the prompt templates were edited
+    # the document is about to take a change the writer accepted: "suggestion" or "review"
+    # (the history keeps the text as it was)
+    accepting = Signal(str)

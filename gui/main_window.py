@@ -5,12 +5,13 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QFileDialog,
+    QInputDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -21,7 +22,6 @@ from engine.config import Settings
 from engine.documents.journal import JournalEntry
 from engine.grammar.issues import CheckResult
 from engine.paths import start_folder
-from engine.text.words import writers_word_count
 from engine.version import __version__
 from gui.assist_controller import AssistController
 from gui.assistant_panel import AssistantPanel
@@ -31,6 +31,8 @@ from gui.dialogs.unsaved_dialog import HoldsUnsaved, Unsaved, ask_about_unsaved
 from gui.document_controller import DocumentController
 from gui.editor import Editor
 from gui.grammar_controller import GrammarController
+from gui.history_controller import HistoryController
+from gui.history_panel import HistoryPanel
 from gui.hosts import OntologyHost
 from gui.issues_panel import IssuesPanel
 from gui.knowledge_controller import KnowledgeController
@@ -39,6 +41,8 @@ from gui.markdown_preview import MarkdownPreview
 from gui.menus import build_menus
 from gui.ontology_panel import OntologyPanel
 from gui.preferences import Preferences
+from gui.stats_controller import StatsController
+from gui.stats_panel import StatsPanel
 from gui.status_bar import StatusBar
 
 FILTERS = "Text and Markdown (*.txt *.md *.markdown);;All files (*)"
@@ -65,6 +69,13 @@ class MainWindow(QMainWindow):
         self.preview = MarkdownPreview(self.editor)
         self._dock("preview", "Preview", self.preview, Qt.DockWidgetArea.RightDockWidgetArea)
         self.docks["preview"].hide()
+        self.history_panel = HistoryPanel()
+        self._dock("history", "Version History", self.history_panel,
+                   Qt.DockWidgetArea.RightDockWidgetArea)
+        self.docks["history"].hide()
+        self.stats_panel = StatsPanel()
+        self._dock("stats", "Statistics", self.stats_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.docks["stats"].hide()
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.resizeDocks([self.docks["assistant"], self.docks["ontology"]], [430, 300],
@@ -73,6 +84,9 @@ class MainWindow(QMainWindow):
         self.changes = Changes(self)
         self.changes.settings.connect(self._settings_changed)
         self.documents = DocumentController(self.editor, settings.autosave_seconds)
+        self.history = HistoryController(self.editor, self.documents)
+        self.stats = StatsController(self.editor, self.status, self.stats_panel,
+                                     self.docks["stats"], self.history)
         self.grammar = GrammarController(self.editor, settings, self.changes) \
             if start_workers else None
         # the ontology's thread is the window's: the assistant reads facts on it, the
@@ -83,7 +97,7 @@ class MainWindow(QMainWindow):
             if self.ontology_lane is not None else None
         self.consistency = ConsistencyCheck(self.ontology_lane, self) \
             if self.ontology_lane is not None else None
-        for controller in (self.documents, self.grammar, self.assist):
+        for controller in (self.documents, self.grammar, self.assist, self.history, self.stats):
             if controller is not None:
                 controller.setParent(self)  # their timers die with the window
         self.preferences = Preferences(self)
@@ -94,11 +108,6 @@ class MainWindow(QMainWindow):
         self._wire()
         build_menus(self)
         self._settings_changed(None, settings)
-        self.counts_timer = QTimer(self)
-        self.counts_timer.setSingleShot(True)
-        self.counts_timer.setInterval(250)
-        self.counts_timer.timeout.connect(self._update_counts)
-        self.editor.text_edited.connect(self.counts_timer.start)
         self.closing = False
         self._update_title()
         self._settled = {"model": False, "ontology": False}
@@ -164,6 +173,15 @@ class MainWindow(QMainWindow):
                     lambda info: self.grammar.accept_session_words(info.get("words", [])))
             self.assist.ontology_failed.connect(self.ontology.show_failed)
             self.assist.looked_up.connect(self.ontology.show_lookup)
+        history, panel = self.history, self.history_panel
+        history.changed.connect(lambda snap: panel.show_versions(snap.versions))
+        history.shown.connect(panel.show_version)
+        history.message.connect(lambda m: self.status.showMessage(m, 10000))
+        panel.show_requested.connect(history.show)
+        history.stale.connect(self._refresh_history_view)
+        panel.restore_requested.connect(history.restore)
+        panel.name_requested.connect(history.name_version)
+        self.changes.accepting.connect(history.before_change)
         self.ontology.open_requested.connect(self.preferences.choose_ontology)
         self.panel.select_template(self.settings.last_template)
         self.panel.template_changed.connect(self.preferences.template_changed)
@@ -222,7 +240,7 @@ class MainWindow(QMainWindow):
         self.editor.highlighter.set_markdown(path is None or path.suffix in (".md", ".markdown"))
         self.status.showMessage(f"Opened {getattr(doc, 'title', '')}", 4000)
         self._update_title()
-        self._update_counts()
+        self.stats.new_document()
 
     def save(self) -> bool:
         if self.documents.doc.path is None:
@@ -262,8 +280,23 @@ class MainWindow(QMainWindow):
         self.status.set_saved(dirty, self.documents.doc.path is not None)
 
     def _update_counts(self) -> None:
-        text = self.editor.toPlainText()
-        self.status.set_counts(writers_word_count(text), len(text))
+        self.stats.update()
+
+    def name_version(self) -> None:
+        """Keep the text as it is now as a named version ("sent to editor")."""
+        name, ok = QInputDialog.getText(self, "Name this version", "Name:")
+        if ok and name.strip():
+            self.history.keep_named(name.strip())
+
+    def _refresh_history_view(self) -> None:
+        """The text changed: what the chosen version differs by is worked out again."""
+        if self.docks["history"].isVisible() and self.history_panel.current_id():
+            self.history.show(self.history_panel.current_id())
+
+    def show_history(self) -> None:
+        self.docks["history"].show()
+        self.docks["history"].raise_()
+        self.history_panel.list.setFocus()
 
     def _checked(self, result: CheckResult) -> None:
         # the list always shows what is underlined; Harper's early answer says more may come
@@ -339,6 +372,7 @@ class MainWindow(QMainWindow):
         if self.grammar is not None:
             self.grammar.stop()
         self.documents.close_clean()
+        self.history.stop()
         QSettings("wordloom", "wordloom").setValue("geometry", self.saveGeometry())
 
     def offer_recovery(self, orphans: list[JournalEntry] | None = None) -> None:

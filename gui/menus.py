@@ -54,6 +54,9 @@ def menus(window: MainWindow) -> list[tuple[str, list[Entry]]]:
             ("Save &As…", window.save_as, Key.SaveAs, "saveas"),
             ("&Export…", window.export_dialog, "Ctrl+E", "export"),
             None,
+            ("Version &History", window.show_history, "Ctrl+Shift+H", "history"),
+            ("Name This &Version…", window.name_version, "Ctrl+Alt+S", "nameversion"),
+            None,
             ("&Close Document", window.new_document, Key.Close, "close"),
             ("&Quit", window.close, "Ctrl+Q", "quit"),  # Cmd+Q on macOS
         ]),
@@ -83,7 +86,9 @@ def menus(window: MainWindow) -> list[tuple[str, list[Entry]]]:
 
 DOCK_KEYS = {"assistant": ("&AI Assistant", "Ctrl+Shift+A"), "issues": ("&Issues", "Ctrl+Shift+E"),
              "ontology": ("O&ntology", "Ctrl+Shift+O"),
-             "preview": ("Markdown &Preview", "Ctrl+Shift+P")}
+             "preview": ("Markdown &Preview", "Ctrl+Shift+P"),
+             "history": ("&Version History", "Ctrl+Alt+H"),
+             "stats": ("&Statistics", "Ctrl+Shift+G")}
 
 
 def add_action(window: QMainWindow, menu: QMenu, text: str, slot: Callable[..., Any],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from engine.text.stats import Counts, reading_time
+
 
 class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -44,8 +46,21 @@ class StatusBar(QStatusBar):
         self.language.setToolTip("\n".join(f"{k}: {languages[k]} paragraph(s)"
                                            for k in ordered))
 
-    def set_counts(self, words: int, chars: int) -> None:
-        self.counts.setText(f"{words:,} words · {chars:,} characters")
+    def set_counts(self, document: Counts, selection: Counts | None = None) -> None:
+        """Words and characters of the document (of the selection too, when there is one);
+        the other counts in the tooltip."""
+        if selection is not None and selection.characters:
+            self.counts.setText(f"{selection.words:,} of {document.words:,} words · "
+                                f"{selection.characters:,} of {document.characters:,} "
+                                "characters")
+        else:
+            self.counts.setText(f"{document.words:,} words · {document.characters:,} "
+                                "characters")
+        cjk = f"CJK characters: {document.cjk_characters:,}\n" if document.cjk_characters \
+            else ""
+        self.counts.setToolTip(f"{cjk}Sentences: {document.sentences:,}\nParagraphs: "
+                               f"{document.paragraphs:,}\nReading time: "
+                               f"{reading_time(document.reading_minutes)}")
 
     def set_saved(self, dirty: bool, has_file: bool) -> None:
         self.saved.setText("Unsaved changes" if dirty else "Saved" if has_file
