@@ -145,8 +145,10 @@ KILLS = 200
 
 @pytest.mark.slow  # 200 processes killed mid-save: a minute
 def test_killed_during_save_leaves_the_old_or_the_new_file(tmp_path):
-    """SIGKILL at random instants while a 5 MB document and its journal are saved."""
+    """SIGKILL at random instants while a 5 MB document, its journal and its history are
+    saved."""
     from engine.documents.journal import Journal
+    from engine.history.store import HistoryStore
 
     line = "All work and no play makes a dull writer. 写作 "
     versions = ((line * 110_000)[:5_000_000], (line[::-1] * 110_000)[:5_000_000])
@@ -155,6 +157,10 @@ def test_killed_during_save_leaves_the_old_or_the_new_file(tmp_path):
     path.write_text(versions[0], encoding="utf-8")
     folder = tmp_path / "journal"
     folder.mkdir()
+    seed = HistoryStore(folder / "history.sqlite3")  # both texts' paragraphs stored once:
+    for text in versions:  # each child then adds a version in milliseconds
+        seed.record(text, "save")
+    seed.close()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kill_saver"])
     rng = random.Random(7)
@@ -171,11 +177,21 @@ def test_killed_during_save_leaves_the_old_or_the_new_file(tmp_path):
         assert hashlib.sha256(path.read_bytes()).hexdigest() in hashes
         entry = Journal(folder).read("kill-test")
         assert entry is None or entry.text in versions  # absent only before the first
+        history = HistoryStore(folder / "history.sqlite3")
+        for version in history.versions()[:2]:  # the newest: the ones a kill could tear
+            assert history.text(version.id) in versions
+        history.close()
         for stale in [*tmp_path.glob(".big.md.*.tmp"), *folder.glob(".*.tmp")]:
             leftovers += 1  # a kill in the middle of a write
             stale.unlink()
     assert Journal(folder).read("kill-test") is not None
-    print(f"{KILLS} kills: every file complete; {leftovers} killed mid-write")
+    history = HistoryStore(folder / "history.sqlite3")
+    kept = history.versions()
+    assert len(kept) > 2  # the killed savers added versions (past the two seeded)
+    for version in kept:  # every version listed reads back whole
+        assert history.text(version.id) in versions
+    print(f"{KILLS} kills: every file complete, {len(kept)} versions in the history all "
+          f"whole; {leftovers} killed mid-write")
     assert leftovers >= KILLS // 20, "too few kills landed inside a write to prove much"
 
 

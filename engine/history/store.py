@@ -32,6 +32,9 @@ from engine.history.compare import words_changed
 from engine.history.thinning import Aged, to_drop
 from engine.text.words import writers_word_count
 
+# up to this many characters of changed paragraphs, words added and removed are counted
+# word by word; beyond it (a rewrite of half a novel) the net change is counted
+EXACT_CHARS = 200_000
 DEFAULT_CAP = 64 * 1024 * 1024  # bytes per document, after which the oldest unnamed go
 REASONS = ("save", "suggestion", "review", "writing", "restore", "before-restore", "snapshot",
            "import")
@@ -372,9 +375,16 @@ class HistoryStore:
             return sum(writers_word_count(p) for p in new_parts), 0
         came = Counter(new_ids) - Counter(old_ids)
         by_id = dict(zip(new_ids, new_parts, strict=True))
+        new = [by_id[i] for i in came.elements()]
+        if sum(map(len, new)) > EXACT_CHARS:  # a rewrite of half a novel: net counts
+            marks = ",".join("?" * len(gone | came))
+            size = dict(self.db.execute(f"SELECT id, words FROM lines WHERE id IN ({marks})",
+                                        list(gone | came)).fetchall())
+            before = sum(size.get(i, 0) * n for i, n in gone.items())
+            after = sum(size.get(i, 0) * n for i, n in came.items())
+            return max(0, after - before), max(0, before - after)
         old_texts = self._line_texts(set(gone))
         old = [old_texts.get(i, "") for i in gone.elements()]
-        new = [by_id[i] for i in came.elements()]
         return words_changed(old, new)
 
     def _drop(self, version_ids: list[int]) -> None:
