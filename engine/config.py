@@ -45,6 +45,7 @@ class Settings:
     picky: bool = False
     ontology: str = ""
     autosave_seconds: int = 5
+    keep_history: bool = True  # a version of each saved document in the data folder
     theme: str = "system"
     editor_font: str = ""
     editor_font_size: int = 12
@@ -135,6 +136,7 @@ CHECKS: dict[str, Check] = {
     "picky": _is(bool),
     "ontology": _is(str),
     "autosave_seconds": _int_range(1, 3600),
+    "keep_history": _is(bool),
     "theme": _choice(THEMES),
     "editor_font": _is(str),
     "editor_font_size": _int_range(6, 72),

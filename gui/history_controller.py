@@ -109,7 +109,8 @@ class HistoryController(QObject):
     message = Signal(str)
     stale = Signal()  # the text changed a second ago: a shown comparison is out of date
 
-    def __init__(self, editor: object, documents: object, root: Path | None = None) -> None:
+    def __init__(self, editor: object, documents: object, root: Path | None = None,
+                 enabled: bool = True) -> None:
         super().__init__()
         from gui.document_controller import DocumentController
         from gui.editor import Editor
@@ -119,6 +120,7 @@ class HistoryController(QObject):
         self.documents = documents
         self.lane = Lane("history", HistoryKeeper(root), on_failed=self._failed)
         self.snapshot = Snapshot()
+        self.enabled = enabled  # the writer's setting: keep versions at all
         self.attached = ""
         self.pending = 0  # operations queued on the lane and not finished
         self.last_recorded = 0.0
@@ -138,9 +140,17 @@ class HistoryController(QObject):
 
     # -- what the document does ----------------------------------------------------------
 
+    def set_enabled(self, enabled: bool) -> None:
+        """Turned off, nothing more is kept (what was kept stays); turned on, the open
+        document's history starts again from its text as saved."""
+        if enabled == self.enabled:
+            return
+        self.enabled = enabled
+        self._opened(self.documents.doc)
+
     def _opened(self, doc: object) -> None:
         path = getattr(doc, "path", None)
-        if path is None:
+        if path is None or not self.enabled:
             self.attached = ""
             self._run(lambda k, _c: k.detach())
             return
@@ -153,6 +163,8 @@ class HistoryController(QObject):
         self._run(lambda k, _c: k.attach(path, text))
 
     def _saved(self, path: str) -> None:
+        if not self.enabled:
+            return
         text = self.documents.doc.text
         if path != self.attached:
             self._attach(path, text)  # a first save or Save As: that file's history
@@ -175,9 +187,17 @@ class HistoryController(QObject):
             self._record(self.editor.toPlainText(), "writing")
 
     def _record(self, text: str, reason: str, name: str = "") -> None:
+        """Queued once the window is done with what it is doing (a save returns first:
+        the history's thread would otherwise hold the interpreter while it finishes)."""
         self.last_recorded = time.time()
         self.edited_since = False
-        self._run(lambda k, _c: k.record(text, reason, name))
+        self.pending += 1
+
+        def later() -> None:
+            self.pending -= 1
+            self._run(lambda k, _c: k.record(text, reason, name))
+
+        QTimer.singleShot(0, self, later)
 
     # -- what the writer asks ------------------------------------------------------------
 
@@ -186,6 +206,9 @@ class HistoryController(QObject):
 
     def keep_named(self, name: str) -> None:
         """Keep the text as it is now as a named version."""
+        if not self.enabled:
+            self.message.emit("Version history is off (Settings → App).")
+            return
         if not self.attached:
             self.message.emit("Save the document first: history is kept for saved files.")
             return

@@ -84,7 +84,8 @@ class MainWindow(QMainWindow):
         self.changes = Changes(self)
         self.changes.settings.connect(self._settings_changed)
         self.documents = DocumentController(self.editor, settings.autosave_seconds)
-        self.history = HistoryController(self.editor, self.documents)
+        self.history = HistoryController(self.editor, self.documents,
+                                         enabled=settings.keep_history)
         self.stats = StatsController(self.editor, self.status, self.stats_panel,
                                      self.docks["stats"], self.history)
         self.grammar = GrammarController(self.editor, settings, self.changes) \
@@ -127,6 +128,8 @@ class MainWindow(QMainWindow):
             self.editor.setLineWrapMode(Editor.LineWrapMode.WidgetWidth if new.word_wrap
                                         else Editor.LineWrapMode.NoWrap)
         self.documents.set_interval(new.autosave_seconds)
+        if old is not None:
+            self.history.set_enabled(new.keep_history)
 
     def _settle(self, part: str) -> None:
         """Once the model and ontology are in memory, keep the garbage collector off them:

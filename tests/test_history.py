@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import assert_user_error, wordloom, wordloom_json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +21,7 @@ from engine.history.library import HistoryLibrary
 from engine.history.store import HistoryStore, Version
 from engine.history.thinning import Aged, to_drop
 from engine.text.stats import CountCache, count
+from helpers import assert_user_error, wordloom, wordloom_json
 
 DAY = 86400.0
 WORDS = ("the of and to in a is that was he for it with as his on be at by had not are but "
@@ -162,6 +162,7 @@ def test_over_its_cap_the_oldest_unnamed_versions_go_first(tmp_path):
     assert named is not None
     for _ in range(40):
         store.record(joined(novel(rng, 50)), "save")
+    store.tidy()  # recording checks the cap every 20 versions; this checks it now
     versions = store.versions()
     assert store.size_bytes() <= 400_000
     assert named.id in {v.id for v in versions}
@@ -259,6 +260,22 @@ def test_changes_are_shown_by_paragraph_then_word():
     assert "-The cat sat." in patch and "+The dog sat." in patch
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a\n", "b\n", "\n", "c d\n", "e"]), max_size=30),
+       st.lists(st.sampled_from(["a\n", "b\n", "\n", "c x\n", "e"]), max_size=30))
+def test_the_changes_found_turn_one_version_into_the_other(old, new):
+    from engine.text.diff import word_diff
+
+    result = list(old)
+    for hunk in reversed(list(hunks(old, new))):
+        assert list(hunk.old) == old[hunk.old_start:hunk.old_start + len(hunk.old)]
+        result[hunk.old_start:hunk.old_start + len(hunk.old)] = hunk.new
+        pieces = word_diff("".join(hunk.old), "".join(hunk.new))
+        assert "".join(t for op, t in pieces if op != "+") == "".join(hunk.old)
+        assert "".join(t for op, t in pieces if op != "-") == "".join(hunk.new)
+    assert result == new
+
+
 # -- counts ------------------------------------------------------------------------------------
 
 def test_counts_of_mixed_chinese_and_english():
@@ -271,7 +288,7 @@ def test_counts_of_mixed_chinese_and_english():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(list("ab .!?\n\t我。X") + ["Dr.", "\n\n"]),
+@given(st.lists(st.lists(st.sampled_from([*list("ab .!?\n\t我。X"), "Dr.", "\n\n"]),
                         max_size=30).map("".join), max_size=8))
 def test_counting_by_remembered_paragraphs_equals_counting_the_whole(pieces):
     cache = CountCache()

@@ -8,7 +8,6 @@ import datetime as dt
 import time
 
 from conftest import base_settings
-
 from engine.history.daily import Goal
 from engine.history.library import HistoryLibrary
 from gui.main_window import MainWindow

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from engine.text.diff import word_diff
+from engine.text.diff import regions, word_diff
 from engine.text.words import words
 
 
@@ -52,9 +52,9 @@ class Hunk:
 
 
 def hunks(old: Sequence[str], new: Sequence[str]) -> Iterator[Hunk]:
-    matcher = difflib.SequenceMatcher(a=list(old), b=list(new), autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op != "equal":
+    """The stretches that differ, line by line (see ``engine.text.diff.regions``)."""
+    for same, i1, i2, j1, j2 in regions(old, new):
+        if not same:
             yield Hunk(i1, j1, tuple(old[i1:i2]), tuple(new[j1:j2]))
 
 

@@ -19,12 +19,13 @@ import sqlite3
 import threading
 import time
 import zlib
-from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from engine.errors import HistoryError
 from engine.history.compare import lines as cut_lines
@@ -36,6 +37,7 @@ from engine.text.words import writers_word_count
 # word by word; beyond it (a rewrite of half a novel) the net change is counted
 EXACT_CHARS = 200_000
 DEFAULT_CAP = 64 * 1024 * 1024  # bytes per document, after which the oldest unnamed go
+TIDY_EVERY = 20  # versions between two checks of the cap within a day
 REASONS = ("save", "suggestion", "review", "writing", "restore", "before-restore", "snapshot",
            "import")
 _SCHEMA = """
@@ -81,18 +83,27 @@ def _line_hash(line: str) -> bytes:
 def _pack_ids(ids: Sequence[int]) -> bytes:
     """Ids as differences from the one before (mostly 1 in a text written in order), so
     zlib makes a 4,000-paragraph list a few hundred bytes."""
-    deltas = array("q", (b - a for a, b in zip([0, *ids], ids, strict=False)))
-    return zlib.compress(deltas.tobytes(), 6)
+    deltas = np.diff(np.asarray(ids, dtype=np.int64), prepend=0)
+    return zlib.compress(deltas.astype("<i8").tobytes(), 1)
 
 
 def _unpack_ids(blob: bytes) -> list[int]:
-    deltas = array("q")
-    deltas.frombytes(zlib.decompress(blob))
-    out, total = [], 0
-    for delta in deltas:
-        total += delta
-        out.append(total)
-    return out
+    raw = zlib.decompress(blob)
+    if len(raw) % 8:
+        raise ValueError("a list of ids is cut short")
+    return np.cumsum(np.frombuffer(raw, dtype="<i8")).tolist()  # type: ignore[no-any-return]
+
+
+def _common_ends(a: Sequence[int], b: Sequence[int]) -> tuple[int, int]:
+    """How many items ``a`` and ``b`` share at their start, and then at their end."""
+    most = min(len(a), len(b))
+    head = 0
+    while head < most and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < most - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
 
 
 class HistoryStore:
@@ -108,6 +119,8 @@ class HistoryStore:
         self._known: dict[bytes, tuple[int, int]] | None = None  # line hash -> (id, words)
         self._generation = ""
         self._tip: tuple[int, list[int]] | None = None  # newest version's id and line ids
+        self._tip_lines: dict[str, tuple[int, int]] = {}  # its lines: text -> (id, words)
+        self._tidied = ("", 0)  # the day of the last tidy, and records since
         try:
             if read_only:
                 self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
@@ -233,7 +246,12 @@ class HistoryStore:
                  _pack_ids(ids)))
             version_id = int(cursor.lastrowid or 0)
             self._tip = (version_id, ids)
-        self.tidy(now=when)
+        day = time.strftime("%Y-%m-%d", time.localtime(when))
+        if self._tidied[0] != day or self._tidied[1] >= TIDY_EVERY:
+            self.tidy(now=when)  # thinning changes with the day; the cap is checked now and then
+            self._tidied = (day, 0)
+        else:
+            self._tidied = (day, self._tidied[1] + 1)
         return Version(version_id, when, reason, name, words, added, removed)
 
     def set_name(self, version_id: int, name: str) -> None:
@@ -301,6 +319,8 @@ class HistoryStore:
                 yield
             except BaseException:
                 self._tip = None
+                self._tip_lines = {}
+                self._known = None  # lines inserted by the rolled back write are gone
                 try:
                     self.db.execute("ROLLBACK")
                 except sqlite3.Error:
@@ -315,6 +335,7 @@ class HistoryStore:
         if generation != self._generation:
             self._known = None
             self._tip = None
+            self._tip_lines = {}
             self._generation = generation
 
     def _load_tip(self) -> tuple[int, list[int]] | None:
@@ -327,21 +348,24 @@ class HistoryStore:
         return self._tip
 
     def _store_lines(self, parts: list[str]) -> tuple[list[int], int]:
+        """Each line's id (stored when new) and the text's words. A line the newest version
+        has is found by its text; only the others are hashed (a save after an edit hashes
+        one paragraph, not the novel)."""
+        tip_lines = self._tip_lines
+        found = [tip_lines.get(part) or self._line_id(part) for part in parts]
+        self._tip_lines = dict(zip(parts, found, strict=True))
+        return [f[0] for f in found], sum(f[1] for f in found)
+
+    def _line_id(self, part: str) -> tuple[int, int]:
         if self._known is None:
             self._known = {h: (i, w) for h, i, w in
                            self.db.execute("SELECT hash, id, words FROM lines")}
-        known = self._known
-        ids: list[int] = []
-        total = 0
-        for part in parts:
-            digest = _line_hash(part)
-            found = known.get(digest)
-            if found is None:
-                found = self._insert_line(digest, part)
-                known[digest] = found
-            ids.append(found[0])
-            total += found[1]
-        return ids, total
+        digest = _line_hash(part)
+        found = self._known.get(digest)
+        if found is None:
+            found = self._insert_line(digest, part)
+            self._known[digest] = found
+        return found
 
     def _insert_line(self, digest: bytes, line: str) -> tuple[int, int]:
         raw = line.encode("utf-8", "surrogatepass")
@@ -370,10 +394,12 @@ class HistoryStore:
 
     def _changed(self, old_ids: list[int], new_ids: list[int],
                  new_parts: list[str]) -> tuple[int, int]:
-        gone = Counter(old_ids) - Counter(new_ids)
         if not old_ids:
             return sum(writers_word_count(p) for p in new_parts), 0
-        came = Counter(new_ids) - Counter(old_ids)
+        head, tail = _common_ends(old_ids, new_ids)  # what they share cancels out
+        before_ids = Counter(old_ids[head:len(old_ids) - tail])
+        after_ids = Counter(new_ids[head:len(new_ids) - tail])
+        gone, came = before_ids - after_ids, after_ids - before_ids
         by_id = dict(zip(new_ids, new_parts, strict=True))
         new = [by_id[i] for i in came.elements()]
         if sum(map(len, new)) > EXACT_CHARS:  # a rewrite of half a novel: net counts
@@ -407,4 +433,5 @@ class HistoryStore:
             "SELECT value FROM meta WHERE key='generation'").fetchone()[0]
         self._known = None
         self._tip = None
+        self._tip_lines = {}
         self.db.execute("PRAGMA incremental_vacuum")

@@ -201,6 +201,10 @@ class SettingsDialog(QDialog):
         self.autosave.setValue(s.autosave_seconds)
         self.autosave.setAccessibleName("Autosave interval")
         form.addRow("&Autosave every", self.autosave)
+        self.keep_history = QCheckBox("Keep earlier versions of each saved document "
+                                      "(File → Version History)")
+        self.keep_history.setChecked(s.keep_history)
+        form.addRow(self.keep_history)
         self.theme = QComboBox()
         self.theme.addItems(THEMES)
         self.theme.setCurrentText(s.theme)
@@ -233,6 +237,7 @@ class SettingsDialog(QDialog):
             languagetool_mode=self.lt_mode.currentText(), languagetool_url=self.lt_url.text(),
             language=self.language.currentText().strip(), picky=self.picky.isChecked(),
             ontology=self.ontology.text().strip(), autosave_seconds=self.autosave.value(),
+            keep_history=self.keep_history.isChecked(),
             theme=self.theme.currentText(), editor_font=self.font_box.currentFont().family(),
             editor_font_size=self.font_size.value())
 
