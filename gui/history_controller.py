@@ -280,6 +280,13 @@ class HistoryController(QObject):
         log.warning("history: %s", message)
         self.message.emit(f"History: {message}")
 
+    def keep_unsaved(self) -> None:
+        """On closing with changes not saved (the writer chose Discard, or the window is
+        going away): they are kept as a version, so "Discard" can be taken back."""
+        if self.enabled and self.attached and self.documents.dirty:
+            text = self.editor.toPlainText()
+            self._run(lambda k, _c: k.record(text, "writing"))
+
     def stop(self) -> None:
         self.hourly.stop()
         self.settle.stop()

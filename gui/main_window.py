@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.docks["history"].hide()
         self.stats_panel = StatsPanel()
         self._dock("stats", "Statistics", self.stats_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["history"], self.docks["stats"])  # one below the AI
         self.docks["stats"].hide()
         self.status = StatusBar()
         self.setStatusBar(self.status)
@@ -299,7 +300,11 @@ class MainWindow(QMainWindow):
     def show_history(self) -> None:
         self.docks["history"].show()
         self.docks["history"].raise_()
-        self.history_panel.list.setFocus()
+        versions = self.history_panel.list
+        newest = versions.topLevelItem(0)
+        if versions.currentItem() is None and newest is not None:
+            versions.setCurrentItem(newest)
+        versions.setFocus()
 
     def _checked(self, result: CheckResult) -> None:
         # the list always shows what is underlined; Harper's early answer says more may come
@@ -375,7 +380,8 @@ class MainWindow(QMainWindow):
         if self.grammar is not None:
             self.grammar.stop()
         self.documents.close_clean()
-        self.history.stop()
+        self.history.keep_unsaved()
+        self.history.stop()  # after what is queued: the last versions are written
         QSettings("wordloom", "wordloom").setValue("geometry", self.saveGeometry())
 
     def offer_recovery(self, orphans: list[JournalEntry] | None = None) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -140,6 +140,7 @@ def _special(window: MainWindow, menu: QMenu, entry: str) -> None:
             toggle.setObjectName(f"show{key}")
             toggle.setText(DOCK_KEYS[key][0])
             toggle.setShortcut(QKeySequence(DOCK_KEYS[key][1]))
+            toggle.triggered.connect(partial(_bring_forward, dock, toggle))  # a tab behind another
             menu.addAction(toggle)
     elif entry == "theme":
         themes = menu.addMenu("T&heme")
@@ -147,6 +148,11 @@ def _special(window: MainWindow, menu: QMenu, entry: str) -> None:
             add_action(window, themes, name.title(),
                        partial(_call, window.preferences.set_theme, name), None,
                        f"theme{name}")
+
+
+def _bring_forward(dock: QDockWidget, toggle: QAction, *_checked: object) -> None:
+    if toggle.isChecked():
+        dock.raise_()
 
 
 def fill_recent(window: MainWindow) -> None:

@@ -32,7 +32,7 @@ class StatsController(QObject):
         self.timer.timeout.connect(self.update)
         editor.text_edited.connect(self.timer.start)
         editor.selectionChanged.connect(self.timer.start)
-        panel.first_shown.connect(self.update)
+        panel.shown.connect(self.update)
         panel.goal_requested.connect(self.ask_goal)
         if history is not None:
             history.changed.connect(lambda _snap: self.update())

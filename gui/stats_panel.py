@@ -33,7 +33,7 @@ def _cells(counts: Counts | None, ease: float | None) -> list[str]:
 
 class StatsPanel(QWidget):
     goal_requested = Signal()
-    first_shown = Signal()
+    shown = Signal()  # it came into view: its figures are brought up to date
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,13 +70,10 @@ class StatsPanel(QWidget):
         layout.addWidget(self.goal_bar)
         layout.addWidget(self.goal_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(self.chart_holder, 1)
-        self._shown_once = False
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._shown_once:
-            self._shown_once = True
-            self.first_shown.emit()
+        self.shown.emit()
 
     def show_counts(self, document: Counts, ease: float | None,
                     selection: Counts | None, selection_ease: float | None) -> None:

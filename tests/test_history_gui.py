@@ -81,6 +81,26 @@ def test_unsaved_writing_is_kept_at_most_once_an_hour(qtbot, windows, tmp_path, 
     assert doc.read_text(encoding="utf-8") == "Start.\n"  # the file itself is untouched
 
 
+def test_changes_discarded_on_quit_are_kept_as_a_version(qtbot, windows, tmp_path,
+                                                         wordloom_home):
+    doc = tmp_path / "notes.md"
+    doc.write_text("Kept.\n", encoding="utf-8")
+    window = _window(qtbot, windows)
+    window.documents.open(doc)
+    _settled(qtbot, window, 1)
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    window.editor.insertPlainText("And a paragraph I will regret discarding.\n")  # typed
+    assert window.documents.dirty
+    window.closing = True  # as after "Discard" in the question about unsaved changes
+    window.close()
+    assert doc.read_text(encoding="utf-8") == "Kept.\n"
+    opened = HistoryLibrary().open(doc, None, create=False)
+    assert opened is not None
+    newest = opened.store.versions()[0]
+    assert newest.reason == "writing"
+    assert opened.store.text(newest.id) == "Kept.\nAnd a paragraph I will regret discarding.\n"
+
+
 def test_an_accepted_suggestion_can_be_undone_after_a_restart(qtbot, ontology_window, tmp_path):
     from engine.writing.assistant import Candidate
     from gui.candidate_card import CandidateCard
@@ -103,7 +123,9 @@ def test_an_accepted_suggestion_can_be_undone_after_a_restart(qtbot, ontology_wi
     window.close()  # quit without saving: the text before the suggestion is still kept
     opened = HistoryLibrary().open(doc, None, create=False)
     assert opened is not None
-    assert opened.store.text(opened.store.versions()[0].id) == "She go home. Then she sleep.\n"
+    kept = {v.reason: opened.store.text(v.id) for v in opened.store.versions()}
+    assert kept["suggestion"] == "She go home. Then she sleep.\n"  # before it landed
+    assert kept["writing"] == "She goes home. Then she sleep.\n"  # what was not saved
 
 
 def test_counts_goal_and_words_per_day(qtbot, windows, tmp_path, wordloom_home):

@@ -25,12 +25,13 @@ def words_at_day_end(versions: Sequence[Version]) -> dict[dt.date, int]:
 
 def baseline(versions: Sequence[Version], day: dt.date) -> int:
     """The words the document had when ``day`` began: its last version before that day;
-    else, when it was first opened that day (not written in Wordloom), that version's."""
+    else, when its first version is the file as it was found (opened, or recorded by
+    ``history --snapshot``: not written in Wordloom), that version's."""
     ordered = sorted(versions, key=lambda v: (v.time, v.id))
     before = [v for v in ordered if v.when.date() < day]
     if before:
         return before[-1].words
-    if ordered and ordered[0].reason == "import":
+    if ordered and ordered[0].reason in ("import", "snapshot"):
         return ordered[0].words
     return 0
 

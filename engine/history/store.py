@@ -403,9 +403,10 @@ class HistoryStore:
         by_id = dict(zip(new_ids, new_parts, strict=True))
         new = [by_id[i] for i in came.elements()]
         if sum(map(len, new)) > EXACT_CHARS:  # a rewrite of half a novel: net counts
-            marks = ",".join("?" * len(gone | came))
+            changed = set(gone) | set(came)
+            marks = ",".join("?" * len(changed))
             size = dict(self.db.execute(f"SELECT id, words FROM lines WHERE id IN ({marks})",
-                                        list(gone | came)).fetchall())
+                                        list(changed)).fetchall())
             before = sum(size.get(i, 0) * n for i, n in gone.items())
             after = sum(size.get(i, 0) * n for i, n in came.items())
             return max(0, after - before), max(0, before - after)

@@ -21,19 +21,19 @@ def regions(a: Sequence[Hashable], b: Sequence[Hashable]) -> Iterator[tuple[bool
     where difflib takes a tenth of a second."""
     from rapidfuzz.distance import Indel
 
-    pending: list[int] | None = None
+    pending: tuple[int, int, int, int] | None = None
     for op in Indel.opcodes(a, b):
         if op.tag == "equal":
             if pending is not None:
-                yield False, *pending
+                yield False, pending[0], pending[1], pending[2], pending[3]
                 pending = None
             yield True, op.src_start, op.src_end, op.dest_start, op.dest_end
         elif pending is None:
-            pending = [op.src_start, op.src_end, op.dest_start, op.dest_end]
+            pending = (op.src_start, op.src_end, op.dest_start, op.dest_end)
         else:
-            pending[1], pending[3] = op.src_end, op.dest_end
+            pending = (pending[0], op.src_end, pending[2], op.dest_end)
     if pending is not None:
-        yield False, *pending
+        yield False, pending[0], pending[1], pending[2], pending[3]
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
