@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -101,11 +101,21 @@ class HistoryPanel(QWidget):
         split.addWidget(self.list)
         split.addWidget(lower)
         split.setSizes([160, 260])
+        self.split = split
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.empty)
         layout.addWidget(split)
         self._enable()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Side by side in a wide dock (below the editor), one above the other in a tall
+        one."""
+        super().resizeEvent(event)
+        wide = event.size().width() > 1.6 * event.size().height()
+        wanted = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.split.orientation() != wanted:
+            self.split.setOrientation(wanted)
 
     def show_versions(self, versions: list[Version]) -> None:
         """The list, newest first; the chosen version stays chosen when it is still there."""

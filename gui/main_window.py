@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -71,12 +71,13 @@ class MainWindow(QMainWindow):
         self.docks["preview"].hide()
         self.history_panel = HistoryPanel()
         self._dock("history", "Version History", self.history_panel,
-                   Qt.DockWidgetArea.RightDockWidgetArea)
-        self.docks["history"].hide()
+                   Qt.DockWidgetArea.BottomDockWidgetArea)
         self.stats_panel = StatsPanel()
-        self._dock("stats", "Statistics", self.stats_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.docks["history"], self.docks["stats"])  # one below the AI
-        self.docks["stats"].hide()
+        self._dock("stats", "Statistics", self.stats_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        for key in ("history", "stats"):  # tabs beside Issues, below the editor
+            self.tabifyDockWidget(self.docks["issues"], self.docks[key])
+            self.docks[key].hide()
+            self.docks[key].visibilityChanged.connect(self._roomy)
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.resizeDocks([self.docks["assistant"], self.docks["ontology"]], [430, 300],
@@ -297,9 +298,19 @@ class MainWindow(QMainWindow):
         if self.docks["history"].isVisible() and self.history_panel.current_id():
             self.history.show(self.history_panel.current_id())
 
+    def _roomy(self, visible: bool) -> None:
+        """Version History and Statistics need more height than the Issues list they share
+        the bottom with: it grows when one of them comes into view."""
+        dock = self.sender()
+        if visible and isinstance(dock, QDockWidget) and dock.height() < 280 and \
+                self.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
+            QTimer.singleShot(0, lambda: self.resizeDocks([dock], [300],
+                                                          Qt.Orientation.Vertical))
+
     def show_history(self) -> None:
-        self.docks["history"].show()
-        self.docks["history"].raise_()
+        dock = self.docks["history"]
+        dock.show()
+        dock.raise_()
         versions = self.history_panel.list
         newest = versions.topLevelItem(0)
         if versions.currentItem() is None and newest is not None:

@@ -120,6 +120,14 @@ def run_smoke(app: QApplication, window: MainWindow, screenshot: str | None,
                 raise RuntimeError("saving failed")
             saved_ok = target.read_text(encoding="utf-8") == text_now
         steps.append("saved")
+        if not wait_for(app, lambda: window.history.pending == 0 and
+                        bool(window.history.snapshot.versions), 30):
+            raise RuntimeError("no version was kept in the history")
+        window.docks["stats"].show()  # the counts and the words-per-day chart (pyqtgraph)
+        if not wait_for(app, lambda: window.stats_panel.chart is not None, 30):
+            raise RuntimeError("the statistics chart was not drawn")
+        steps.append(f"{len(window.history.snapshot.versions)} version(s) kept, chart drawn")
+        window.docks["issues"].raise_()
         if screenshot:
             window.panel.show_ranked(outcome.candidates)
             wait_for(app, lambda: False, 0.5)

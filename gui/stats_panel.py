@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QGridLayout,
     QLabel,
     QProgressBar,
@@ -62,14 +63,33 @@ class StatsPanel(QWidget):
         self.goal_button.clicked.connect(self.goal_requested.emit)
         self.chart_holder = QVBoxLayout()
         self.chart: QWidget | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(grid)
-        layout.addWidget(self.progress_line)
-        layout.addWidget(self.goal_line)
-        layout.addWidget(self.goal_bar)
-        layout.addWidget(self.goal_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addLayout(self.chart_holder, 1)
+        figures = QVBoxLayout()
+        figures.addLayout(grid)
+        figures.addStretch(1)
+        progress = QWidget()
+        progress.setMinimumWidth(220)
+        progress.setMaximumWidth(340)
+        progress_layout = QVBoxLayout(progress)
+        progress_layout.setContentsMargins(0, 0, 0, 0)
+        progress_layout.addWidget(self.progress_line)
+        progress_layout.addWidget(self.goal_line)
+        progress_layout.addWidget(self.goal_bar)
+        progress_layout.addWidget(self.goal_button, 0, Qt.AlignmentFlag.AlignLeft)
+        progress_layout.addStretch(1)
+        # a wide dock: counts | today and the goal | the chart; a tall one: one below another
+        self.layout_ = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self.layout_.setContentsMargins(6, 6, 6, 6)
+        self.layout_.setSpacing(12)
+        self.layout_.addLayout(figures)
+        self.layout_.addWidget(progress)
+        self.layout_.addLayout(self.chart_holder, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The chart beside the figures in a wide dock, below them in a tall one."""
+        super().resizeEvent(event)
+        wide = event.size().width() > 1.6 * event.size().height()
+        self.layout_.setDirection(QBoxLayout.Direction.LeftToRight if wide
+                                  else QBoxLayout.Direction.TopToBottom)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

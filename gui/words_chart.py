@@ -23,6 +23,8 @@ class WordsChart(QWidget):
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.showGrid(y=True, alpha=0.2)
+        text = palette.color(QPalette.ColorRole.WindowText).name()
+        self.plot.setTitle("Words written per day", color=text, size="9pt")
         self.bars: object = None
         self.days: list[tuple[dt.date, int]] = []
         layout = QVBoxLayout(self)

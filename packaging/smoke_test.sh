@@ -53,6 +53,17 @@ data = json.load(sys.stdin)
 assert data["text"].strip() == "We stayed three nights in the hotel.", data
 assert data["engines"]["model"] == "ready", data
 print("proofread:", data["text"], [e["source"] for e in data["edits"]])'
+# local history (SQLite, rapidfuzz's diff) and the counts
+printf 'One two.\n' > "$HOME_DIR/h.md"
+"$APP" history "$HOME_DIR/h.md" --snapshot >/dev/null
+printf 'One two three.\n' > "$HOME_DIR/h.md"
+"$APP" history "$HOME_DIR/h.md" --diff 1 | grep -q '^+One two three\.$' || {
+  echo "error: history --diff did not show the change" >&2; exit 1; }
+echo "我们走。 And go." | "$APP" stats - --json | .venv/bin/python -c '
+import json, sys
+data = json.load(sys.stdin)
+assert data["words"] == 5 and data["cjk_characters"] == 3, data
+print("history and stats: a version kept, its diff shown;", data["words"], "words counted")'
 summary=$("$APP" --smoke --screenshot "$HOME_DIR/shot.png" 2>/dev/null | tail -n 1)
 .venv/bin/python - "$summary" <<'PY'
 import json, sys
