@@ -109,10 +109,25 @@ def many_versions(folder: Path, words: int, versions: int) -> dict[str, float]:
     store.text(oldest)
     read = time.perf_counter() - start
     store.close()
+    from PySide6.QtWidgets import QApplication
+
+    from gui.history_panel import HistoryPanel
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    panel = HistoryPanel()
+    panel.show()
+    shown = []
+    for _ in range(3):
+        start = time.perf_counter()
+        panel.show_versions(listed)
+        app.processEvents()
+        shown.append(time.perf_counter() - start)
+    panel.close()
     return {"versions": versions, "store_mb": size / 1e6, "write_ms_per_version":
             1000 * writing / versions, "list_ms": 1000 * min(lists),
             "diff_ms_neighbours": 1000 * diffs["neighbours"],
-            "diff_ms_first_last": 1000 * diffs["first_last"], "read_version_ms": 1000 * read}
+            "diff_ms_first_last": 1000 * diffs["first_last"], "read_version_ms": 1000 * read,
+            "panel_list_ms": 1000 * min(shown)}
 
 
 def window_saves(words: int, rounds: int, keep: bool) -> dict[str, float]:
