@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.text.diff import diff_html
+from engine.review.changes import Change, apply_changes, changes_between, review_html
 from engine.writing.assistant import Candidate
 from engine.writing.proofread import Edit, apply_edits
 from gui.target import Target
@@ -38,6 +38,8 @@ class CandidateCard(QFrame):
         self.target = target  # where the suggestion goes; shared by its generation
         self.original = target.original  # what the diff is against
         self.candidate: Candidate | None = None
+        self.changes: list[Change] = []  # the suggestion, change by change
+        self.taken: set[int] = set()  # the changes Accept makes (all, unless some are left)
         self._raw = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
@@ -48,6 +50,7 @@ class CandidateCard(QFrame):
         self.body = QTextBrowser()
         self.body.setAccessibleName(f"Suggestion {index + 1} text")
         self.body.setOpenLinks(False)
+        self.body.anchorClicked.connect(self._clicked)  # a change: take it or leave it
         self.body.setMinimumHeight(70)
         self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.body)
@@ -105,18 +108,20 @@ class CandidateCard(QFrame):
 
     def finish(self, candidate: Candidate, rank: int | None = None) -> None:
         self.candidate = candidate
+        self.changes = changes_between(self.original, candidate.text) if candidate.text else []
+        self.taken = set(range(len(self.changes)))
         if candidate.text and candidate.text == self.original:
             self.body.setHtml("<i>No change: keep your text as it is.</i>")
         elif candidate.text:
-            self.body.setHtml(f"<div style='line-height:130%'>"
-                              f"{diff_html(self.original, candidate.text)}</div>")
+            self._show_changes()
         else:
             self.body.setHtml(f"<i>{html.escape(candidate.note or 'empty')}</i>")
         place = f"#{rank} · " if rank else ""
         state = " · breaks limits" if candidate.violations else ""
         origin = candidate.note.capitalize() if candidate.round == 0 else \
             f"Suggestion {candidate.index + 1} · round {candidate.round}"
-        self.title.setText(f"{place}{origin} · score {candidate.score:.2f}{state}")
+        self.heading = f"{place}{origin} · score {candidate.score:.2f}{state}"
+        self._title()
         self.scores.setText("\n".join(candidate.violations))  # what the writer must know
         self.scores.setVisible(bool(candidate.violations))
         self.details.setText(", ".join(f"{k} {v:.2f}" for k, v in
@@ -162,10 +167,52 @@ class CandidateCard(QFrame):
                           "another suggestion", offer["gain"]))
         candidate.edits = [e.to_json() for e in sorted(taken, key=lambda e: e.start)]
         candidate.text = apply_edits(self.original, taken)
-        self.body.setHtml(f"<div style='line-height:130%'>"
-                          f"{diff_html(self.original, candidate.text)}</div>")
+        left = {self.changes[i] for i in range(len(self.changes)) if i not in self.taken}
+        self.changes = changes_between(self.original, candidate.text)
+        self.taken = {i for i, change in enumerate(self.changes) if change not in left}
+        self._show_changes()
+        self._title()
         button.setEnabled(False)
         self._fit()
+
+    # -- change by change -----------------------------------------------------------------
+
+    def chosen_text(self) -> str:
+        """The suggestion with only the changes taken: what Accept, Insert after and Copy
+        use."""
+        if self.candidate is None:
+            return ""
+        if len(self.taken) == len(self.changes):
+            return self.candidate.text
+        return apply_changes(self.original, self.changes, self.taken)
+
+    def toggle(self, index: int) -> None:
+        """Take a change that was left out, or leave out one that was taken."""
+        if not 0 <= index < len(self.changes):
+            return
+        self.taken ^= {index}
+        self._show_changes()
+        self._title()
+
+    def _clicked(self, url: QUrl) -> None:
+        if url.scheme() == "change" and url.path().isdigit():
+            position = self.body.verticalScrollBar().value()
+            self.toggle(int(url.path()))
+            self.body.verticalScrollBar().setValue(position)
+
+    def _show_changes(self) -> None:
+        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        colors = ("#ff7b72", "#7ee787", "#8b949e") if dark else \
+            ("#c0392b", "#1e8449", "#8a8a8a")
+        self.body.setHtml("<div style='line-height:130%'>" + review_html(
+            self.original, self.changes, self.taken, *colors) + "</div>")
+
+    def _title(self) -> None:
+        count = len(self.changes)
+        part = f" · {len(self.taken)} of {count} changes" if len(self.taken) < count else ""
+        self.title.setText(getattr(self, "heading", self.title.text()) + part)
+        self.body.setToolTip("Click a change to leave it out (or take it again); Tab "
+                             "and Enter do the same from the keyboard" if count > 1 else "")
 
     def _show_details(self, on: bool) -> None:
         self.details.setVisible(on)

@@ -23,10 +23,11 @@ def accept(editor: Editor, card: CandidateCard,
         return ""
     if editor.text_between(target.start, target.end) != target.text:
         return MOVED
+    text = card.chosen_text()  # the changes the writer took, not always all of them
     if before is not None:
         before()
-    editor.replace_range(target.start, target.end, candidate.text)
-    target.moved_to(candidate.text)
+    editor.replace_range(target.start, target.end, text)
+    target.moved_to(text)
     return None
 
 
@@ -34,12 +35,12 @@ def insert_after(editor: Editor, card: CandidateCard) -> None:
     candidate = card.candidate
     if candidate is not None and candidate.text:
         end = card.target.end
-        editor.replace_range(end, end, "\n\n" + candidate.text)
+        editor.replace_range(end, end, "\n\n" + card.chosen_text())
 
 
 def copy(card: CandidateCard) -> bool:
     candidate = card.candidate
     if candidate is not None and candidate.text:
-        QGuiApplication.clipboard().setText(candidate.text)
+        QGuiApplication.clipboard().setText(card.chosen_text())
         return True
     return False
