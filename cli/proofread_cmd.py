@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from cli.check_cmd import read_exact
 from cli.common import print_json, settings
@@ -15,12 +16,16 @@ from engine.writing.proofread import Proofread, proofread_text
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("proofread", help="fix spelling and grammar, checked by the model")
-    parser.add_argument("file", metavar="FILE|-", help="a text file, or - for stdin")
+    parser.add_argument("file", metavar="FILE|-", help="a .txt, .md, .docx or .odt file, or - "
+                        "for stdin")
     parser.add_argument("--model", metavar="PATH", help="the GGUF model that judges the edits")
     parser.add_argument("--no-model", action="store_true",
                         help="the checkers' first fixes only, nothing judged")
     parser.add_argument("--timeout", type=float, default=180.0,
                         help="seconds to wait for the LanguageTool server (default 180)")
+    parser.add_argument("--tracked", metavar="OUT.docx",
+                        help="also write the fixes as Word tracked changes, to accept or "
+                        "reject one by one in Word or LibreOffice")
     parser.add_argument("--json", action="store_true",
                         help="print {text, edits: [{start, end, old, new, source, gain}], "
                         "engines}")
@@ -34,9 +39,28 @@ def proofread_with(checker: GrammarChecker, scorer: LogProbScorer | None, text: 
     return proofread_text(text, issues, scorer)
 
 
+def read_any(value: str) -> str:
+    """A text file exactly (offsets index its characters), or a Word or OpenDocument file
+    as Markdown."""
+    from engine.documents.formats import import_document, is_importable
+
+    if value != "-" and is_importable(Path(value)):
+        return import_document(Path(value)).markdown
+    return read_exact(value)
+
+
 def run(args: argparse.Namespace) -> int:
     conf = settings()
-    text = read_exact(args.file)
+    tracked = Path(args.tracked) if args.tracked else None
+    if tracked is not None:
+        if tracked.suffix.lower() != ".docx":
+            raise WordloomError(f"{tracked}: tracked changes are written to a .docx file")
+        if not tracked.parent.is_dir():
+            raise WordloomError(f"{tracked}: the folder {tracked.parent} does not exist")
+        if args.file != "-" and tracked.exists() and tracked.resolve() == \
+                Path(args.file).resolve():
+            raise WordloomError(f"{tracked}: is the input; choose another file")
+    text = read_any(args.file)
     if not text.strip():
         raise WordloomError("the text is empty")
     scorer = None if args.no_model else LogProbScorer.from_settings(conf, args.model)
@@ -53,10 +77,24 @@ def run(args: argparse.Namespace) -> int:
         if scorer is not None:
             scorer.close()
     engines["model"] = "off" if scorer is None else "ready"
+    written = None
+    if tracked is not None:
+        from engine.documents.tracked import write_tracked_docx
+        from engine.review.pending import from_edits
+
+        changes = from_edits(text, result.edits)
+        revisions = write_tracked_docx(tracked, text, changes)
+        written = {"path": str(tracked), "changes": len(changes), "revisions": revisions}
     if args.json:
-        print_json({"text": result.text, "edits": [e.to_json() for e in result.edits],
-                    "engines": engines})
+        out = {"text": result.text, "edits": [e.to_json() for e in result.edits],
+               "engines": engines}
+        if written is not None:
+            out["tracked"] = written
+        print_json(out)
         return 0
+    if written is not None:
+        print(f"{written['changes']} change(s) written to {tracked} as tracked changes",
+              file=sys.stderr)
     sys.stdout.write(result.text if result.text.endswith("\n") else result.text + "\n")
     for edit in result.edits:
         line = text.count("\n", 0, edit.start) + 1

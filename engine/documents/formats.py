@@ -50,7 +50,9 @@ class Imported:
             return ""
         parts = [f"{n} {what if n != 1 else what.rstrip('s')}"
                  for what, n in sorted(self.dropped.items())]
-        return "left out: " + ", ".join(parts)
+        tracked = " (the text is as it was before the tracked changes)" \
+            if "tracked changes" in self.dropped else ""
+        return "left out: " + ", ".join(parts) + tracked
 
 
 def is_importable(path: Path) -> bool:

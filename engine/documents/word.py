@@ -72,7 +72,10 @@ def _count_dropped(element: Any, dropped: Counter[str]) -> None:
     for tag, name in ((W + "drawing", "images"), (W + "pict", "images"),
                       (W + "footnoteReference", "footnotes"),
                       (W + "endnoteReference", "endnotes"),
-                      (W + "commentReference", "comments")):
+                      (W + "commentReference", "comments"),
+                      # not accepted yet: the text is read as it was before them
+                      (W + "ins", "tracked changes"), (W + "del", "tracked changes"),
+                      (W + "moveTo", "tracked changes"), (W + "moveFrom", "tracked changes")):
         found = len(list(element.iter(tag)))
         if found:
             dropped[name] += found
@@ -99,10 +102,27 @@ def _numbered_lists(document: Any) -> set[str]:
     return out
 
 
+def _before_changes(paragraph: Any) -> list[tuple[Any, str]]:
+    """The paragraph's runs and their words as they were before its tracked changes: an
+    insertion not accepted yet is left out, a deletion's words are still there."""
+    from docx.text.run import Run as DocxRun
+
+    out = []
+    for child in paragraph._p:
+        if child.tag == W + "r":
+            run = DocxRun(child, paragraph)
+            out.append((run, run.text))
+        elif child.tag in (W + "del", W + "moveFrom"):
+            for inner in child.iter(W + "r"):
+                words = "".join(node.text or "" for node in inner.iter(W + "delText"))
+                out.append((DocxRun(inner, paragraph), words))
+    return out
+
+
 def _paragraph(paragraph: Any, numbered: set[str], style: str) -> Block | None:
-    runs = [Run(run.text, bool(run.bold), bool(run.italic),
+    runs = [Run(text, bool(run.bold), bool(run.italic),
                 any(m in (run.font.name or "").lower() for m in MONOSPACE))
-            for run in paragraph.runs if run.text]
+            for run, text in _before_changes(paragraph) if text]
     if not runs:
         return None
     lowered = style.lower()

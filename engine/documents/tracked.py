@@ -1,0 +1,268 @@
+"""Pending changes as Word tracked changes, out and in.
+
+Out: a ``.docx`` whose paragraphs are the text's (blank lines between them; a single
+newline is a line break), each pending change a ``w:del`` of the old words and a ``w:ins``
+of the new ones, by its author, dated, so Word and LibreOffice open it with the changes
+still to accept. In: a ``.docx`` with tracked changes read back as a text (the words as
+they were before the changes) and the changes pending on it, never merged silently.
+python-docx builds and opens the package; the revision marks are its XML, which
+python-docx has no API for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine.documents.word import W, head, sniff
+from engine.errors import DocumentError
+from engine.review.pending import Pending, Review
+from engine.text.split import PARAGRAPH_BREAK
+
+AUTHOR = "Wordloom"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_REVISIONS = {"ins", "del", "moveFrom", "moveTo"}
+
+
+def write_tracked_docx(path: Path, text: str, changes: Sequence[Pending],
+                       when: dt.datetime | None = None) -> int:
+    """Write ``text`` with ``changes`` as tracked changes; returns how many revisions were
+    written: a replacement is two (a deletion and an insertion side by side, as Word
+    itself records a replaced word), an insertion or a deletion one."""
+    import docx
+
+    review = Review(text, list(changes))  # checks that every change fits the text
+    stamp = (when or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    date = stamp.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    document = docx.Document()
+    body = document.element.body
+    for existing in [e for e in body if e.tag == W + "p"]:  # the template's empty one
+        body.remove(existing)
+    anchor = body[-1] if len(body) and body[-1].tag == W + "sectPr" else None
+    counter = iter(range(1, 1 << 30))
+    pos = 0
+    for piece in _paragraph_spans(text):
+        start, end = piece
+        inside = [c for c in review.changes if start <= c.start and c.end <= end]
+        crossing = [c for c in review.changes if c.start < end and start < c.end
+                    and c not in inside]
+        if crossing:
+            raise DocumentError(f"{path}: a change crosses a paragraph break "
+                                f"(“{crossing[0].old[:40]}”); it cannot be tracked in Word")
+        paragraph = _element("p")
+        pos = start
+        for change in inside:
+            _runs(paragraph, text[pos:change.start])
+            author = change.author or AUTHOR
+            when_text = change.date or date
+            if change.old:
+                deletion = _element("del", id=next(counter), author=author, date=when_text)
+                _runs(deletion, change.old, deleted=True)
+                paragraph.append(deletion)
+            if change.new:
+                insertion = _element("ins", id=next(counter), author=author, date=when_text)
+                _runs(insertion, change.new)
+                paragraph.append(insertion)
+            pos = change.end
+        _runs(paragraph, text[pos:end])
+        if anchor is not None:
+            anchor.addprevious(paragraph)
+        else:
+            body.append(paragraph)
+    try:
+        buffer = io.BytesIO()
+        document.save(buffer)
+        from engine.fsutil import atomic_write_bytes
+
+        atomic_write_bytes(path, buffer.getvalue())
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot write it ({exc.strerror})") from exc
+    return sum(bool(c.old) + bool(c.new) for c in review.changes)
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Where each paragraph is (blank lines between paragraphs; none dropped)."""
+    spans, pos = [], 0
+    for found in PARAGRAPH_BREAK.finditer(text):
+        spans.append((pos, found.start()))
+        pos = found.end()
+    spans.append((pos, len(text.rstrip("\n")) if pos <= len(text.rstrip("\n")) else pos))
+    return spans
+
+
+def _element(tag: str, **attributes: object) -> Any:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element = OxmlElement(f"w:{tag}")
+    for key, value in attributes.items():
+        element.set(qn(f"w:{key}"), str(value))
+    return element
+
+
+def _runs(parent: Any, text: str, deleted: bool = False) -> None:
+    """Runs for ``text``: tabs and line breaks as Word's own elements."""
+    if not text:
+        return
+    run = _element("r")
+    buffer = ""
+
+    def flush() -> None:
+        nonlocal buffer
+        if buffer:
+            node = _element("delText" if deleted else "t")
+            node.set(XML_SPACE, "preserve")
+            node.text = buffer
+            run.append(node)
+            buffer = ""
+
+    for char in text:
+        if char in "\t\n":
+            flush()
+            run.append(_element("tab" if char == "\t" else "br"))
+        else:
+            buffer += char
+    flush()
+    parent.append(run)
+
+
+@dataclass
+class Tracked:
+    """A Word file's text as it was before its tracked changes, and the changes."""
+
+    text: str
+    changes: list[Pending]
+    authors: list[str]
+    skipped: int = 0  # formatting changes (bold, styles): not shown as pending
+
+
+def read_tracked_docx(path: Path) -> Tracked:
+    """The paragraphs of a ``.docx`` with their tracked insertions and deletions as pending
+    changes. Nested or malformed revisions are refused in one line."""
+    from lxml import etree
+
+    sniff(path, head(path), "Word")
+    try:
+        with zipfile.ZipFile(path) as package:
+            xml = package.read("word/document.xml")
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise DocumentError(f"{path}: not a readable Word file ({str(exc)[:120]})") from exc
+    try:
+        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True,
+                                                     huge_tree=False))
+    except etree.XMLSyntaxError as exc:
+        raise DocumentError(f"{path}: its text is not well-formed XML ({exc})") from exc
+    body = root.find(W + "body")
+    if body is None:
+        raise DocumentError(f"{path}: has no document body")
+    reader = _Reader(path)
+    for paragraph in body.iter(W + "p"):
+        if reader.parts:
+            reader.parts.append("\n\n")
+            reader.pos += 2
+        reader.paragraph(paragraph)
+    reader.close_pair()
+    return Tracked("".join(reader.parts), reader.changes, sorted(reader.authors),
+                   reader.skipped)
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.parts: list[str] = []
+        self.pos = 0
+        self.changes: list[Pending] = []
+        self.authors: set[str] = set()
+        self.skipped = 0
+        self.open: dict[str, Any] | None = None  # a deletion waiting for its insertion
+
+    def paragraph(self, paragraph: Any) -> None:
+        for child in paragraph:
+            name = _local(child.tag)
+            if name == "r":
+                self.close_pair()
+                self.text(child)
+            elif name in ("ins", "moveTo"):
+                self.revision(child, inserted=True)
+            elif name in ("del", "moveFrom"):
+                self.revision(child, inserted=False)
+            elif name in ("hyperlink", "smartTag", "sdt", "fldSimple", "customXml"):
+                for run in child.iter(W + "r"):
+                    self.close_pair()
+                    self.text(run)
+            elif name in ("pPr",) and child.find(f".//{W}rPrChange") is not None:
+                self.skipped += 1
+        self.close_pair()
+
+    def text(self, run: Any, keep: bool = True) -> str:
+        """A run's words; ``keep``: they are the text's (not an insertion's)."""
+        out = []
+        for node in run:
+            name = _local(node.tag)
+            if name in ("t", "delText") and node.text:
+                out.append(node.text)
+            elif name == "tab":
+                out.append("\t")
+            elif name in ("br", "cr"):
+                out.append("\n")
+            elif name == "rPr" and node.find(W + "rPrChange") is not None:
+                self.skipped += 1
+            elif name in _REVISIONS:
+                raise DocumentError(f"{self.path}: has a tracked change inside another "
+                                    "one; accept or reject them in Word first")
+        text = "".join(out)
+        if keep:
+            self.parts.append(text)
+            self.pos += len(text)
+        return text
+
+    def revision(self, element: Any, inserted: bool) -> None:
+        for inner in element.iter():
+            if inner is not element and _local(inner.tag) in _REVISIONS:
+                raise DocumentError(f"{self.path}: has a tracked change inside another "
+                                    "one; accept or reject them in Word first")
+        runs = [r for r in element if _local(r.tag) == "r"]
+        author = element.get(W + "author") or "someone"
+        date = element.get(W + "date") or ""
+        self.authors.add(author)
+        if inserted:
+            words = "".join(self.text(r, keep=False) for r in runs)
+            if not words:
+                return
+            if self.open is not None and self.open["author"] == author:
+                self.open["new"] += words
+                self.close_pair()
+                return
+            self.close_pair()
+            self.changes.append(Pending(len(self.changes), self.pos, self.pos, "", words,
+                                        f"word: {author}", author=author, date=date))
+            return
+        start = self.pos
+        words = "".join(self.text(r) for r in runs)  # a deletion's words are the text's
+        if not words:
+            return
+        if self.open is not None and self.open["end"] == start and \
+                self.open["author"] == author and not self.open["new"]:
+            self.open["old"] += words
+            self.open["end"] = self.pos
+            return
+        self.close_pair()
+        self.open = {"start": start, "end": self.pos, "old": words, "new": "",
+                     "author": author, "date": date}
+
+    def close_pair(self) -> None:
+        if self.open is None:
+            return
+        found, self.open = self.open, None
+        self.changes.append(Pending(len(self.changes), found["start"], found["end"],
+                                    found["old"], found["new"], f"word: {found['author']}",
+                                    author=found["author"], date=found["date"]))
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""

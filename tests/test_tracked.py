@@ -1,0 +1,193 @@
+"""Pending changes (engine.review.pending) and Word tracked changes, out and in
+(engine.documents.tracked); ``proofread --tracked``; LibreOffice reading what was written."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.documents.formats import import_document
+from engine.documents.tracked import read_tracked_docx, write_tracked_docx
+from engine.errors import DocumentError
+from engine.review.pending import Pending, Review, from_edits
+from engine.writing.proofread import Edit, apply_edits
+from helpers import assert_user_error, wordloom, wordloom_json
+
+WORD = st.sampled_from(["she", "go", "home", "the", "cat", "我们", "😀", "don't"])
+
+
+@st.composite
+def text_and_edits(draw: st.DrawFn) -> tuple[str, list[Edit]]:
+    words = draw(st.lists(WORD, min_size=1, max_size=12))
+    text = " ".join(words) + "."
+    starts = [sum(len(w) + 1 for w in words[:i]) for i in range(len(words))]
+    chosen = draw(st.sets(st.integers(0, len(words) - 1), max_size=len(words)))
+    edits = []
+    for i in sorted(chosen):
+        new = draw(st.sampled_from(["", "went", "a", "dogs", "他们"]))
+        if new != words[i]:
+            edits.append(Edit(starts[i], starts[i] + len(words[i]), words[i], new, "harper", 0))
+    return text, edits
+
+
+@settings(max_examples=300, deadline=None)
+@given(text_and_edits(), st.data())
+def test_accepting_every_change_gives_what_proofread_prints(case, data):
+    text, edits = case
+    changes = from_edits(text, edits)
+    review = Review(text, list(changes))
+    assert review.accepted_text() == apply_edits(text, edits)
+    assert review.accepted_text(ids=[]) == text  # rejecting every change: the original
+    order = data.draw(st.permutations([c.id for c in changes]))
+    for change_id in order:  # accepted one by one in any order: the same text
+        review.accept(change_id)
+    assert review.text == apply_edits(text, edits) and not review.changes
+
+
+def test_accept_reject_by_source_and_the_writers_own_edits():
+    text = "She go home and buyed a apple."
+    review = Review(text, [Pending(0, 4, 6, "go", "went", "harper"),
+                           Pending(1, 16, 21, "buyed", "bought", "languagetool"),
+                           Pending(2, 22, 23, "a", "an", "confusion")])
+    assert review.sources() == ["confusion", "harper", "languagetool"]
+    assert review.accept(0) == (4, 6, "went")
+    assert review.text == "She went home and buyed a apple."
+    assert review.get(1).start == 18  # moved with the accepted change
+    dropped = review.edited(0, 3, "He")  # the writer edits elsewhere: changes move
+    assert not dropped and review.get(2).start == 23
+    dropped = review.edited(review.get(1).start + 1, review.get(1).start + 2, "i")
+    assert [c.id for c in dropped] == [1] and "buyed" in review.notes[0]
+    restored = Review.from_json(review.text, review.to_json())
+    assert restored.changes == review.changes and restored.notes == review.notes
+    assert review.reject_all("confusion") == 1 and review.changes == []
+    assert review.text == "He went home and biyed a apple."
+    with pytest.raises(ValueError):
+        Review("abc", [Pending(0, 0, 1, "x", "y", "harper")])  # does not fit the text
+
+
+def test_tracked_changes_round_trip_through_a_word_file(tmp_path):
+    text = "She go home.\tTab 😀 我们。\nA line break.\n\nThe the cat sat."
+    the = text.index("the cat")
+    changes = [Pending(0, 4, 6, "go", "went", "harper"),
+               Pending(1, text.index("我们"), text.index("我们"), "", "和", "model"),
+               Pending(2, the - 1, the + 3, " the", "", "repetition"),
+               Pending(3, len(text) - 1, len(text) - 1, "", " down", "model")]
+    path = tmp_path / "tracked.docx"
+    assert write_tracked_docx(path, text, changes) == 5  # the replacement is two revisions
+    read = read_tracked_docx(path)
+    assert read.text == text and read.authors == ["Wordloom"]
+    assert [(c.start, c.end, c.old, c.new) for c in read.changes] == \
+        [(c.start, c.end, c.old, c.new) for c in changes]
+    assert Review(read.text, read.changes).accepted_text() == \
+        Review(text, changes).accepted_text()
+    imported = import_document(path)  # opened as a document: not silently merged
+    assert "She go home." in imported.markdown and "went" not in imported.markdown
+    assert "tracked changes" in imported.note()
+
+
+def _docx_with(tmp_path: Path, paragraph_xml: str) -> Path:
+    path = tmp_path / "hostile.docx"
+    write_tracked_docx(path, "placeholder", [])
+    with zipfile.ZipFile(path) as package:
+        files = {name: package.read(name) for name in package.namelist()}
+    xml = files["word/document.xml"].decode()
+    start = xml.index("<w:p>") if "<w:p>" in xml else xml.index("<w:p ")
+    end = xml.index("</w:p>") + len("</w:p>")
+    files["word/document.xml"] = (xml[:start] + paragraph_xml + xml[end:]).encode()
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in files.items():
+            package.writestr(name, data)
+    return path
+
+
+def test_nested_or_broken_tracked_changes_are_refused_in_one_line(tmp_path):
+    nested = _docx_with(tmp_path, '<w:p><w:del w:id="1" w:author="A"><w:ins w:id="2" '
+                        'w:author="B"><w:r><w:t>x</w:t></w:r></w:ins></w:del></w:p>')
+    with pytest.raises(DocumentError, match="inside another one") as caught:
+        read_tracked_docx(nested)
+    assert "\n" not in str(caught.value)
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(DocumentError, match="not a readable Word file"):
+        read_tracked_docx(broken)
+    plain = _docx_with(tmp_path, '<w:p><w:ins w:id="1" w:author="Ann"><w:r><w:t>New '
+                       '</w:t></w:r></w:ins><w:r><w:t>words.</w:t></w:r></w:p>')
+    read = read_tracked_docx(plain)
+    assert read.text == "words." and read.changes[0].new == "New " and \
+        read.changes[0].source == "word: Ann"
+
+
+def test_proofread_writes_its_fixes_as_tracked_changes(tmp_path, wordloom_home):
+    source = tmp_path / "letter.txt"
+    source.write_text("She go home yesterday.\n\nThe weather are nice.\n", encoding="utf-8")
+    out = tmp_path / "letter.docx"
+    printed = wordloom_json("proofread", str(source), "--no-model", "--tracked", str(out))
+    assert printed["edits"] and printed["tracked"]["changes"] == len(printed["edits"])
+    read = read_tracked_docx(out)
+    assert read.text == source.read_text(encoding="utf-8").rstrip("\n")
+    assert Review(read.text, read.changes).accepted_text() == printed["text"].rstrip("\n")
+    assert_user_error(wordloom("proofread", str(source), "--no-model", "--tracked",
+                               str(tmp_path / "out.txt")), ".docx")
+    assert_user_error(wordloom("proofread", str(source), "--no-model", "--tracked",
+                               str(tmp_path / "nowhere" / "out.docx")), "does not exist")
+
+
+def _odt_body_text(path: Path) -> str:
+    """The text of an OpenDocument file's body, paragraphs joined by blank lines: inserted
+    words are in the body, deleted ones only in its list of changes."""
+    from lxml import etree
+
+    ns = {"text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+          "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0"}
+    root = etree.fromstring(zipfile.ZipFile(path).read("content.xml"))
+    body = root.find("office:body/office:text", ns)
+    t = "{%s}" % ns["text"]
+    paragraphs = []
+    for paragraph in body.iter(t + "p", t + "h"):
+        if any(a.tag == t + "tracked-changes" for a in paragraph.iterancestors()):
+            continue
+        parts = [paragraph.text or ""]
+        for node in paragraph.iterdescendants():
+            if node.tag == t + "s":
+                parts.append(" " * int(node.get(t + "c", "1")))
+            elif node.tag == t + "tab":
+                parts.append("\t")
+            elif node.tag == t + "line-break":
+                parts.append("\n")
+            if any(a.tag == t + "tracked-changes" for a in node.iterancestors()):
+                continue
+            parts.append(node.text or "" if node.tag not in (t + "s", t + "tab") else "")
+            parts.append(node.tail or "")
+        paragraphs.append("".join(parts))
+    return "\n\n".join(paragraphs)
+
+
+@pytest.mark.slow  # LibreOffice starts in a few seconds
+def test_libreoffice_reads_the_tracked_changes(tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (make setup installs "
+                    "libreoffice-writer-nogui where apt-get is available)")
+    text = "She go home yesterday.\n\nThe the weather are nice today.\tOK.\n我们去了商店。"
+    the = text.index("the weather")
+    changes = [Pending(0, 4, 6, "go", "went", "harper"),
+               Pending(1, the - 1, the + 3, " the", "", "repetition"),
+               Pending(2, text.index("are"), text.index("are") + 3, "are", "is", "confusion"),
+               Pending(3, text.index("商店"), text.index("商店"), "", "大", "model")]
+    path = tmp_path / "review.docx"
+    revisions = write_tracked_docx(path, text, changes)
+    done = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                           "--convert-to", "odt", "--outdir", str(tmp_path), str(path)],
+                          capture_output=True, text=True, timeout=180)
+    odt = tmp_path / "review.odt"
+    assert odt.exists(), done.stderr
+    content = zipfile.ZipFile(odt).read("content.xml").decode()
+    # a replacement is a deletion and an insertion, in Word and in LibreOffice alike
+    assert content.count("<text:changed-region") == revisions == 6
+    assert _odt_body_text(odt) == Review(text, changes).accepted_text()
