@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
@@ -39,6 +40,8 @@ class Editor(QPlainTextEdit):
         self.highlighter = IssueHighlighter(self.document())
         self.document().contentsChange.connect(self.text_edited)  # signal to signal: no Python
         self.issues: list[Issue] = []
+        # what a pending change to review at a position would do (gui.review_controller)
+        self.pending_tip: Callable[[int], str | None] | None = None
         self._starts: list[int] = []
         self._checked_text = ""
         self.setTabChangesFocus(False)
@@ -143,7 +146,10 @@ class Editor(QPlainTextEdit):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             cursor = self.cursorForPosition(event.pos())
             issue = self.issue_at(cursor.position())
-            if issue is not None:
+            pending = self.pending_tip(cursor.position()) if self.pending_tip else None
+            if pending is not None:  # a change to review says more than the underline
+                QToolTip.showText(event.globalPos(), pending, self)
+            elif issue is not None:
                 tips = f"<b>{issue.category.title()}</b>: {issue.message}"
                 if issue.replacements:
                     tips += "<br>Suggestions: " + ", ".join(

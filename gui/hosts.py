@@ -28,7 +28,7 @@ from engine.model.server import ServerRunner, leaves_machine
 from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt, fact_subject
 from engine.writing.evaluate import Evaluator
 from engine.writing.optimize import Outcome, suggest
-from engine.writing.proofread import order_replacements
+from engine.writing.proofread import Proofread, order_replacements, proofread_text
 from engine.writing.readability import reading_ease
 from engine.writing.sources import Mentioned
 from engine.writing.templates import TemplateLibrary
@@ -316,6 +316,13 @@ class ModelHost:
         finally:  # the first suggestion imports and loads more (inflections, BLEU)
             settle_memory(freeze=not self._served)
             self._served = True
+
+    def proofread(self, text: str, cancel: threading.Event | None = None) -> Proofread:
+        """The checked fixes of one paragraph: the grammar lane's issues, judged by the
+        model when it is loaded (the checkers' plain fixes when it is not)."""
+        grammar = self.evaluator.grammar
+        issues = grammar.check(text).issues if grammar is not None and text.strip() else []
+        return proofread_text(text, issues, self.scorer, cancel=cancel)
 
     def order(self, text: str, issues: list[Issue], cancel: threading.Event | None = None,
               limit: int = 40) -> dict[str, tuple[str, ...]]:

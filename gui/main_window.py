@@ -41,6 +41,8 @@ from gui.markdown_preview import MarkdownPreview
 from gui.menus import build_menus
 from gui.ontology_panel import OntologyPanel
 from gui.preferences import Preferences
+from gui.review_controller import ReviewController
+from gui.review_panel import ReviewPanel
 from gui.stats_controller import StatsController
 from gui.stats_panel import StatsPanel
 from gui.status_bar import StatusBar
@@ -74,7 +76,9 @@ class MainWindow(QMainWindow):
                    Qt.DockWidgetArea.BottomDockWidgetArea)
         self.stats_panel = StatsPanel()
         self._dock("stats", "Statistics", self.stats_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-        for key in ("history", "stats"):  # tabs beside Issues, below the editor
+        self.review_panel = ReviewPanel()
+        self._dock("review", "Review", self.review_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        for key in ("review", "history", "stats"):  # tabs beside Issues, below the editor
             self.tabifyDockWidget(self.docks["issues"], self.docks[key])
             self.docks[key].hide()
             self.docks[key].visibilityChanged.connect(self._roomy)
@@ -103,6 +107,9 @@ class MainWindow(QMainWindow):
         for controller in (self.documents, self.grammar, self.assist, self.history, self.stats):
             if controller is not None:
                 controller.setParent(self)  # their timers die with the window
+        self.review = ReviewController(self.editor,
+                                       self.assist.model if self.assist is not None else None)
+        self.review.setParent(self)
         self.preferences = Preferences(self)
         self.knowledge = KnowledgeController(self) if self.assist is not None else None
         if self.knowledge is not None:
@@ -187,6 +194,16 @@ class MainWindow(QMainWindow):
         panel.restore_requested.connect(history.restore)
         panel.name_requested.connect(history.name_version)
         self.changes.accepting.connect(history.before_change)
+        review, shown = self.review, self.review_panel
+        review.changed.connect(lambda: shown.show_changes(
+            review.review.changes, review.review.text, review.review.notes))
+        review.progress.connect(shown.show_progress)
+        review.progress.connect(self._proofreading_progress)
+        review.finished.connect(lambda m: self.status.showMessage(m, 15000))
+        review.finished.connect(lambda _m: shown.progress.hide())
+        review.message.connect(lambda m: self.status.showMessage(m, 10000))
+        shown.chosen.connect(self.show_change)
+        shown.action.connect(self.review_action)
         self.ontology.open_requested.connect(self.preferences.choose_ontology)
         self.panel.select_template(self.settings.last_template)
         self.panel.template_changed.connect(self.preferences.template_changed)
@@ -293,6 +310,62 @@ class MainWindow(QMainWindow):
         if ok and name.strip():
             self.history.keep_named(name.strip())
 
+    # -- review ---------------------------------------------------------------------------
+
+    def proofread_document(self) -> None:
+        """The checked fixes over the whole text (or the selection), to review one by one."""
+        self.docks["review"].show()
+        self.docks["review"].raise_()
+        self.review.proofread_document()
+
+    def _proofreading_progress(self, done: int, total: int, left: float) -> None:
+        rest = f", about {left:.0f} s left" if left >= 0 and done < total else ""
+        self.status.showMessage(f"Proofreading: {done} of {total} paragraphs{rest} "
+                                "(Review → Cancel Proofreading stops)", 0 if done < total
+                                else 5000)
+
+    def show_change(self, change_id: int) -> None:
+        try:
+            change = self.review.review.get(change_id)
+        except KeyError:
+            return
+        start, end = self.review.span16(change)
+        cursor = self.editor.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, cursor.MoveMode.KeepAnchor)
+        self.editor.setTextCursor(cursor)
+        self.editor.centerCursor()
+
+    def review_action(self, key: str) -> None:
+        """What the Review menu and the dock's buttons do to the chosen change."""
+        panel, review = self.review_panel, self.review
+        current = panel.current_id()
+        if key in ("next", "previous"):
+            panel.step(key == "next")
+            return
+        if key in ("accept_all", "reject_all"):
+            if review.review.changes and key == "accept_all":
+                self.changes.accepting.emit("review")
+            count = review.accept_all() if key == "accept_all" else review.reject_all()
+            done = "accepted" if key == "accept_all" else "rejected"
+            self.status.showMessage(f"{count} change(s) {done}.", 5000)
+            return
+        if current < 0:
+            panel.step(True)
+            return
+        row = panel.list.currentRow()
+        if key == "accept":
+            self.changes.accepting.emit("review")
+            review.accept(current)
+        elif key == "reject":
+            review.reject(current)
+        elif key == "accept_kind":
+            source = review.review.get(current).source
+            self.changes.accepting.emit("review")
+            review.accept_all(source)
+        if panel.list.count():  # on to the next one, as in a word processor
+            panel.list.setCurrentRow(min(row, panel.list.count() - 1))
+
     def _refresh_history_view(self) -> None:
         """The text changed: what the chosen version differs by is worked out again."""
         if self.docks["history"].isVisible() and self.history_panel.current_id():
@@ -386,6 +459,7 @@ class MainWindow(QMainWindow):
         """Cancel work, stop the workers and clear the journal: a clean exit."""
         if self.consistency is not None:
             self.consistency.shutdown()
+        self.review.cancel()
         if self.assist is not None:
             self.assist.stop()
         if self.grammar is not None:

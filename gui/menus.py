@@ -80,6 +80,25 @@ def menus(window: MainWindow) -> list[tuple[str, list[Entry]]]:
             "theme",
         ]),
         ("&Assistant", assistant),
+        ("&Review", [
+            ("&Proofread Document", window.proofread_document, "Ctrl+Shift+D", "proofreaddoc"),
+            ("&Cancel Proofreading", window.review.cancel, None, "cancelproofread"),
+            None,
+            ("&Next Change", partial(window.review_action, "next"), "Ctrl+Alt+Down",
+             "nextchange"),
+            ("&Previous Change", partial(window.review_action, "previous"), "Ctrl+Alt+Up",
+             "previouschange"),
+            ("&Accept Change", partial(window.review_action, "accept"), "Ctrl+Alt+Return",
+             "acceptchange"),
+            ("&Reject Change", partial(window.review_action, "reject"), "Ctrl+Alt+Backspace",
+             "rejectchange"),
+            ("Accept All of This &Kind", partial(window.review_action, "accept_kind"),
+             "Ctrl+Alt+K", "acceptkind"),
+            ("Accept &All", partial(window.review_action, "accept_all"),
+             "Ctrl+Alt+Shift+Return", "acceptall"),
+            ("Reject A&ll", partial(window.review_action, "reject_all"),
+             "Ctrl+Alt+Shift+Backspace", "rejectall"),
+        ]),
         ("&Help", [("&About Wordloom", window.about, None, "about")]),
     ]
 
@@ -87,6 +106,7 @@ def menus(window: MainWindow) -> list[tuple[str, list[Entry]]]:
 DOCK_KEYS = {"assistant": ("&AI Assistant", "Ctrl+Shift+A"), "issues": ("&Issues", "Ctrl+Shift+E"),
              "ontology": ("O&ntology", "Ctrl+Shift+O"),
              "preview": ("Markdown &Preview", "Ctrl+Shift+P"),
+             "review": ("&Review", "Ctrl+Shift+R"),
              "history": ("&Version History", "Ctrl+Alt+H"),
              "stats": ("&Statistics", "Ctrl+Shift+G")}
 

@@ -105,6 +105,25 @@ class Review:
         parts.append(self.text[pos:])
         return "".join(parts)
 
+    def add(self, found: Iterable[Pending]) -> list[Pending]:
+        """Put new changes in (fresh ids); one that overlaps a change already pending, or
+        does not fit the text, is left out. Returns those added."""
+        added = []
+        next_id = max((c.id for c in self.changes), default=-1) + 1
+        for change in sorted(found, key=lambda c: (c.start, c.end)):
+            if self.text[change.start:change.end] != change.old or any(
+                    (c.start < change.end and change.start < c.end) or
+                    (c.start == change.start and (c.start == c.end or
+                                                  change.start == change.end))
+                    for c in self.changes):
+                continue
+            change = replace(change, id=next_id)
+            next_id += 1
+            self.changes.append(change)
+            added.append(change)
+        self.changes.sort(key=lambda c: (c.start, c.end))
+        return added
+
     # -- deciding ------------------------------------------------------------------------
 
     def accept(self, change_id: int) -> tuple[int, int, str]:

@@ -1,0 +1,319 @@
+"""Proofread Document and the changes it leaves pending (the model is
+``engine.review.pending.Review``; this only keeps it in step with the editor and draws it).
+
+The checked fixes run on the model's lane one paragraph at a time, the paragraph on screen
+first, then on in reading order, so typing never waits behind a whole document. Each
+paragraph is remembered by a text cursor (Qt moves it with the writer's edits); one the
+writer edited while it waited, or while it was being checked, is checked again in its new
+form. Nothing in the text changes until a change is accepted.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument, QTextFormat
+from PySide6.QtWidgets import QTextEdit
+
+from engine.review.pending import Pending, Review, from_edits
+from engine.text.offsets import OffsetMap
+from engine.text.split import split_paragraphs
+from engine.writing.proofread import Proofread
+from gui.editor import Editor
+from gui.hosts import ModelHost
+from gui.lane import Lane
+
+
+class _Paragraph:
+    """A paragraph waiting to be checked, between two cursors Qt keeps in place through
+    the writer's edits: text typed at its start or its end is part of it."""
+
+    def __init__(self, document: QTextDocument, start: int, end: int) -> None:
+        self.start = QTextCursor(document)
+        self.start.setPosition(start)
+        self.start.setKeepPositionOnInsert(True)  # typing at the start stays inside
+        self.end = QTextCursor(document)
+        self.end.setPosition(end)
+
+    def span(self) -> tuple[int, int]:
+        return self.start.position(), max(self.start.position(), self.end.position())
+
+    def text(self) -> str:
+        start, end = self.span()
+        cursor = QTextCursor(self.start.document())  # (a copy of ``start`` keeps its anchor,
+        cursor.setPosition(start)  # which Qt moves on an insert even when the position stays)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText().replace("\u2029", "\n")
+
+
+class ReviewController(QObject):
+    changed = Signal()  # the pending changes changed: views refresh themselves
+    progress = Signal(int, int, float)  # paragraphs done, in all, seconds left (-1: unknown)
+    finished = Signal(str)  # a line for the status bar
+    message = Signal(str)
+
+    def __init__(self, editor: Editor, lane: Lane[ModelHost] | None) -> None:
+        super().__init__()
+        self.editor = editor
+        self.lane = lane
+        self.review = Review("")
+        self.tracking = False
+        self.queue: list[_Paragraph] = []
+        self.in_flight: tuple[_Paragraph, str] | None = None
+        self.cancel_event: threading.Event | None = None
+        self.total = 0
+        self.done = 0
+        self.started = 0.0
+        self.chars_done = 0
+        self.chars_total = 0
+        self.deciding = False  # the review is making changes itself: not the writer's edits
+        editor.pending_tip = self.tip_at
+
+    # -- proofreading ----------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self.in_flight is not None or bool(self.queue)
+
+    def proofread_document(self) -> None:
+        """Check every paragraph (of the selection, when there is one)."""
+        if self.lane is None:
+            self.message.emit("Proofreading needs the model's worker, which is not running.")
+            return
+        if self.running:
+            self.message.emit("Proofreading is already running (Esc in the status bar "
+                              "cancels it).")
+            return
+        self._track()
+        text = self.editor.toPlainText()
+        offsets = OffsetMap(text)
+        chosen = self.editor.textCursor()
+        lo, hi = (chosen.selectionStart(), chosen.selectionEnd()) if chosen.hasSelection() \
+            else (0, offsets.length16)
+        lo_cp, hi_cp = offsets.to_cp(lo), offsets.to_cp(hi)
+        paragraphs = []
+        for part in split_paragraphs(text[lo_cp:hi_cp]):
+            start = lo_cp + part.start
+            paragraphs.append(_Paragraph(self.editor.document(), offsets.to_utf16(start),
+                                         offsets.to_utf16(start + len(part.text))))
+        if not paragraphs:
+            self.message.emit("There is nothing to proofread.")
+            return
+        first = self._first_on_screen(paragraphs)
+        self.queue = paragraphs[first:] + paragraphs[:first]
+        self.total, self.done = len(self.queue), 0
+        self.chars_total = sum(len(p.text()) for p in self.queue)
+        self.chars_done = 0
+        self.started = time.monotonic()
+        self.cancel_event = threading.Event()
+        self.progress.emit(0, self.total, -1.0)
+        self._next()
+
+    def cancel(self) -> None:
+        """Stop; every change found so far stays pending."""
+        if not self.running:
+            return
+        self.queue = []
+        if self.cancel_event is not None:
+            self.cancel_event.set()
+        self.in_flight = None  # its answer, judged only in part, is not kept
+        self.finished.emit(f"Proofreading cancelled: {len(self.review.changes)} change(s) "
+                           "to review.")
+
+    def _first_on_screen(self, paragraphs: list[_Paragraph]) -> int:
+        top = self.editor.cursorForPosition(self.editor.viewport().rect().topLeft())
+        position = top.position()
+        for index, paragraph in enumerate(paragraphs):
+            if paragraph.span()[1] >= position:
+                return index
+        return 0
+
+    def _next(self) -> None:
+        if self.in_flight is not None or self.lane is None:
+            return
+        while self.queue:
+            paragraph = self.queue.pop(0)
+            text = paragraph.text()
+            if text.strip():
+                break
+        else:
+            self._finish()
+            return
+        self.in_flight = (paragraph, text)
+        cancel = self.cancel_event or threading.Event()
+        self.lane.run(lambda host, _ctx: host.proofread(text, cancel),
+                      lambda result: self._checked(paragraph, text, result),
+                      self._failed)
+
+    def _checked(self, paragraph: _Paragraph, sent: str, result: object) -> None:
+        if self.in_flight is None or self.in_flight[0] is not paragraph:
+            return  # cancelled meanwhile
+        self.in_flight = None
+        if paragraph.text() != sent:  # edited while it was checked: again, as it is now
+            self.queue.insert(0, paragraph)
+            self._next()
+            return
+        assert isinstance(result, Proofread)
+        start16 = paragraph.span()[0]
+        start = self._cp(start16)
+        found = [replace(c, start=c.start + start, end=c.end + start)
+                 for c in from_edits(sent, result.edits)]
+        if self.review.add(found):
+            self._refresh()
+        self.done += 1
+        self.chars_done += len(sent)
+        elapsed = time.monotonic() - self.started
+        left = elapsed / self.chars_done * (self.chars_total - self.chars_done) \
+            if self.chars_done else -1.0
+        self.progress.emit(self.done, self.total, left)
+        self._next()
+
+    def _failed(self, message: str) -> None:
+        self.in_flight = None
+        self.queue = []
+        self.finished.emit(f"Proofreading stopped: {message}")
+
+    def _finish(self) -> None:
+        self.cancel_event = None
+        count = len(self.review.changes)
+        self.finished.emit(f"Proofread {self.total} paragraph(s): {count} change(s) to "
+                           "review." if count else
+                           f"Proofread {self.total} paragraph(s): nothing to change.")
+
+    # -- keeping the review in step with the text ------------------------------------------
+
+    def _track(self) -> None:
+        if not self.tracking:
+            self.review = Review(self.editor.toPlainText(), [],
+                                 self.review.notes if self.review.changes else [])
+            self.editor.document().contentsChange.connect(self._contents_change)
+            self.tracking = True
+
+    def _untrack(self) -> None:
+        if self.tracking and not self.running and not self.review.changes:
+            self.editor.document().contentsChange.disconnect(self._contents_change)
+            self.tracking = False
+
+    def _contents_change(self, position: int, removed: int, added: int) -> None:
+        if self.deciding:
+            return  # an accepted change: the review makes it itself
+        old = OffsetMap(self.review.text)
+        start, end = old.to_cp(position), old.to_cp(position + removed)
+        now = self.editor.toPlainText()
+        new_map = OffsetMap(now)
+        inserted = now[new_map.to_cp(position):new_map.to_cp(position + added)]
+        before = len(self.review.notes)
+        dropped = self.review.edited(start, end, inserted)
+        for note in self.review.notes[before:]:
+            self.message.emit(note)
+        if self.review.text != now:  # cannot happen; if it did, the anchors are lost
+            self.review = Review(now, [], self.review.notes)
+        if dropped or self.review.changes:
+            self._refresh()
+
+    def _cp(self, position16: int) -> int:
+        return OffsetMap(self.review.text).to_cp(position16)
+
+    # -- deciding --------------------------------------------------------------------------
+
+    def span16(self, change: Pending) -> tuple[int, int]:
+        offsets = OffsetMap(self.review.text)
+        return offsets.to_utf16(change.start), offsets.to_utf16(change.end)
+
+    def accept(self, change_id: int) -> None:
+        """Make one change, as one undo step."""
+        self.accept_all(ids={change_id})
+
+    def reject(self, change_id: int) -> None:
+        self.review.reject(change_id)
+        self._refresh()
+
+    def accept_all(self, source: str | None = None, ids: set[int] | None = None) -> int:
+        """Every pending change (of ``source``, or the ``ids``), as one undo step."""
+        chosen = [c for c in self.review.changes if (source is None or c.source == source)
+                  and (ids is None or c.id in ids)]
+        if not chosen:
+            return 0
+        cursor = self.editor.textCursor()
+        self.deciding = True
+        try:
+            cursor.beginEditBlock()
+            for change in reversed(chosen):  # from the end: earlier positions stay put
+                start, end = self.span16(change)
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                cursor.insertText(change.new)
+            cursor.endEditBlock()
+        finally:
+            self.deciding = False
+        for change in reversed(chosen):
+            self.review.accept(change.id)
+        if self.review.text != self.editor.toPlainText():
+            self.review = Review(self.editor.toPlainText(), [], self.review.notes)
+        self._refresh()
+        return len(chosen)
+
+    def reject_all(self, source: str | None = None) -> int:
+        count = self.review.reject_all(source)
+        self._refresh()
+        return count
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        self._draw()
+        self.changed.emit()
+        self._untrack()
+
+    def _draw(self) -> None:
+        dark = self.editor.palette().color(self.editor.backgroundRole()).lightness() < 128
+        struck = QTextCharFormat()
+        struck.setFontStrikeOut(True)
+        struck.setForeground(QColor("#ff7b72" if dark else "#c0392b"))
+        struck.setBackground(QColor(255, 123, 114, 40))
+        inserted = QTextCharFormat()
+        inserted.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        inserted.setUnderlineColor(QColor("#7ee787" if dark else "#1e8449"))
+        inserted.setBackground(QColor(46, 160, 67, 50))
+        selections = []
+        offsets = OffsetMap(self.review.text)
+        document = self.editor.document()
+        for change in self.review.changes:
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(document)
+            start, end = offsets.to_utf16(change.start), offsets.to_utf16(change.end)
+            if start == end:  # an insertion: the place is marked on the character before
+                start = max(0, start - 1)
+                selection.format = QTextCharFormat(inserted)
+            else:
+                selection.format = QTextCharFormat(struck)
+            selection.format.setProperty(QTextFormat.Property.UserProperty, change.id)
+            cursor.setPosition(start)
+            cursor.setPosition(max(end, start + 1), QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selections.append(selection)
+        self.editor.setExtraSelections(selections)
+
+    def tip_at(self, position16: int) -> str | None:
+        """What the pending change under the mouse would do, for the editor's tooltip."""
+        if not self.review.changes:
+            return None
+        position = self._cp(position16)
+        for change in self.review.changes:
+            if change.start <= position < max(change.end, change.start + 1) or \
+                    (change.start == change.end and position == change.start - 1):
+                return change_tip(change)
+        return None
+
+
+def change_tip(change: Pending) -> str:
+    import html
+
+    old = html.escape(change.old.strip()) or "—"
+    new = html.escape(change.new.strip()) or "(removed)"
+    why = f"; the model finds it likelier by {change.gain:.1f}" if change.gain else ""
+    return (f"<b>{old}</b> → <b>{new}</b><br><small>{html.escape(change.source)}"
+            f"{why}</small>")
