@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QWidget
@@ -72,6 +75,7 @@ class DocumentController(QObject):
     save_failed = Signal(str)
     changed_on_disk = Signal(str)  # path: ask before overwriting
     warning = Signal(str)
+    review_restored = Signal(dict)  # changes to review the journal kept, after a crash
 
     def __init__(self, editor: Editor, autosave_seconds: int) -> None:
         super().__init__()
@@ -81,6 +85,9 @@ class DocumentController(QObject):
         self.doc_id = Journal.new_id()
         self.lock: DocumentLock | None = None
         self._journaled = ""
+        self._journaled_review = ""
+        # the changes still to review, for the journal (set by the window)
+        self.review_state: Callable[[], dict[str, Any] | None] | None = None
         self._loader = _Loaded()
         self._loader.done.connect(self._loaded)
         self.loading = False
@@ -125,6 +132,7 @@ class DocumentController(QObject):
         self.editor.setPlainText(doc.text)
         self.editor.document().setModified(False)
         self._journaled = doc.text
+        self._journaled_review = ""
         if doc.path is not None:
             self.lock = DocumentLock(doc.path)
             other = self.lock.acquire()
@@ -150,6 +158,9 @@ class DocumentController(QObject):
 
         def restore(entry: JournalEntry) -> None:
             self.restore(entry.path, entry.text)
+            if entry.review:
+                self.review_restored.emit(entry.review)
+                self.write_journal()
             journal.discard(entry.doc_id)
 
         dialog.restore.connect(restore)
@@ -204,21 +215,26 @@ class DocumentController(QObject):
             self.lock.acquire()
         self.journal.discard(self.doc_id)
         self._journaled = text
+        self._journaled_review = ""  # changes still to review go back in at the next write
         self.saved.emit(str(target))
         return True
 
     # -- journal ---------------------------------------------------------------------------
 
     def write_journal(self) -> None:
-        """Put unsaved text in the recovery journal (only when it changed)."""
-        if not self.dirty:
+        """Put unsaved text, and changes still to review, in the recovery journal (only when
+        they changed)."""
+        review = self.review_state() if self.review_state is not None else None
+        if not self.dirty and not review:
             return
         text = self.editor.toPlainText()
-        if text == self._journaled:
+        kept = json.dumps(review, sort_keys=True) if review else ""
+        if text == self._journaled and kept == self._journaled_review:
             return
         try:
-            self.journal.write(self.doc_id, self.doc.path, text, self.doc.title)
+            self.journal.write(self.doc_id, self.doc.path, text, self.doc.title, review)
             self._journaled = text
+            self._journaled_review = kept
         except OSError as exc:
             log.warning("the recovery journal could not be written: %s", exc.strerror)
 

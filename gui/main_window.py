@@ -203,6 +203,9 @@ class MainWindow(QMainWindow):
         review.finished.connect(lambda _m: shown.progress.hide())
         review.message.connect(lambda m: self.status.showMessage(m, 10000))
         shown.chosen.connect(self.show_change)
+        self.documents.review_state = review.state
+        review.changed.connect(self.documents.pause.start)  # into the journal after a pause
+        self.documents.review_restored.connect(review.restore)
         shown.action.connect(self.review_action)
         self.ontology.open_requested.connect(self.preferences.choose_ontology)
         self.panel.select_template(self.settings.last_template)
@@ -281,6 +284,12 @@ class MainWindow(QMainWindow):
         from gui.dialogs.export_dialog import export_current
 
         export_current(self)
+
+    def keep_review(self) -> bool:
+        """Changes still to review, kept as a Word file with tracked changes (on quitting)."""
+        from gui.dialogs.export_dialog import export_current
+
+        return export_current(self, tracked_only=True)
 
     def _saved(self, path: str) -> None:
         self.preferences.remember(path)
@@ -440,6 +449,11 @@ class MainWindow(QMainWindow):
         items: list[Unsaved] = []
         if self.documents.dirty:
             items.append(Unsaved(f"The document “{self.documents.doc.title}”", "", self.save))
+        pending = len(self.review.review.changes)
+        if pending:
+            items.append(Unsaved(f"{pending} proofreading change(s) still to review",
+                                 "Save writes them into a Word file as tracked changes",
+                                 self.keep_review))
         if self.knowledge is not None:
             items += self.knowledge.unsaved()
         for dialog in self.findChildren(QDialog):

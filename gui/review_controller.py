@@ -183,6 +183,23 @@ class ReviewController(QObject):
                            "review." if count else
                            f"Proofread {self.total} paragraph(s): nothing to change.")
 
+    def restore(self, data: dict[str, object]) -> None:
+        """The changes the recovery journal kept with the text, after a crash."""
+        self._track()
+        try:
+            restored = Review.from_json(self.editor.toPlainText(), data)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            self.message.emit("The changes to review kept in the recovery journal no longer "
+                              "fit the text; they were left out.")
+            return
+        self.review = restored
+        self._refresh()
+        self.message.emit(f"{len(restored.changes)} change(s) to review were recovered.")
+
+    def state(self) -> dict[str, object] | None:
+        """What the recovery journal keeps: the changes still to review (None: none)."""
+        return self.review.to_json() if self.review.changes else None
+
     # -- keeping the review in step with the text ------------------------------------------
 
     def _track(self) -> None:

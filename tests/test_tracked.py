@@ -147,7 +147,7 @@ def _odt_body_text(path: Path) -> str:
           "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0"}
     root = etree.fromstring(zipfile.ZipFile(path).read("content.xml"))
     body = root.find("office:body/office:text", ns)
-    t = "{%s}" % ns["text"]
+    t = "{{{}}}".format(ns["text"])
     paragraphs = []
     for paragraph in body.iter(t + "p", t + "h"):
         if any(a.tag == t + "tracked-changes" for a in paragraph.iterancestors()):

@@ -17,6 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from engine.fsutil import atomic_write_text
 from engine.paths import app_paths
@@ -30,6 +31,7 @@ class JournalEntry:
     saved_at: float
     pid: int
     title: str = ""
+    review: dict[str, Any] | None = None  # changes still to review (engine.review.pending)
 
     @property
     def name(self) -> str:
@@ -62,9 +64,13 @@ class Journal:
     def _file(self, doc_id: str) -> Path:
         return self.folder / f"{doc_id}.json"
 
-    def write(self, doc_id: str, path: Path | None, text: str, title: str = "") -> None:
-        entry = {"doc_id": doc_id, "path": str(path) if path else "", "text": text,
-                 "saved_at": time.time(), "pid": os.getpid(), "title": title}
+    def write(self, doc_id: str, path: Path | None, text: str, title: str = "",
+              review: dict[str, Any] | None = None) -> None:
+        entry: dict[str, Any] = {"doc_id": doc_id, "path": str(path) if path else "",
+                                 "text": text, "saved_at": time.time(), "pid": os.getpid(),
+                                 "title": title}
+        if review:
+            entry["review"] = review
         atomic_write_text(self._file(doc_id), json.dumps(entry, ensure_ascii=False))
 
     def discard(self, doc_id: str) -> None:
@@ -82,7 +88,9 @@ class Journal:
         numbers_ok = isinstance(entry.saved_at, int | float) and not isinstance(
             entry.saved_at, bool) and isinstance(entry.pid, int) and not isinstance(
             entry.pid, bool) and 0 < entry.pid < 1 << 31
-        return entry if fields_ok and numbers_ok and "\0" not in entry.path else None
+        review_ok = entry.review is None or isinstance(entry.review, dict)
+        return entry if fields_ok and numbers_ok and review_ok and "\0" not in entry.path \
+            else None
 
     def orphans(self, problems: list[str] | None = None) -> list[JournalEntry]:
         """Entries left by processes that are no longer running (after a crash). A damaged

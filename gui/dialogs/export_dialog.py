@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -21,7 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from engine.documents.formats import export_document, page_sizes
+from engine.documents.tracked import write_tracked_docx
 from engine.errors import DocumentError
+from engine.review.pending import Review
 from render import pdf  # noqa: F401  (teaches export_document to write .pdf)
 
 if TYPE_CHECKING:
@@ -39,13 +42,18 @@ class _ExportTask(QRunnable):
     """Word, OpenDocument, HTML and Markdown are written off the window's thread (a long
     manuscript takes seconds); PDF is drawn on it, because Qt's text layout lives there."""
 
-    def __init__(self, markdown: str, target: Path, title: str, signals: _Signals) -> None:
+    def __init__(self, markdown: str, target: Path, title: str, signals: _Signals,
+                 review: Review | None = None) -> None:
         super().__init__()
         self.markdown, self.target, self.title, self.signals = markdown, target, title, signals
+        self.review = review  # pending changes to write as Word tracked changes
 
     def run(self) -> None:
         try:
-            export_document(self.markdown, self.target, self.title)
+            if self.review is not None:
+                write_tracked_docx(self.target, self.review.text, self.review.changes)
+            else:
+                export_document(self.markdown, self.target, self.title)
         except DocumentError as exc:
             self.signals.done.emit(str(exc))
             return
@@ -55,10 +63,12 @@ class _ExportTask(QRunnable):
 class ExportDialog(QDialog):
     export_done = Signal(str)  # "" when the file was written, else the reason
 
-    def __init__(self, markdown: str, title: str, folder: Path, parent: QWidget | None = None):
+    def __init__(self, markdown: str, title: str, folder: Path, parent: QWidget | None = None,
+                 review: Review | None = None):
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.markdown = markdown
+        self.review = review if review is not None and review.changes else None
         self.exported: Path | None = None
         form = QFormLayout(self)
         self.format = QComboBox()
@@ -82,6 +92,15 @@ class ExportDialog(QDialog):
         holder = QWidget()
         holder.setLayout(row)
         form.addRow("&Save to", holder)
+        self.tracked = QCheckBox(
+            f"Write the {len(self.review.changes)} change(s) to review as tracked changes"
+            if self.review else "Tracked changes")
+        self.tracked.setToolTip("Word and LibreOffice open the file with the changes still "
+                                "to accept or reject; the paragraphs are written as plain "
+                                "text (no headings or emphasis)")
+        self.tracked.setChecked(self.review is not None)
+        self.tracked.setVisible(self.review is not None)
+        form.addRow(self.tracked)
         self.problem = QLabel("")
         self.problem.setWordWrap(True)
         form.addRow(self.problem)
@@ -96,6 +115,7 @@ class ExportDialog(QDialog):
     def _format_changed(self, name: str) -> None:
         suffix = FORMATS[name]
         self.page.setEnabled(suffix == ".pdf")
+        self.tracked.setEnabled(self.review is not None and suffix == ".docx")
         current = Path(self.path.text())
         self.path.setText(str(current.with_suffix(suffix)))
 
@@ -118,8 +138,10 @@ class ExportDialog(QDialog):
         if suffix != ".pdf":
             self.signals = _Signals()
             self.signals.done.connect(self._finished)
+            tracked = self.review if suffix == ".docx" and self.tracked.isChecked() else None
             QThreadPool.globalInstance().start(_ExportTask(self.markdown, target,
-                                                           self.title.text(), self.signals))
+                                                           self.title.text(), self.signals,
+                                                           tracked))
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -140,12 +162,23 @@ class ExportDialog(QDialog):
         self.export_done.emit(problem)
 
 
-def export_current(window: MainWindow) -> None:
-    """The window's document through the dialog; the status bar says where it went."""
+def export_current(window: MainWindow, tracked_only: bool = False) -> bool:
+    """The window's document through the dialog (with its changes to review as tracked
+    changes, when there are some); the status bar says where it went. ``tracked_only``:
+    Word with the changes, nothing else to choose."""
     doc = window.documents.doc
     source = doc.path or doc.imported_from
     title = source.stem if source else "Untitled"
-    dialog = ExportDialog(window.editor.toPlainText(), title, window.start_folder(), window)
+    review = window.review.review
+    dialog = ExportDialog(window.editor.toPlainText(), title, window.start_folder(), window,
+                          Review(review.text, list(review.changes)))
+    if tracked_only:
+        dialog.format.setCurrentText("Word (.docx)")
+        dialog.format.setEnabled(False)
+        dialog.tracked.setEnabled(False)
+        dialog.path.setText(str(Path(dialog.path.text()).with_name(f"{title} (to review).docx")))
     if dialog.exec() and dialog.exported is not None:
         window.preferences.used_folder(dialog.exported.parent)
         window.status.showMessage(f"Exported {dialog.exported.name}", 6000)
+        return True
+    return False
