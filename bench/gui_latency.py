@@ -52,7 +52,7 @@ class StallMeter:
 
 
 def document(words: int) -> str:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.path.append(str(Path(__file__).resolve().parent))  # after the packages (bench/ontology.py)
     from grammar import make_document  # bench/grammar.py
 
     return "\n\n".join(make_document(words, 5))

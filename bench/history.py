@@ -137,7 +137,7 @@ def window_saves(words: int, rounds: int, keep: bool) -> dict[str, float]:
 
     from PySide6.QtWidgets import QApplication
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.path.append(str(Path(__file__).resolve().parent))  # after the project's packages
     from gui_latency import StallMeter  # bench/gui_latency.py
 
     from engine.config import load_settings

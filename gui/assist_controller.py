@@ -68,6 +68,7 @@ class AssistController(QObject):
         self.panel = panel
         self.settings = settings
         self.changes = changes
+        self.lane_taken: Callable[[], bool] = lambda: False  # Proofread Document running
         self.job = 0
         self.cancel_event: threading.Event | None = None
         self.order_cancel = threading.Event()  # the queued ordering of replacements
@@ -107,8 +108,9 @@ class AssistController(QObject):
 
     def order_replacements(self, text: str, issues: list[Issue],
                            done: Callable[[dict[str, tuple[str, ...]]], None]) -> None:
-        """Ask the model lane for each issue's replacements in the model's order."""
-        if self.model_ready:
+        """Ask the model lane for each issue's replacements in the model's order (not while
+        the lane proofreads a document: the checkers' order stays meanwhile)."""
+        if self.model_ready and not self.lane_taken():
             self.order_cancel.set()  # an older ordering still queued is not wanted any more
             self.order_cancel = threading.Event()
             self.model.run(lambda host, ctx: host.order(text, issues, ctx.cancel), done,

@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
         self.review = ReviewController(self.editor,
                                        self.assist.model if self.assist is not None else None)
         self.review.setParent(self)
+        if self.assist is not None:
+            self.assist.lane_taken = lambda: self.review.running
         self.preferences = Preferences(self)
         self.knowledge = KnowledgeController(self) if self.assist is not None else None
         if self.knowledge is not None:
@@ -323,6 +325,8 @@ class MainWindow(QMainWindow):
 
     def proofread_document(self) -> None:
         """The checked fixes over the whole text (or the selection), to review one by one."""
+        if self.assist is not None:
+            self.assist.order_cancel.set()  # the lane is wanted: ordering replacements waits
         self.docks["review"].show()
         self.docks["review"].raise_()
         self.review.proofread_document()

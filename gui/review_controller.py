@@ -1,11 +1,12 @@
 """Proofread Document and the changes it leaves pending (the model is
 ``engine.review.pending.Review``; this only keeps it in step with the editor and draws it).
 
-The checked fixes run on the model's lane one paragraph at a time, the paragraph on screen
-first, then on in reading order, so typing never waits behind a whole document. Each
-paragraph is remembered by a text cursor (Qt moves it with the writer's edits); one the
-writer edited while it waited, or while it was being checked, is checked again in its new
-form. Nothing in the text changes until a change is accepted.
+The checked fixes run on the model's lane a few sentences of a paragraph at a time, the
+paragraph on screen first, then on in reading order, so typing never waits behind a whole
+document and the first changes show in a couple of seconds. Each piece is remembered by
+text cursors (Qt moves them with the writer's edits); one the writer edited while it
+waited, or while it was being checked, is checked again in its new form. Nothing in the
+text changes until a change is accepted.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from PySide6.QtWidgets import QTextEdit
 
 from engine.review.pending import Pending, Review, from_edits
 from engine.text.offsets import OffsetMap
-from engine.text.split import split_paragraphs
+from engine.text.split import sentences, split_paragraphs
+from engine.text.words import word_count
 from engine.writing.proofread import Proofread
 from gui.editor import Editor
 from gui.hosts import ModelHost
@@ -96,9 +98,11 @@ class ReviewController(QObject):
         lo_cp, hi_cp = offsets.to_cp(lo), offsets.to_cp(hi)
         paragraphs = []
         for part in split_paragraphs(text[lo_cp:hi_cp]):
-            start = lo_cp + part.start
-            paragraphs.append(_Paragraph(self.editor.document(), offsets.to_utf16(start),
-                                         offsets.to_utf16(start + len(part.text))))
+            for first, last in _pieces(part.text):  # a few sentences at a time
+                start = lo_cp + part.start
+                paragraphs.append(_Paragraph(self.editor.document(),
+                                             offsets.to_utf16(start + first),
+                                             offsets.to_utf16(start + last)))
         if not paragraphs:
             self.message.emit("There is nothing to proofread.")
             return
@@ -324,6 +328,27 @@ class ReviewController(QObject):
                     (change.start == change.end and position == change.start - 1):
                 return change_tip(change)
         return None
+
+
+PIECE_SENTENCES = 3
+PIECE_WORDS = 60
+
+
+def _pieces(paragraph: str) -> list[tuple[int, int]]:
+    """A paragraph in pieces of up to three sentences (or 60 words): the first changes
+    show within a couple of seconds, and an edit sends only its own piece again."""
+    spans = sentences(paragraph) or [(0, len(paragraph))]
+    out: list[tuple[int, int]] = []
+    start, count, words = spans[0][0], 0, 0
+    for index, (first, last) in enumerate(spans):
+        if count and (count >= PIECE_SENTENCES or
+                      words + word_count(paragraph[first:last]) > PIECE_WORDS):
+            out.append((start, spans[index - 1][1]))
+            start, count, words = first, 0, 0
+        count += 1
+        words += word_count(paragraph[first:last])
+    out.append((start, spans[-1][1]))
+    return out
 
 
 def change_tip(change: Pending) -> str:

@@ -1,0 +1,137 @@
+"""Proofread Document through the real window (offscreen): a document of N words with
+planted errors, the model judging and the checkers of the settings (LanguageTool when it is
+on), while a writer types in it.
+
+Prints ``{words, paragraphs, sentences, changes, first_change_s, sentences_per_s,
+stall_ms_p95, stall_ms_max, keystroke_ms_p95, accept_ms_p95}``:
+- first_change_s: from Proofread Document to the first pending change on screen;
+- sentences_per_s: the document's sentences over the time to check them all;
+- stall_ms_*: the event loop's gaps beyond a 5 ms timer while it runs and the writer types
+  a character every 150 ms (bench/gui_latency.py's meter);
+- keystroke_ms_p95: the time the window takes to handle one typed character then;
+- accept_ms_p95: accepting one change (Review → Accept Change), 30 of them.
+
+Targets (issue "Review a whole text, change by change"): first change ≤ 2 s on 5,000
+words; ≥ 2 sentences/s; keystroke stall p95 ≤ 16.7 ms; accepting one change ≤ 16 ms p95.
+
+    .venv/bin/python bench/review.py [--words 5000] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent))  # after the packages (bench/ontology.py)
+
+PLANTED = [("goes", "go"), ("was", "were"), ("the", "teh"), ("their", "there"),
+           ("an", "a"), ("because", "becuase")]
+
+
+def document(words: int) -> str:
+    from grammar import make_document  # bench/grammar.py: varied sentences, a few errors
+
+    rng = random.Random(11)
+    paragraphs = []
+    for paragraph in make_document(words, 5):
+        for right, wrong in PLANTED:  # an error planted in about half the paragraphs
+            if rng.random() < 0.08 and f" {right} " in paragraph:
+                paragraph = paragraph.replace(f" {right} ", f" {wrong} ", 1)
+        paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else -1.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=5000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    from gui_latency import StallMeter
+    from PySide6.QtCore import QElapsedTimer, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from engine.config import load_settings
+    from engine.text.split import sentences
+    from gui.main_window import MainWindow
+    from gui.smoke import wait_for
+
+    app = QApplication(sys.argv[:1])
+    settings, _ = load_settings()
+    window = MainWindow(settings)
+    window.setProperty("quiet", True)
+    window.resize(1280, 800)
+    window.show()
+    if not wait_for(app, lambda: window.assist.model_ready, 180):
+        print("error: the model did not load", file=sys.stderr)
+        return 1
+    if window.grammar is not None and settings.languagetool_mode != "off":
+        wait_for(app, lambda: window.grammar.last is not None and
+                 window.grammar.last.engines.get("languagetool") == "ready", 120)
+    text = document(args.words)
+    window.editor.setPlainText(text)
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.Start)
+    grammar = window.grammar
+    if grammar is not None:  # the document's own check is done, as when a writer has read it
+        wait_for(app, lambda: False, 1.0)
+        wait_for(app, lambda: not grammar.in_flight and grammar.last is not None and
+                 grammar.last.revision == grammar.revision, 120)
+    first: list[float] = []
+    clock = QElapsedTimer()
+    window.review.changed.connect(lambda: first.append(clock.elapsed() / 1000)
+                                  if not first and window.review.review.changes else None)
+    meter = StallMeter()
+    keystrokes: list[float] = []
+    meter.start()
+    clock.start()
+    started = time.monotonic()
+    window.proofread_document()
+    end = window.editor.document().characterCount() - 1
+    while window.review.running:
+        cursor = window.editor.textCursor()
+        cursor.setPosition(end)  # the writer types at the end, in the last paragraph
+        window.editor.setTextCursor(cursor)
+        t0 = time.perf_counter()
+        QTest.keyClick(window.editor, Qt.Key.Key_Period if len(keystrokes) % 2 else
+                       Qt.Key.Key_Backspace)
+        keystrokes.append((time.perf_counter() - t0) * 1000)
+        end = window.editor.document().characterCount() - 1
+        wait_for(app, lambda: False, 0.15)
+    total = time.monotonic() - started
+    meter.stop()
+    gaps = [max(0.0, g - 5) for g in meter.gaps]
+    changes = len(window.review.review.changes)
+    accepts = []
+    window.docks["review"].show()
+    for _ in range(min(30, changes)):
+        window.review_panel.list.setCurrentRow(0)
+        t0 = time.perf_counter()
+        window.review_action("accept")
+        accepts.append((time.perf_counter() - t0) * 1000)
+    count = len(sentences(text))
+    result = {"words": args.words, "paragraphs": text.count("\n\n") + 1, "sentences": count,
+              "changes": changes, "first_change_s": round(first[0], 2) if first else None,
+              "seconds": round(total, 1), "sentences_per_s": round(count / total, 2),
+              "stall_ms_p95": round(pct(gaps, 0.95), 1), "stall_ms_max": round(max(gaps), 1),
+              "keystroke_ms_p95": round(pct(keystrokes, 0.95), 2),
+              "accept_ms_p95": round(pct(accepts, 0.95), 2)}
+    window.closing = True
+    window.close()
+    print(json.dumps(result, indent=None if args.json else 2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
