@@ -232,7 +232,8 @@ class ReviewController(QObject):
             self.message.emit(note)
         if self.review.text != now:  # cannot happen; if it did, the anchors are lost
             self.review = Review(now, [], self.review.notes)
-        if dropped or self.review.changes:
+            self._refresh()
+        elif dropped:  # the marks in the text are cursors Qt moved itself: only then
             self._refresh()
 
     def _cp(self, position16: int) -> int:
@@ -290,6 +291,16 @@ class ReviewController(QObject):
         self._untrack()
 
     def _draw(self) -> None:
+        """Mark every pending change in the text. When changes only went away, the marks of
+        the others are kept as they are (Qt has moved them with the text)."""
+        shown = self.editor.extraSelections()
+        wanted = {c.id for c in self.review.changes}
+        kept = [s for s in shown if s.format.property(QTextFormat.Property.UserProperty)
+                in wanted]
+        if shown and len(kept) == len(wanted):
+            if len(kept) != len(shown):
+                self.editor.setExtraSelections(kept)
+            return
         dark = self.editor.palette().color(self.editor.backgroundRole()).lightness() < 128
         struck = QTextCharFormat()
         struck.setFontStrikeOut(True)

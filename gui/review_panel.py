@@ -78,6 +78,9 @@ class ReviewPanel(QWidget):
 
     def show_changes(self, changes: list[Pending], text: str = "",
                      notes: list[str] | None = None) -> None:
+        if self._only_removed(changes):
+            self._summarise(notes)
+            return
         keep = self.current_id()
         self.changes = changes
         sources = sorted({c.source for c in changes})
@@ -104,13 +107,37 @@ class ReviewPanel(QWidget):
                              if change.gain else ""))
             self.list.addItem(item)
         self.list.blockSignals(False)
-        count = len(changes)
+        self._summarise(notes)
+        self.select(keep)
+
+    def _only_removed(self, changes: list[Pending]) -> bool:
+        """When changes were only decided (none added, none moved in the list), their rows
+        go and the rest stay: accepting one change costs one row, not the whole list."""
+        ids = [c.id for c in changes]
+        shown = [self.list.item(r).data(Qt.ItemDataRole.UserRole)  # type: ignore[union-attr]
+                 for r in range(self.list.count())]
+        if not shown or len(ids) >= len(self.changes) or \
+                not set(ids) <= {c.id for c in self.changes}:
+            return False
+        self.changes = changes
+        remaining = set(ids)
+        row = self.list.currentRow()
+        self.list.blockSignals(True)
+        for index in reversed(range(len(shown))):
+            if shown[index] not in remaining:
+                self.list.takeItem(index)
+        self.list.blockSignals(False)
+        if self.list.count():
+            self.list.setCurrentRow(min(max(row, 0), self.list.count() - 1))
+        return True
+
+    def _summarise(self, notes: list[str] | None) -> None:
+        count = len(self.changes)
         self.summary.setText(f"{count} change(s) to review" if count else
                              "No changes to review. Assistant → Proofread Document checks "
                              "the whole text (or the selection).")
         if notes is not None:
             self.notes.setText("\n".join(notes[-3:]))
-        self.select(keep)
         self._enable()
 
     def current_id(self) -> int:
