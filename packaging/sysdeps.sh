@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages Wordloom needs, when missing: the run-time list the .deb
 # depends on (packaging/deb/depends.txt, one list for both), a font, Maven to assemble
-# LanguageTool, Xvfb for the test that opens a real X11 window, and LibreOffice Writer
-# (without its GUI) for the test that reads Wordloom's tracked changes as a word processor.
+# LanguageTool, Xvfb and xdotool for the tests that open a real X11 window and type in it,
+# and LibreOffice Writer (without its GUI) for the test that reads Wordloom's tracked
+# changes as a word processor.
 # Extra packages can be named as arguments (packaging/build.sh asks for its tools this way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +30,7 @@ while IFS= read -r line; do
   [ -n "$have" ] || missing+=("$(echo "${alternatives[0]}" | sed 's/(.*)//' | xargs)")
 done < packaging/deb/depends.txt
 
-for pkg in fonts-dejavu-core xvfb libreoffice-writer-nogui "$@"; do
+for pkg in fonts-dejavu-core xvfb xdotool libreoffice-writer-nogui "$@"; do
   installed "$pkg" || missing+=("$pkg")
 done
 command -v mvn >/dev/null 2>&1 || missing+=(maven)

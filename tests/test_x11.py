@@ -48,3 +48,37 @@ def test_app_runs_on_a_real_x_server(display, tmp_path):
     colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
                for y in range(0, image.height(), 7)}
     assert len(colours) > 50, "the screenshot is blank"
+
+
+def test_the_review_keys_on_a_real_x_server(display, tmp_path):
+    """Real X key events (xdotool): next change, accept it, reject the one after."""
+    xdotool = shutil.which("xdotool")
+    if xdotool is None:
+        raise pytest.UsageError("xdotool is missing: run 'make setup' (packaging/sysdeps.sh)")
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display,
+           "WORDLOOM_HOME": str(tmp_path / "home")}
+    out, trigger = tmp_path / "state.json", tmp_path / "go"
+    app = subprocess.Popen([sys.executable, str(REPO / "tests" / "x11_review.py"), str(out),
+                            str(trigger)], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        line = app.stdout.readline().split()  # "ready X Y"
+        assert line and line[0] == "ready", line
+        x, y = line[1], line[2]
+
+        def xdo(*args: str) -> None:
+            subprocess.run([xdotool, *args], env=env, check=True, timeout=30)
+
+        xdo("mousemove", x, y, "click", "1")  # focus the editor, as a writer would
+        for keys in ("ctrl+alt+Down", "ctrl+alt+Return", "ctrl+alt+BackSpace"):
+            xdo("key", "--delay", "150", keys)
+        subprocess.run([xdotool, "sleep", "0.5"], env=env, timeout=30)
+        trigger.touch()
+        app.wait(60)
+    finally:
+        if app.poll() is None:
+            app.kill()
+    state = json.loads(out.read_text())
+    assert state["platform"] == "xcb"
+    # "go → went" accepted, " the → (removed)" rejected, "rain → rains" still to review
+    assert state["text"] == "She went home.\n\nThe cat sat on the the mat.\n\nIt rain today."
+    assert state["pending"] == [["rain", "rains"]] and state["rows"] == 1
