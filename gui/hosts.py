@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from engine.config import Settings
-from engine.errors import OntologyError
+from engine.errors import OntologyError, WordloomError
 from engine.grammar.checker import GrammarChecker
 from engine.grammar.issues import CheckResult, Issue
 from engine.grammar.language import warm as warm_language
@@ -159,8 +159,9 @@ class GrammarOnLane:
 
     lane: Lane[GrammarHost]
 
-    def check(self, text: str) -> CheckResult:
-        return self.lane.query(lambda host, _ctx: host.require().check(text))
+    def check(self, text: str, timeout: float = 60.0,
+              cancel: threading.Event | None = None) -> CheckResult:
+        return self.lane.query(lambda host, _ctx: host.require().check(text), timeout, cancel)
 
 
 class OntologyHost:
@@ -267,6 +268,9 @@ def _order_key(text: str, issue: Issue) -> OrderKey:
             issue.replacements)
 
 
+PROOFREAD_WAIT_S = 600.0
+
+
 class ModelHost:
     """The loaded model, the assistant that prompts it and the evaluator of its answers."""
 
@@ -275,6 +279,7 @@ class ModelHost:
         self.assistant: Assistant | None = None
         self.scorer: LogProbScorer | None = None  # the judge: checked fixes, fluency, order
         self.library = TemplateLibrary()
+        self.grammar = grammar
         self.evaluator = Evaluator(grammar, entities)
         self._orders: dict[OrderKey, tuple[str, ...]] = {}
         self._served = False  # the first suggestion's loads are done
@@ -320,8 +325,14 @@ class ModelHost:
     def proofread(self, text: str, cancel: threading.Event | None = None) -> Proofread:
         """The checked fixes of one paragraph: the grammar lane's issues, judged by the
         model when it is loaded (the checkers' plain fixes when it is not)."""
-        grammar = self.evaluator.grammar
-        issues = grammar.check(text).issues if grammar is not None and text.strip() else []
+        grammar = self.grammar
+        try:  # the checkers may be busy with a long document's own check: wait for them
+            issues = grammar.check(text, PROOFREAD_WAIT_S, cancel).issues \
+                if grammar is not None and text.strip() else []
+        except TimeoutError as exc:
+            raise WordloomError("the grammar checkers have been busy with the document for "
+                                f"{PROOFREAD_WAIT_S / 60:.0f} minutes; try again when its "
+                                "underlines are in") from exc
         return proofread_text(text, issues, self.scorer, cancel=cancel)
 
     def order(self, text: str, issues: list[Issue], cancel: threading.Event | None = None,

@@ -18,16 +18,18 @@ import atexit
 import contextlib
 import logging
 import threading
+import time
 import traceback
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from engine.errors import WordloomError
+from engine.errors import CancelledError, WordloomError
 
 log = logging.getLogger("wordloom.gui")
 
@@ -148,21 +150,37 @@ class Lane(Generic[O]):
         self.submitter.submit.emit(job)
         return ctx.cancel
 
-    def query(self, fn: Callable[[O, OpContext], R], timeout: float = 60.0) -> R:
+    def query(self, fn: Callable[[O, OpContext], R], timeout: float = 60.0,
+              cancel: threading.Event | None = None) -> R:
         """Run ``fn`` on this lane and wait for its result (from another worker thread, or a
-        test). Its exceptions are raised here; on the lane's own thread it runs at once."""
+        test). Its exceptions are raised here; on the lane's own thread it runs at once.
+        Setting ``cancel`` stops the waiting (CancelledError) and tells ``fn`` so."""
         if QThread.currentThread() is self.thread:
             return fn(self.owner, OpContext())
         future: Future[R] = Future()
+        ctx = OpContext(cancel or threading.Event())
 
         def job() -> None:
+            if ctx.cancelled:
+                future.cancel()
+                return
             try:
-                future.set_result(fn(self.owner, OpContext()))
+                future.set_result(fn(self.owner, ctx))
             except BaseException as exc:
                 future.set_exception(exc)
 
         self.submitter.submit.emit(job)
-        return future.result(timeout)
+        if cancel is None:
+            return future.result(timeout)
+        deadline = time.monotonic() + timeout
+        while True:  # in slices, so a cancelled wait ends at once
+            try:
+                return future.result(min(0.2, max(0.0, deadline - time.monotonic())))
+            except FutureTimeout:
+                if cancel.is_set():
+                    raise CancelledError("cancelled") from None
+                if time.monotonic() >= deadline:
+                    raise
 
     def stop(self, close: Callable[[O], None] | None = None, wait_ms: int = 3000) -> None:
         """Close the owner on its own thread after the queued work, then end the thread."""

@@ -11,6 +11,7 @@ text changes until a change is accepted.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import replace
@@ -29,11 +30,61 @@ from gui.hosts import ModelHost
 from gui.lane import Lane
 
 
+class _Scan:
+    """Where Proofread Document is in the text: from the paragraph on screen to the end
+    (of the selection), then from the start up to where it began. Three cursors Qt keeps in
+    place through the writer's edits, whatever the length of the text; each paragraph is
+    read when its turn comes, so one edited while it waited is checked as it is then."""
+
+    def __init__(self, document: QTextDocument, lo: int, first: int, hi: int) -> None:
+        self.document = document
+        self.at = self._cursor(first, keep=True)
+        self.stop = self._cursor(hi, keep=False)  # typing at the end stays inside
+        self.wrap: tuple[QTextCursor, QTextCursor] | None = (
+            self._cursor(lo, keep=True), self._cursor(first, keep=True)) if first > lo \
+            else None
+
+    def _cursor(self, position: int, keep: bool) -> QTextCursor:
+        cursor = QTextCursor(self.document)
+        cursor.setPosition(position)
+        cursor.setKeepPositionOnInsert(keep)
+        return cursor
+
+    def next_paragraph(self) -> tuple[int, int] | None:
+        """The next paragraph's span (UTF-16), or None when every one has had its turn."""
+        while True:
+            found = self._paragraph_from(self.at.position(), self.stop.position())
+            if found is not None:
+                self.at.setPosition(min(found[1] + 1, self.document.characterCount() - 1))
+                return found
+            if self.wrap is None:
+                return None
+            start, stop = self.wrap
+            self.wrap = None
+            self.at.setPosition(start.position())
+            self.stop = stop
+
+    def _paragraph_from(self, position: int, limit: int) -> tuple[int, int] | None:
+        block = self.document.findBlock(position)
+        while block.isValid() and block.position() < limit and not block.text().strip():
+            block = block.next()  # blank lines between paragraphs
+        if not block.isValid() or block.position() >= limit or position >= limit:
+            return None
+        last = block
+        while (following := last.next()).isValid() and following.position() < limit and \
+                following.text().strip():
+            last = following
+        start = max(block.position(), position)
+        end = min(last.position() + last.length() - 1, limit)  # UTF-16, as positions are
+        return (start, end) if end > start else None
+
+
 class _Paragraph:
-    """A paragraph waiting to be checked, between two cursors Qt keeps in place through
+    """A piece of a paragraph being checked, between two cursors Qt keeps in place through
     the writer's edits: text typed at its start or its end is part of it."""
 
     def __init__(self, document: QTextDocument, start: int, end: int) -> None:
+        self.last = False  # the paragraph's last piece
         self.start = QTextCursor(document)
         self.start.setPosition(start)
         self.start.setKeepPositionOnInsert(True)  # typing at the start stays inside
@@ -63,8 +114,9 @@ class ReviewController(QObject):
         self.lane = lane
         self.review = Review("")
         self.tracking = False
-        self.queue: list[_Paragraph] = []
+        self.pieces: list[_Paragraph] = []  # the rest of the paragraph being checked
         self.in_flight: tuple[_Paragraph, str] | None = None
+        self.scan: _Scan | None = None  # where the next paragraph is looked for
         self.cancel_event: threading.Event | None = None
         self.total = 0
         self.done = 0
@@ -78,7 +130,7 @@ class ReviewController(QObject):
 
     @property
     def running(self) -> bool:
-        return self.in_flight is not None or bool(self.queue)
+        return self.in_flight is not None or bool(self.pieces) or self.scan is not None
 
     def proofread_document(self) -> None:
         """Check every paragraph (of the selection, when there is one)."""
@@ -86,8 +138,8 @@ class ReviewController(QObject):
             self.message.emit("Proofreading needs the model's worker, which is not running.")
             return
         if self.running:
-            self.message.emit("Proofreading is already running (Esc in the status bar "
-                              "cancels it).")
+            self.message.emit("Proofreading is already running (Review → Cancel "
+                              "Proofreading stops it).")
             return
         self._track()
         text = self.editor.toPlainText()
@@ -95,21 +147,15 @@ class ReviewController(QObject):
         chosen = self.editor.textCursor()
         lo, hi = (chosen.selectionStart(), chosen.selectionEnd()) if chosen.hasSelection() \
             else (0, offsets.length16)
-        lo_cp, hi_cp = offsets.to_cp(lo), offsets.to_cp(hi)
-        paragraphs = []
-        for part in split_paragraphs(text[lo_cp:hi_cp]):
-            for first, last in _pieces(part.text):  # a few sentences at a time
-                start = lo_cp + part.start
-                paragraphs.append(_Paragraph(self.editor.document(),
-                                             offsets.to_utf16(start + first),
-                                             offsets.to_utf16(start + last)))
-        if not paragraphs:
+        parts = split_paragraphs(text[offsets.to_cp(lo):offsets.to_cp(hi)])
+        if not parts:
             self.message.emit("There is nothing to proofread.")
             return
-        first = self._first_on_screen(paragraphs)
-        self.queue = paragraphs[first:] + paragraphs[:first]
-        self.total, self.done = len(self.queue), 0
-        self.chars_total = sum(len(p.text()) for p in self.queue)
+        top = self.editor.cursorForPosition(self.editor.viewport().rect().topLeft())
+        first = min(max(top.block().position(), lo), hi)
+        self.scan = _Scan(self.editor.document(), lo, first, hi)
+        self.total, self.done = len(parts), 0
+        self.chars_total = sum(len(part.text) for part in parts)
         self.chars_done = 0
         self.started = time.monotonic()
         self.cancel_event = threading.Event()
@@ -120,68 +166,77 @@ class ReviewController(QObject):
         """Stop; every change found so far stays pending."""
         if not self.running:
             return
-        self.queue = []
+        self.pieces, self.scan = [], None
         if self.cancel_event is not None:
             self.cancel_event.set()
         self.in_flight = None  # its answer, judged only in part, is not kept
         self.finished.emit(f"Proofreading cancelled: {len(self.review.changes)} change(s) "
                            "to review.")
 
-    def _first_on_screen(self, paragraphs: list[_Paragraph]) -> int:
-        top = self.editor.cursorForPosition(self.editor.viewport().rect().topLeft())
-        position = top.position()
-        for index, paragraph in enumerate(paragraphs):
-            if paragraph.span()[1] >= position:
-                return index
-        return 0
-
     def _next(self) -> None:
         if self.in_flight is not None or self.lane is None:
             return
-        while self.queue:
-            paragraph = self.queue.pop(0)
-            text = paragraph.text()
-            if text.strip():
-                break
-        else:
-            self._finish()
-            return
-        self.in_flight = (paragraph, text)
+        while True:
+            if self.pieces:
+                piece = self.pieces.pop(0)
+                text = piece.text()
+                if text.strip():
+                    break
+                continue
+            found = self.scan.next_paragraph() if self.scan is not None else None
+            if found is None:
+                self._finish()
+                return
+            start, end = found  # cut into a few sentences at a time when its turn comes
+            cursor = QTextCursor(self.editor.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            paragraph = cursor.selectedText().replace("\u2029", "\n")
+            offsets = OffsetMap(paragraph)
+            self.pieces = [_Paragraph(self.editor.document(), start + offsets.to_utf16(a),
+                                      start + offsets.to_utf16(b)) for a, b in _pieces(paragraph)]
+            self.pieces[-1].last = True
+        self.in_flight = (piece, text)
         cancel = self.cancel_event or threading.Event()
         self.lane.run(lambda host, _ctx: host.proofread(text, cancel),
-                      lambda result: self._checked(paragraph, text, result),
+                      lambda result: self._checked(piece, text, result),
                       self._failed)
 
-    def _checked(self, paragraph: _Paragraph, sent: str, result: object) -> None:
-        if self.in_flight is None or self.in_flight[0] is not paragraph:
+    def _checked(self, piece: _Paragraph, sent: str, result: object) -> None:
+        if self.in_flight is None or self.in_flight[0] is not piece:
             return  # cancelled meanwhile
         self.in_flight = None
-        if paragraph.text() != sent:  # edited while it was checked: again, as it is now
-            self.queue.insert(0, paragraph)
+        if piece.text() != sent:  # edited while it was checked: again, as it is now
+            self.pieces.insert(0, piece)
             self._next()
             return
         assert isinstance(result, Proofread)
-        start16 = paragraph.span()[0]
-        start = self._cp(start16)
+        start = self._cp(piece.span()[0])
         found = [replace(c, start=c.start + start, end=c.end + start)
                  for c in from_edits(sent, result.edits)]
         if self.review.add(found):
             self._refresh()
-        self.done += 1
         self.chars_done += len(sent)
+        if piece.last:
+            self.done = min(self.total, self.done + 1)
         elapsed = time.monotonic() - self.started
-        left = elapsed / self.chars_done * (self.chars_total - self.chars_done) \
+        left = elapsed / self.chars_done * max(0, self.chars_total - self.chars_done) \
             if self.chars_done else -1.0
         self.progress.emit(self.done, self.total, left)
         self._next()
 
     def _failed(self, message: str) -> None:
+        if self.in_flight is None:
+            return  # cancelled: the lane's wait was stopped, nothing failed
         self.in_flight = None
-        self.queue = []
+        self.pieces, self.scan = [], None
         self.finished.emit(f"Proofreading stopped: {message}")
 
     def _finish(self) -> None:
         self.cancel_event = None
+        self.scan = None
+        self.done = self.total
+        self.progress.emit(self.total, self.total, 0.0)
         count = len(self.review.changes)
         self.finished.emit(f"Proofread {self.total} paragraph(s): {count} change(s) to "
                            "review." if count else
@@ -345,10 +400,18 @@ PIECE_SENTENCES = 3
 PIECE_WORDS = 60
 
 
+LONGEST_SENTENCE = 240  # words; a longer run without a full stop is checked in parts
+
+
 def _pieces(paragraph: str) -> list[tuple[int, int]]:
     """A paragraph in pieces of up to three sentences (or 60 words): the first changes
-    show within a couple of seconds, and an edit sends only its own piece again."""
-    spans = sentences(paragraph) or [(0, len(paragraph))]
+    show within a couple of seconds, and an edit sends only its own piece again. A
+    "sentence" of hundreds of words with no full stop is cut at spaces into 60-word
+    parts, so no single piece holds the model for minutes."""
+    spans: list[tuple[int, int]] = []
+    for first, last in sentences(paragraph) or [(0, len(paragraph))]:
+        spans += _cut(paragraph, first, last) if word_count(paragraph[first:last]) > \
+            LONGEST_SENTENCE else [(first, last)]
     out: list[tuple[int, int]] = []
     start, count, words = spans[0][0], 0, 0
     for index, (first, last) in enumerate(spans):
@@ -360,6 +423,21 @@ def _pieces(paragraph: str) -> list[tuple[int, int]]:
         words += word_count(paragraph[first:last])
     out.append((start, spans[-1][1]))
     return out
+
+
+def _cut(text: str, first: int, last: int) -> list[tuple[int, int]]:
+    """``text[first:last]`` in parts of about PIECE_WORDS words, cut after a space."""
+    out, start, words = [], first, 0
+    for found in _SPACES.finditer(text, first, last):
+        words += 1  # a word ends at each run of spaces
+        if words >= PIECE_WORDS:
+            out.append((start, found.start()))
+            start, words = found.end(), 0
+    out.append((start, last))
+    return [(a, b) for a, b in out if b > a]
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def change_tip(change: Pending) -> str:

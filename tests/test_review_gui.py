@@ -111,3 +111,40 @@ def test_cancel_keeps_what_was_found(qtbot, open_window):
     qtbot.wait(300)
     assert window.review.review.changes == kept  # nothing more arrives after Cancel
     assert max(done) < 12
+
+
+@pytest.mark.model
+def test_hostile_texts_proofread_and_the_window_keeps_up(qtbot, open_window):
+    import random
+
+    window = open_window()
+    host = window.assist.model.owner
+    real = host.proofread
+    sent: list[str] = []
+    host.proofread = lambda text, cancel=None: (sent.append(text), real(text, cancel))[1]
+    rng = random.Random(3)
+    words = "the cat go home and she walk to school with her friend because it rain".split()
+    endless = " ".join(rng.choice(words) for _ in range(800))  # no full stop anywhere
+    text = "\n\n".join(["... !!! ?? ,,, ;;", "我今天去了商店 and she buy milk. 他们是我的朋友们。",
+                        endless])
+    changes = _proofread(qtbot, window, text)
+    assert window.review.done == window.review.total == 3
+    assert max(len(piece.split()) for piece in sent) <= 60  # the endless one, in parts
+    assert "".join(piece for piece in sent if piece in endless).replace(" ", "") == \
+        endless.replace(" ", "")
+    for change in changes:
+        assert text[change.start:change.end] == change.old
+
+    novel = "\n\n".join(f"Chapter {n}. " + " ".join(rng.choice(words) for _ in range(100)) +
+                        "." for n in range(3000))  # 300,000 words
+    window.editor.setPlainText(novel)
+    window.proofread_document()
+    assert window.review.running
+    cursor = window.editor.textCursor()
+    cursor.setPosition(0)
+    cursor.insertText("Prologue. ")  # typing goes on while it works
+    assert window.review.review.text == window.editor.toPlainText()
+    window.review.cancel()
+    assert not window.review.running
+    for change in window.review.review.changes:
+        assert window.review.review.text[change.start:change.end] == change.old
