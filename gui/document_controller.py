@@ -60,7 +60,21 @@ class _LoadTask(QRunnable):
 
 def _import(path: Path) -> Document:
     """A Word or OpenDocument file as an unsaved Markdown document: Save asks where to
-    keep the Markdown, so the original is never overwritten with a lossy copy."""
+    keep the Markdown, so the original is never overwritten with a lossy copy. A Word file
+    with tracked changes opens as its paragraphs before them, the changes pending in the
+    Review dock (never merged silently)."""
+    if path.suffix.lower() == ".docx":
+        from engine.documents.tracked import read_tracked_docx
+        from engine.review.pending import Review
+
+        tracked = read_tracked_docx(path)
+        if tracked.changes:
+            by = ", ".join(tracked.authors)
+            return Document(text=tracked.text, imported_from=path, review=Review(
+                tracked.text, tracked.changes).to_json(), warnings=[
+                f"Imported {path.name} with {len(tracked.changes)} tracked change(s) by "
+                f"{by}: they are in the Review dock to accept or reject; the text is its "
+                "plain paragraphs while they are pending."])
     imported = import_document(path)
     note = f"; {imported.note()}" if imported.note() else ""
     return Document(text=imported.markdown, imported_from=path, warnings=[
@@ -141,6 +155,8 @@ class DocumentController(QObject):
         if doc.imported_from is not None:
             self.editor.document().setModified(True)  # not kept anywhere yet
         self.opened.emit(doc)
+        if doc.review:
+            self.review_restored.emit(doc.review)
         for line in doc.warnings:
             self.warning.emit(line)
 

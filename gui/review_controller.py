@@ -243,7 +243,8 @@ class ReviewController(QObject):
                            f"Proofread {self.total} paragraph(s): nothing to change.")
 
     def restore(self, data: dict[str, object]) -> None:
-        """The changes the recovery journal kept with the text, after a crash."""
+        """Changes to review that were kept with this text: by the recovery journal (after
+        a crash), or as a Word file's tracked changes."""
         self._track()
         try:
             restored = Review.from_json(self.editor.toPlainText(), data)
@@ -253,7 +254,7 @@ class ReviewController(QObject):
             return
         self.review = restored
         self._refresh()
-        self.message.emit(f"{len(restored.changes)} change(s) to review were recovered.")
+        self.message.emit(f"{len(restored.changes)} change(s) to review: see the Review dock.")
 
     def state(self) -> dict[str, object] | None:
         """What the recovery journal keeps: the changes still to review (None: none)."""

@@ -81,3 +81,21 @@ def test_quitting_names_the_changes_and_can_keep_them_in_a_word_file(qtbot, wind
     read = read_tracked_docx(target)
     assert read.text == TEXT
     assert [(c.old, c.new) for c in read.changes] == [("go", "went"), (" the", "")]
+
+
+def test_a_word_file_with_tracked_changes_opens_with_them_to_review(qtbot, windows,
+                                                                    wordloom_home, tmp_path):
+    from engine.documents.tracked import write_tracked_docx
+
+    path = tmp_path / "edited.docx"
+    write_tracked_docx(path, TEXT, [Pending(0, 4, 6, "go", "went", "harper", author="Ann")])
+    window = _window(qtbot, windows)
+    warnings: list[str] = []
+    window.documents.warning.connect(warnings.append)
+    window.documents.open_now(path)
+    assert window.editor.toPlainText() == TEXT  # as it was before the change
+    assert [(c.old, c.new, c.source) for c in window.review.review.changes] == \
+        [("go", "went", "word: Ann")]
+    assert any("1 tracked change(s) by Ann" in w for w in warnings)
+    window.review_action("accept_all")
+    assert window.editor.toPlainText().startswith("She went home.")

@@ -16,6 +16,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from engine.errors import DocumentError
 from engine.fsutil import atomic_write_bytes
@@ -58,6 +59,7 @@ class Document:
     disk_hash: str | None = None
     warnings: list[str] = field(default_factory=list)
     imported_from: Path | None = None  # a Word or OpenDocument file shown as Markdown
+    review: dict[str, Any] | None = None  # a Word file's tracked changes, to review
 
     @property
     def title(self) -> str:
