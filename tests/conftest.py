@@ -184,6 +184,22 @@ def ontology_window(qtbot: Any, windows: list) -> Callable[..., Any]:
 
 
 @pytest.fixture
+def plain_window(qtbot: Any, windows: list) -> Callable[[], Any]:
+    """Opens the window without its workers (no model, no checkers, no ontology): for
+    what the window does with documents, history and review; closed after the test."""
+    from gui.main_window import MainWindow
+
+    def make() -> Any:
+        window = MainWindow(base_settings(languagetool_mode="off"), start_workers=False)
+        window.setProperty("quiet", True)
+        windows.append(window)
+        window.show()
+        return window
+
+    return make
+
+
+@pytest.fixture
 def open_window(qtbot: Any, windows: list) -> Callable[..., Any]:
     """Opens the app once its model (and, with ``wait_ontology=True``, its ontology) is
     loaded; closed after the test."""

@@ -7,17 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from conftest import base_settings
 from engine.history.daily import Goal
 from engine.history.library import HistoryLibrary
-from gui.main_window import MainWindow
 
 
-def _window(qtbot, windows):
-    window = MainWindow(base_settings(languagetool_mode="off"), start_workers=False)
-    window.setProperty("quiet", True)
-    windows.append(window)
-    window.show()
+def _opened(qtbot, plain_window, path, text: str):
+    """The window with ``text`` saved at ``path`` and opened (its first version kept)."""
+    path.write_text(text, encoding="utf-8")
+    window = plain_window()
+    window.documents.open(path)
+    _settled(qtbot, window, 1)
     return window
 
 
@@ -27,13 +26,11 @@ def _settled(qtbot, window, versions: int) -> list:
     return window.history.snapshot.versions
 
 
-def test_versions_are_kept_and_one_comes_back_as_one_undo_step(qtbot, windows, tmp_path,
+def test_versions_are_kept_and_one_comes_back_as_one_undo_step(qtbot, plain_window, tmp_path,
                                                                wordloom_home):
-    doc = tmp_path / "story.md"
-    doc.write_text("It was a dark night.\n\nThe end.\n", encoding="utf-8")
-    window = _window(qtbot, windows)
-    window.documents.open(doc)
-    first = _settled(qtbot, window, 1)
+    window = _opened(qtbot, plain_window, tmp_path / "story.md",
+                     "It was a dark night.\n\nThe end.\n")
+    first = window.history.snapshot.versions
     assert first[0].reason == "import" and first[0].words == 7
     window.editor.setPlainText("It was a bright morning.\n\nThe end.\n")
     assert window.save()
@@ -61,12 +58,9 @@ def test_versions_are_kept_and_one_comes_back_as_one_undo_step(qtbot, windows, t
     assert window.editor.toPlainText() == "It was a bright morning.\n\nThe end.\n"
 
 
-def test_unsaved_writing_is_kept_at_most_once_an_hour(qtbot, windows, tmp_path, wordloom_home):
+def test_unsaved_writing_is_kept_at_most_once_an_hour(qtbot, plain_window, tmp_path, wordloom_home):
     doc = tmp_path / "notes.md"
-    doc.write_text("Start.\n", encoding="utf-8")
-    window = _window(qtbot, windows)
-    window.documents.open(doc)
-    _settled(qtbot, window, 1)
+    window = _opened(qtbot, plain_window, doc, "Start.\n")
     window.editor.setPlainText("Start. And a new idea, not saved yet.\n")
     window.history.while_writing()  # within the hour: nothing
     window.history.last_recorded = time.time() - 3601
@@ -81,13 +75,10 @@ def test_unsaved_writing_is_kept_at_most_once_an_hour(qtbot, windows, tmp_path, 
     assert doc.read_text(encoding="utf-8") == "Start.\n"  # the file itself is untouched
 
 
-def test_changes_discarded_on_quit_are_kept_as_a_version(qtbot, windows, tmp_path,
+def test_changes_discarded_on_quit_are_kept_as_a_version(qtbot, plain_window, tmp_path,
                                                          wordloom_home):
     doc = tmp_path / "notes.md"
-    doc.write_text("Kept.\n", encoding="utf-8")
-    window = _window(qtbot, windows)
-    window.documents.open(doc)
-    _settled(qtbot, window, 1)
+    window = _opened(qtbot, plain_window, doc, "Kept.\n")
     window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
     window.editor.insertPlainText("And a paragraph I will regret discarding.\n")  # typed
     assert window.documents.dirty
@@ -128,10 +119,10 @@ def test_an_accepted_suggestion_can_be_undone_after_a_restart(qtbot, ontology_wi
     assert kept["writing"] == "She goes home. Then she sleep.\n"  # what was not saved
 
 
-def test_counts_goal_and_words_per_day(qtbot, windows, tmp_path, wordloom_home):
+def test_counts_goal_and_words_per_day(qtbot, plain_window, tmp_path, wordloom_home):
     doc = tmp_path / "novel.md"
     doc.write_text("他们是我的朋友们。\n\nThey are my friends.\n", encoding="utf-8")
-    window = _window(qtbot, windows)
+    window = plain_window()
     window.documents.open(doc)
     _settled(qtbot, window, 1)
     qtbot.waitUntil(lambda: window.status.counts.text().startswith("12 words"), timeout=5000)
@@ -160,7 +151,7 @@ def test_counts_goal_and_words_per_day(qtbot, windows, tmp_path, wordloom_home):
     assert len(days) == 30 and days[-1] == (dt.date.today(), 5)  # opened today with 12
 
 
-def test_a_damaged_history_is_named_and_the_document_still_opens(qtbot, windows, tmp_path,
+def test_a_damaged_history_is_named_and_the_document_still_opens(qtbot, plain_window, tmp_path,
                                                                  wordloom_home):
     doc = tmp_path / "story.md"
     doc.write_text("Once.\n", encoding="utf-8")
@@ -169,7 +160,7 @@ def test_a_damaged_history_is_named_and_the_document_still_opens(qtbot, windows,
     opened.store.record("Once.\n", "save")
     opened.store.close()
     opened.store.path.write_bytes(b"garbage" * 500)
-    window = _window(qtbot, windows)
+    window = plain_window()
     messages: list[str] = []
     window.history.message.connect(messages.append)
     window.documents.open(doc)

@@ -3,21 +3,11 @@ come back after a crash, are named when quitting, and export as Word tracked cha
 
 from __future__ import annotations
 
-from conftest import base_settings
 from engine.documents.journal import Journal
 from engine.documents.tracked import read_tracked_docx
 from engine.review.pending import Pending, Review
-from gui.main_window import MainWindow
 
 TEXT = "She go home.\n\nThe cat sat on the the mat."
-
-
-def _window(qtbot, windows):
-    window = MainWindow(base_settings(languagetool_mode="off"), start_workers=False)
-    window.setProperty("quiet", True)
-    windows.append(window)
-    window.show()
-    return window
 
 
 def _pending() -> dict:
@@ -26,8 +16,8 @@ def _pending() -> dict:
                          Pending(1, the, the + 4, " the", "", "repetition")]).to_json()
 
 
-def test_pending_changes_go_into_the_journal_and_come_back(qtbot, windows, wordloom_home):
-    window = _window(qtbot, windows)
+def test_pending_changes_go_into_the_journal_and_come_back(qtbot, plain_window, wordloom_home):
+    window = plain_window()
     window.editor.setPlainText(TEXT)
     window.editor.document().setModified(False)  # the text itself is saved
     window.documents.review_restored.emit(_pending())  # as after a crash
@@ -39,7 +29,7 @@ def test_pending_changes_go_into_the_journal_and_come_back(qtbot, windows, wordl
     assert entry is not None and entry.text == TEXT
     assert [c["new"] for c in entry.review["changes"]] == ["went", ""]
 
-    again = _window(qtbot, windows)  # the next start restores the text and the changes
+    again = plain_window()  # the next start restores the text and the changes
     again.editor.setPlainText(entry.text)
     again.documents.review_restored.emit(entry.review)
     assert [(c.old, c.new) for c in again.review.review.changes] == [("go", "went"),
@@ -48,8 +38,8 @@ def test_pending_changes_go_into_the_journal_and_come_back(qtbot, windows, wordl
     assert again.editor.toPlainText() == "She went home.\n\nThe cat sat on the mat."
 
 
-def test_changes_that_no_longer_fit_are_left_out_with_a_note(qtbot, windows, wordloom_home):
-    window = _window(qtbot, windows)
+def test_changes_that_no_longer_fit_are_left_out_with_a_note(qtbot, plain_window, wordloom_home):
+    window = plain_window()
     window.editor.setPlainText("Someone rewrote this text meanwhile.")
     said: list[str] = []
     window.review.message.connect(said.append)
@@ -57,12 +47,12 @@ def test_changes_that_no_longer_fit_are_left_out_with_a_note(qtbot, windows, wor
     assert window.review.review.changes == [] and "no longer fit" in said[-1]
 
 
-def test_quitting_names_the_changes_and_can_keep_them_in_a_word_file(qtbot, windows,
+def test_quitting_names_the_changes_and_can_keep_them_in_a_word_file(qtbot, plain_window,
                                                                       wordloom_home, tmp_path,
                                                                       monkeypatch):
     from gui.dialogs import export_dialog
 
-    window = _window(qtbot, windows)
+    window = plain_window()
     window.editor.setPlainText(TEXT)
     window.documents.review_restored.emit(_pending())
     items = window.unsaved_work()
@@ -83,13 +73,13 @@ def test_quitting_names_the_changes_and_can_keep_them_in_a_word_file(qtbot, wind
     assert [(c.old, c.new) for c in read.changes] == [("go", "went"), (" the", "")]
 
 
-def test_a_word_file_with_tracked_changes_opens_with_them_to_review(qtbot, windows,
+def test_a_word_file_with_tracked_changes_opens_with_them_to_review(qtbot, plain_window,
                                                                     wordloom_home, tmp_path):
     from engine.documents.tracked import write_tracked_docx
 
     path = tmp_path / "edited.docx"
     write_tracked_docx(path, TEXT, [Pending(0, 4, 6, "go", "went", "harper", author="Ann")])
-    window = _window(qtbot, windows)
+    window = plain_window()
     warnings: list[str] = []
     window.documents.warning.connect(warnings.append)
     window.documents.open_now(path)
