@@ -10,9 +10,10 @@ from pathlib import Path
 from cli.common import print_json
 from engine.documents.files import open_document, save_document
 from engine.errors import DocumentError, HistoryError
+from engine.history.codec import Version
 from engine.history.compare import lines, unified
 from engine.history.library import HistoryLibrary
-from engine.history.store import HistoryStore, Version
+from engine.history.store import HistoryStore
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from engine.config import Settings
 from engine.grammar.issues import Issue
 from engine.grammar.language import base as language_base
+from engine.text.offsets import OffsetMap
 from engine.text.split import split_paragraphs
 from engine.text.words import writers_word_count
 from engine.writing.assistant import AssistRequest, BuiltPrompt, Candidate, voice_examples
@@ -208,8 +209,9 @@ class AssistController(QObject):
             self.message.emit("Select some text, or put the cursor in a paragraph first.")
             return None
         full = self.editor.toPlainText()
-        before = full[max(0, _cp(full, start) - CONTEXT_CHARS):_cp(full, start)]
-        after = full[_cp(full, end):_cp(full, end) + CONTEXT_CHARS]
+        cp = OffsetMap(full).to_cp  # the editor's UTF-16 positions as code points
+        before = full[max(0, cp(start) - CONTEXT_CHARS):cp(start)]
+        after = full[cp(end):cp(end) + CONTEXT_CHARS]
         examples: list[str] = []
         if options.style == "voice":
             paragraphs = [p.text for p in split_paragraphs(full)]
@@ -393,10 +395,3 @@ class AssistController(QObject):
             self.cancel_event.set()
         self.model.stop(ModelHost.close, wait_ms)
         self.ontology.stop(OntologyHost.close, wait_ms)
-
-
-def _cp(text: str, position16: int) -> int:
-    """A UTF-16 position in ``text`` as a code point index."""
-    from engine.text.offsets import OffsetMap
-
-    return OffsetMap(text).to_cp(position16)

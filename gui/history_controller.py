@@ -12,11 +12,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.errors import HistoryError
+from engine.history.codec import Version, text_hash
 from engine.history.compare import changes_html
 from engine.history.compare import lines as cut_lines
 from engine.history.daily import Goal
 from engine.history.library import HistoryLibrary
-from engine.history.store import HistoryStore, Version
+from engine.history.store import HistoryStore
 from gui.lane import Lane, OpContext
 
 log = logging.getLogger("wordloom.gui")
@@ -50,7 +51,7 @@ class HistoryKeeper:
         assert opened is not None
         self.store, self.path = opened.store, path
         latest = self.store.latest()
-        if latest is None or self.store.text_hash_of(latest.id) != _hash(text):
+        if latest is None or self.store.text_hash_of(latest.id) != text_hash(text):
             self.store.record(text, "import")
         snap = self.snapshot()
         snap.notes = opened.notes
@@ -95,12 +96,6 @@ class HistoryKeeper:
         if self.store is not None:
             self.store.close()
         self.store, self.path = None, ""
-
-
-def _hash(text: str) -> bytes:
-    from engine.history.store import text_hash
-
-    return text_hash(text)
 
 
 class HistoryController(QObject):

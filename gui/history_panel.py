@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.history.store import Version
+from engine.history.codec import Version
 
 REASONS = {"save": "saved", "suggestion": "before a suggestion",
            "review": "before a review change", "writing": "while writing",

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import gc
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QFileDialog,
-    QInputDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -23,6 +23,7 @@ from engine.documents.journal import JournalEntry
 from engine.grammar.issues import CheckResult
 from engine.paths import start_folder
 from engine.version import __version__
+from gui import history_commands, review_commands
 from gui.assist_controller import AssistController
 from gui.assistant_panel import AssistantPanel
 from gui.changes import Changes
@@ -81,7 +82,8 @@ class MainWindow(QMainWindow):
         for key in ("review", "history", "stats"):  # tabs beside Issues, below the editor
             self.tabifyDockWidget(self.docks["issues"], self.docks[key])
             self.docks[key].hide()
-            self.docks[key].visibilityChanged.connect(self._roomy)
+            self.docks[key].visibilityChanged.connect(
+                partial(history_commands.roomy, self, self.docks[key]))
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.resizeDocks([self.docks["assistant"], self.docks["ontology"]], [430, 300],
@@ -187,28 +189,8 @@ class MainWindow(QMainWindow):
                     lambda info: self.grammar.accept_session_words(info.get("words", [])))
             self.assist.ontology_failed.connect(self.ontology.show_failed)
             self.assist.looked_up.connect(self.ontology.show_lookup)
-        history, panel = self.history, self.history_panel
-        history.changed.connect(lambda snap: panel.show_versions(snap.versions))
-        history.shown.connect(panel.show_version)
-        history.message.connect(lambda m: self.status.showMessage(m, 10000))
-        panel.show_requested.connect(history.show)
-        history.stale.connect(self._refresh_history_view)
-        panel.restore_requested.connect(history.restore)
-        panel.name_requested.connect(history.name_version)
-        self.changes.accepting.connect(history.before_change)
-        review, shown = self.review, self.review_panel
-        review.changed.connect(lambda: shown.show_changes(
-            review.review.changes, review.review.text, review.review.notes))
-        review.progress.connect(shown.show_progress)
-        review.progress.connect(self._proofreading_progress)
-        review.finished.connect(lambda m: self.status.showMessage(m, 15000))
-        review.finished.connect(lambda _m: shown.progress.hide())
-        review.message.connect(lambda m: self.status.showMessage(m, 10000))
-        shown.chosen.connect(self.show_change)
-        self.documents.review_state = review.state
-        review.changed.connect(self.documents.pause.start)  # into the journal after a pause
-        self.documents.review_restored.connect(review.restore)
-        shown.action.connect(self.review_action)
+        history_commands.wire(self)
+        review_commands.wire(self)
         self.ontology.open_requested.connect(self.preferences.choose_ontology)
         self.panel.select_template(self.settings.last_template)
         self.panel.template_changed.connect(self.preferences.template_changed)
@@ -287,12 +269,6 @@ class MainWindow(QMainWindow):
 
         export_current(self)
 
-    def keep_review(self) -> bool:
-        """Changes still to review, kept as a Word file with tracked changes (on quitting)."""
-        from gui.dialogs.export_dialog import export_current
-
-        return export_current(self, tracked_only=True)
-
     def _saved(self, path: str) -> None:
         self.preferences.remember(path)
         self._update_title()
@@ -315,93 +291,13 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         self.stats.update()
 
-    def name_version(self) -> None:
-        """Keep the text as it is now as a named version ("sent to editor")."""
-        name, ok = QInputDialog.getText(self, "Name this version", "Name:")
-        if ok and name.strip():
-            self.history.keep_named(name.strip())
-
-    # -- review ---------------------------------------------------------------------------
+    # -- review (gui/review_commands.py) ----------------------------------------------------
 
     def proofread_document(self) -> None:
-        """The checked fixes over the whole text (or the selection), to review one by one."""
-        if self.assist is not None:
-            self.assist.order_cancel.set()  # the lane is wanted: ordering replacements waits
-        self.docks["review"].show()
-        self.docks["review"].raise_()
-        self.review.proofread_document()
-
-    def _proofreading_progress(self, done: int, total: int, left: float) -> None:
-        rest = f", about {left:.0f} s left" if left >= 0 and done < total else ""
-        self.status.showMessage(f"Proofreading: {done} of {total} paragraphs{rest} "
-                                "(Review → Cancel Proofreading stops)", 0 if done < total
-                                else 5000)
-
-    def show_change(self, change_id: int) -> None:
-        try:
-            change = self.review.review.get(change_id)
-        except KeyError:
-            return
-        start, end = self.review.span16(change)
-        cursor = self.editor.textCursor()
-        cursor.setPosition(start)
-        cursor.setPosition(end, cursor.MoveMode.KeepAnchor)
-        self.editor.setTextCursor(cursor)
-        self.editor.centerCursor()
+        review_commands.proofread_document(self)
 
     def review_action(self, key: str) -> None:
-        """What the Review menu and the dock's buttons do to the chosen change."""
-        panel, review = self.review_panel, self.review
-        current = panel.current_id()
-        if key in ("next", "previous"):
-            panel.step(key == "next")
-            return
-        if key in ("accept_all", "reject_all"):
-            if review.review.changes and key == "accept_all":
-                self.changes.accepting.emit("review")
-            count = review.accept_all() if key == "accept_all" else review.reject_all()
-            done = "accepted" if key == "accept_all" else "rejected"
-            self.status.showMessage(f"{count} change(s) {done}.", 5000)
-            return
-        if current < 0:
-            panel.step(True)
-            return
-        row = panel.list.currentRow()
-        if key == "accept":
-            self.changes.accepting.emit("review")
-            review.accept(current)
-        elif key == "reject":
-            review.reject(current)
-        elif key == "accept_kind":
-            source = review.review.get(current).source
-            self.changes.accepting.emit("review")
-            review.accept_all(source)
-        if panel.list.count():  # on to the next one, as in a word processor
-            panel.list.setCurrentRow(min(row, panel.list.count() - 1))
-
-    def _refresh_history_view(self) -> None:
-        """The text changed: what the chosen version differs by is worked out again."""
-        if self.docks["history"].isVisible() and self.history_panel.current_id():
-            self.history.show(self.history_panel.current_id())
-
-    def _roomy(self, visible: bool) -> None:
-        """Version History and Statistics need more height than the Issues list they share
-        the bottom with: it grows when one of them comes into view."""
-        dock = self.sender()
-        if visible and isinstance(dock, QDockWidget) and dock.height() < 280 and \
-                self.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
-            QTimer.singleShot(0, lambda: self.resizeDocks([dock], [300],
-                                                          Qt.Orientation.Vertical))
-
-    def show_history(self) -> None:
-        dock = self.docks["history"]
-        dock.show()
-        dock.raise_()
-        versions = self.history_panel.list
-        newest = versions.topLevelItem(0)
-        if versions.currentItem() is None and newest is not None:
-            versions.setCurrentItem(newest)
-        versions.setFocus()
+        review_commands.act(self, key)
 
     def _checked(self, result: CheckResult) -> None:
         # the list always shows what is underlined; Harper's early answer says more may come
@@ -457,7 +353,7 @@ class MainWindow(QMainWindow):
         if pending:
             items.append(Unsaved(f"{pending} proofreading change(s) still to review",
                                  "Save writes them into a Word file as tracked changes",
-                                 self.keep_review))
+                                 partial(review_commands.keep_in_word, self)))
         if self.knowledge is not None:
             items += self.knowledge.unsaved()
         for dialog in self.findChildren(QDialog):

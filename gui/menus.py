@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
+from gui import history_commands
+
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
@@ -54,8 +56,10 @@ def menus(window: MainWindow) -> list[tuple[str, list[Entry]]]:
             ("Save &As…", window.save_as, Key.SaveAs, "saveas"),
             ("&Export…", window.export_dialog, "Ctrl+E", "export"),
             None,
-            ("Version &History", window.show_history, "Ctrl+Shift+H", "history"),
-            ("Name This &Version…", window.name_version, "Ctrl+Alt+S", "nameversion"),
+            ("Version &History", partial(history_commands.show, window), "Ctrl+Shift+H",
+             "history"),
+            ("Name This &Version…", partial(history_commands.name_version, window),
+             "Ctrl+Alt+S", "nameversion"),
             None,
             ("&Close Document", window.new_document, Key.Close, "close"),
             ("&Quit", window.close, "Ctrl+Q", "quit"),  # Cmd+Q on macOS

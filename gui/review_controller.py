@@ -11,95 +11,22 @@ text changes until a change is accepted.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument, QTextFormat
-from PySide6.QtWidgets import QTextEdit
+from PySide6.QtGui import QTextCursor
 
 from engine.review.pending import Pending, Review, from_edits
 from engine.text.offsets import OffsetMap
-from engine.text.split import sentences, split_paragraphs
-from engine.text.words import word_count
+from engine.text.split import split_paragraphs
 from engine.writing.proofread import Proofread
+from gui import review_marks
 from gui.editor import Editor
 from gui.hosts import ModelHost
 from gui.lane import Lane
-
-
-class _Scan:
-    """Where Proofread Document is in the text: from the paragraph on screen to the end
-    (of the selection), then from the start up to where it began. Three cursors Qt keeps in
-    place through the writer's edits, whatever the length of the text; each paragraph is
-    read when its turn comes, so one edited while it waited is checked as it is then."""
-
-    def __init__(self, document: QTextDocument, lo: int, first: int, hi: int) -> None:
-        self.document = document
-        self.at = self._cursor(first, keep=True)
-        self.stop = self._cursor(hi, keep=False)  # typing at the end stays inside
-        self.wrap: tuple[QTextCursor, QTextCursor] | None = (
-            self._cursor(lo, keep=True), self._cursor(first, keep=True)) if first > lo \
-            else None
-
-    def _cursor(self, position: int, keep: bool) -> QTextCursor:
-        cursor = QTextCursor(self.document)
-        cursor.setPosition(position)
-        cursor.setKeepPositionOnInsert(keep)
-        return cursor
-
-    def next_paragraph(self) -> tuple[int, int] | None:
-        """The next paragraph's span (UTF-16), or None when every one has had its turn."""
-        while True:
-            found = self._paragraph_from(self.at.position(), self.stop.position())
-            if found is not None:
-                self.at.setPosition(min(found[1] + 1, self.document.characterCount() - 1))
-                return found
-            if self.wrap is None:
-                return None
-            start, stop = self.wrap
-            self.wrap = None
-            self.at.setPosition(start.position())
-            self.stop = stop
-
-    def _paragraph_from(self, position: int, limit: int) -> tuple[int, int] | None:
-        block = self.document.findBlock(position)
-        while block.isValid() and block.position() < limit and not block.text().strip():
-            block = block.next()  # blank lines between paragraphs
-        if not block.isValid() or block.position() >= limit or position >= limit:
-            return None
-        last = block
-        while (following := last.next()).isValid() and following.position() < limit and \
-                following.text().strip():
-            last = following
-        start = max(block.position(), position)
-        end = min(last.position() + last.length() - 1, limit)  # UTF-16, as positions are
-        return (start, end) if end > start else None
-
-
-class _Paragraph:
-    """A piece of a paragraph being checked, between two cursors Qt keeps in place through
-    the writer's edits: text typed at its start or its end is part of it."""
-
-    def __init__(self, document: QTextDocument, start: int, end: int) -> None:
-        self.last = False  # the paragraph's last piece
-        self.start = QTextCursor(document)
-        self.start.setPosition(start)
-        self.start.setKeepPositionOnInsert(True)  # typing at the start stays inside
-        self.end = QTextCursor(document)
-        self.end.setPosition(end)
-
-    def span(self) -> tuple[int, int]:
-        return self.start.position(), max(self.start.position(), self.end.position())
-
-    def text(self) -> str:
-        start, end = self.span()
-        cursor = QTextCursor(self.start.document())  # (a copy of ``start`` keeps its anchor,
-        cursor.setPosition(start)  # which Qt moves on an insert even when the position stays)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        return cursor.selectedText().replace("\u2029", "\n")
+from gui.review_scan import Piece, Scan, pieces
 
 
 class ReviewController(QObject):
@@ -114,9 +41,9 @@ class ReviewController(QObject):
         self.lane = lane
         self.review = Review("")
         self.tracking = False
-        self.pieces: list[_Paragraph] = []  # the rest of the paragraph being checked
-        self.in_flight: tuple[_Paragraph, str] | None = None
-        self.scan: _Scan | None = None  # where the next paragraph is looked for
+        self.pieces: list[Piece] = []  # the rest of the paragraph being checked
+        self.in_flight: tuple[Piece, str] | None = None
+        self.scan: Scan | None = None  # where the next paragraph is looked for
         self.cancel_event: threading.Event | None = None
         self.total = 0
         self.done = 0
@@ -153,7 +80,7 @@ class ReviewController(QObject):
             return
         top = self.editor.cursorForPosition(self.editor.viewport().rect().topLeft())
         first = min(max(top.block().position(), lo), hi)
-        self.scan = _Scan(self.editor.document(), lo, first, hi)
+        self.scan = Scan(self.editor.document(), lo, first, hi)
         self.total, self.done = len(parts), 0
         self.chars_total = sum(len(part.text) for part in parts)
         self.chars_done = 0
@@ -193,8 +120,8 @@ class ReviewController(QObject):
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
             paragraph = cursor.selectedText().replace("\u2029", "\n")
             offsets = OffsetMap(paragraph)
-            self.pieces = [_Paragraph(self.editor.document(), start + offsets.to_utf16(a),
-                                      start + offsets.to_utf16(b)) for a, b in _pieces(paragraph)]
+            self.pieces = [Piece(self.editor.document(), start + offsets.to_utf16(a),
+                                      start + offsets.to_utf16(b)) for a, b in pieces(paragraph)]
             self.pieces[-1].last = True
         self.in_flight = (piece, text)
         cancel = self.cancel_event or threading.Event()
@@ -202,7 +129,7 @@ class ReviewController(QObject):
                       lambda result: self._checked(piece, text, result),
                       self._failed)
 
-    def _checked(self, piece: _Paragraph, sent: str, result: object) -> None:
+    def _checked(self, piece: Piece, sent: str, result: object) -> None:
         if self.in_flight is None or self.in_flight[0] is not piece:
             return  # cancelled meanwhile
         self.in_flight = None
@@ -347,43 +274,7 @@ class ReviewController(QObject):
         self._untrack()
 
     def _draw(self) -> None:
-        """Mark every pending change in the text. When changes only went away, the marks of
-        the others are kept as they are (Qt has moved them with the text)."""
-        shown = self.editor.extraSelections()
-        wanted = {c.id for c in self.review.changes}
-        kept = [s for s in shown if s.format.property(QTextFormat.Property.UserProperty)
-                in wanted]
-        if shown and len(kept) == len(wanted):
-            if len(kept) != len(shown):
-                self.editor.setExtraSelections(kept)
-            return
-        dark = self.editor.palette().color(self.editor.backgroundRole()).lightness() < 128
-        struck = QTextCharFormat()
-        struck.setFontStrikeOut(True)
-        struck.setForeground(QColor("#ff7b72" if dark else "#c0392b"))
-        struck.setBackground(QColor(255, 123, 114, 40))
-        inserted = QTextCharFormat()
-        inserted.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-        inserted.setUnderlineColor(QColor("#7ee787" if dark else "#1e8449"))
-        inserted.setBackground(QColor(46, 160, 67, 50))
-        selections = []
-        offsets = OffsetMap(self.review.text)
-        document = self.editor.document()
-        for change in self.review.changes:
-            selection = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(document)
-            start, end = offsets.to_utf16(change.start), offsets.to_utf16(change.end)
-            if start == end:  # an insertion: the place is marked on the character before
-                start = max(0, start - 1)
-                selection.format = QTextCharFormat(inserted)
-            else:
-                selection.format = QTextCharFormat(struck)
-            selection.format.setProperty(QTextFormat.Property.UserProperty, change.id)
-            cursor.setPosition(start)
-            cursor.setPosition(max(end, start + 1), QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor
-            selections.append(selection)
-        self.editor.setExtraSelections(selections)
+        review_marks.draw(self.editor, self.review.text, self.review.changes)
 
     def tip_at(self, position16: int) -> str | None:
         """What the pending change under the mouse would do, for the editor's tooltip."""
@@ -393,59 +284,7 @@ class ReviewController(QObject):
         for change in self.review.changes:
             if change.start <= position < max(change.end, change.start + 1) or \
                     (change.start == change.end and position == change.start - 1):
-                return change_tip(change)
+                return review_marks.change_tip(change)
         return None
 
 
-PIECE_SENTENCES = 3
-PIECE_WORDS = 60
-
-
-LONGEST_SENTENCE = 240  # words; a longer run without a full stop is checked in parts
-
-
-def _pieces(paragraph: str) -> list[tuple[int, int]]:
-    """A paragraph in pieces of up to three sentences (or 60 words): the first changes
-    show within a couple of seconds, and an edit sends only its own piece again. A
-    "sentence" of hundreds of words with no full stop is cut at spaces into 60-word
-    parts, so no single piece holds the model for minutes."""
-    spans: list[tuple[int, int]] = []
-    for first, last in sentences(paragraph) or [(0, len(paragraph))]:
-        spans += _cut(paragraph, first, last) if word_count(paragraph[first:last]) > \
-            LONGEST_SENTENCE else [(first, last)]
-    out: list[tuple[int, int]] = []
-    start, count, words = spans[0][0], 0, 0
-    for index, (first, last) in enumerate(spans):
-        if count and (count >= PIECE_SENTENCES or
-                      words + word_count(paragraph[first:last]) > PIECE_WORDS):
-            out.append((start, spans[index - 1][1]))
-            start, count, words = first, 0, 0
-        count += 1
-        words += word_count(paragraph[first:last])
-    out.append((start, spans[-1][1]))
-    return out
-
-
-def _cut(text: str, first: int, last: int) -> list[tuple[int, int]]:
-    """``text[first:last]`` in parts of about PIECE_WORDS words, cut after a space."""
-    out, start, words = [], first, 0
-    for found in _SPACES.finditer(text, first, last):
-        words += 1  # a word ends at each run of spaces
-        if words >= PIECE_WORDS:
-            out.append((start, found.start()))
-            start, words = found.end(), 0
-    out.append((start, last))
-    return [(a, b) for a, b in out if b > a]
-
-
-_SPACES = re.compile(r"\s+")
-
-
-def change_tip(change: Pending) -> str:
-    import html
-
-    old = html.escape(change.old.strip()) or "—"
-    new = html.escape(change.new.strip()) or "(removed)"
-    why = f"; the model finds it likelier by {change.gain:.1f}" if change.gain else ""
-    return (f"<b>{old}</b> → <b>{new}</b><br><small>{html.escape(change.source)}"
-            f"{why}</small>")

@@ -15,10 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.errors import HistoryError
+from engine.history.codec import Version
 from engine.history.compare import changes_html, hunks, lines, unified
 from engine.history.daily import Goal, baseline, written_per_day
 from engine.history.library import HistoryLibrary
-from engine.history.store import HistoryStore, Version
+from engine.history.store import HistoryStore
 from engine.history.thinning import Aged, to_drop
 from engine.text.stats import CountCache, count
 from helpers import assert_user_error, wordloom, wordloom_json

@@ -9,6 +9,7 @@ import time
 
 from engine.history.daily import Goal
 from engine.history.library import HistoryLibrary
+from gui import history_commands
 
 
 def _opened(qtbot, plain_window, path, text: str):
@@ -36,7 +37,7 @@ def test_versions_are_kept_and_one_comes_back_as_one_undo_step(qtbot, plain_wind
     assert window.save()
     versions = _settled(qtbot, window, 2)
     assert [v.reason for v in versions] == ["save", "import"]
-    window.show_history()
+    history_commands.show(window)
     panel = window.history_panel
     assert panel.list.topLevelItemCount() == 2 and panel.isVisible()
     panel.list.setCurrentItem(panel.list.topLevelItem(1))  # the text as opened

@@ -6,6 +6,7 @@ from __future__ import annotations
 from engine.documents.journal import Journal
 from engine.documents.tracked import read_tracked_docx
 from engine.review.pending import Pending, Review
+from gui import review_commands
 
 TEXT = "She go home.\n\nThe cat sat on the the mat."
 
@@ -67,7 +68,7 @@ def test_quitting_names_the_changes_and_can_keep_them_in_a_word_file(qtbot, plai
         return 1
 
     monkeypatch.setattr(export_dialog.ExportDialog, "exec", run_dialog)
-    assert window.keep_review()
+    assert review_commands.keep_in_word(window)
     read = read_tracked_docx(target)
     assert read.text == TEXT
     assert [(c.old, c.new) for c in read.changes] == [("go", "went"), (" the", "")]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.errors import HistoryError
-from engine.history.store import Version
+from engine.history.codec import Version
 
 
 def words_at_day_end(versions: Sequence[Version]) -> dict[dt.date, int]:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from engine.errors import HistoryError
 from engine.fsutil import atomic_write_text
-from engine.history.store import DEFAULT_CAP, HistoryStore, Version
+from engine.history.codec import Version, text_hash
+from engine.history.store import DEFAULT_CAP, HistoryStore
 from engine.paths import app_paths
 
 SUFFIX = ".sqlite3"
@@ -82,8 +83,6 @@ class HistoryLibrary:
         return None
 
     def _by_content(self, text: str) -> Path | None:
-        from engine.history.store import text_hash
-
         digest = text_hash(text)
         for store_file in self._stores():
             old = self._meta_path(store_file)

@@ -13,21 +13,24 @@ file (SQLite's own locking; a busy timeout waits for the other).
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import sqlite3
 import threading
 import time
 import zlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from engine.errors import HistoryError
+from engine.history.codec import (
+    Version,
+    common_ends,
+    line_hash,
+    pack_ids,
+    text_hash,
+    unpack_ids,
+)
 from engine.history.compare import lines as cut_lines
 from engine.history.compare import words_changed
 from engine.history.thinning import Aged, to_drop
@@ -50,60 +53,6 @@ CREATE TABLE IF NOT EXISTS versions(id INTEGER PRIMARY KEY, time REAL NOT NULL,
     chars INTEGER NOT NULL, manifest BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS versions_by_text ON versions(text_hash);
 """
-
-
-@dataclass(frozen=True)
-class Version:
-    id: int
-    time: float
-    reason: str
-    name: str
-    words: int
-    added: int
-    removed: int
-
-    @property
-    def when(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self.time).astimezone()
-
-    def as_dict(self) -> dict[str, object]:
-        return {"id": self.id, "time": self.when.isoformat(timespec="seconds"),
-                "words": self.words, "added": self.added, "removed": self.removed,
-                "reason": self.reason, "name": self.name}
-
-
-def text_hash(text: str) -> bytes:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
-
-
-def _line_hash(line: str) -> bytes:
-    return hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
-def _pack_ids(ids: Sequence[int]) -> bytes:
-    """Ids as differences from the one before (mostly 1 in a text written in order), so
-    zlib makes a 4,000-paragraph list a few hundred bytes."""
-    deltas = np.diff(np.asarray(ids, dtype=np.int64), prepend=0)
-    return zlib.compress(deltas.astype("<i8").tobytes(), 1)
-
-
-def _unpack_ids(blob: bytes) -> list[int]:
-    raw = zlib.decompress(blob)
-    if len(raw) % 8:
-        raise ValueError("a list of ids is cut short")
-    return np.cumsum(np.frombuffer(raw, dtype="<i8")).tolist()  # type: ignore[no-any-return]
-
-
-def _common_ends(a: Sequence[int], b: Sequence[int]) -> tuple[int, int]:
-    """How many items ``a`` and ``b`` share at their start, and then at their end."""
-    most = min(len(a), len(b))
-    head = 0
-    while head < most and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < most - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
-    return head, tail
 
 
 class HistoryStore:
@@ -169,7 +118,7 @@ class HistoryStore:
                 raise HistoryError(f"there is no version {version_id} in this document's "
                                    "history")
             try:
-                ids = _unpack_ids(row[0])
+                ids = unpack_ids(row[0])
             except (zlib.error, ValueError) as exc:
                 raise HistoryError(f"version {version_id} is damaged: its list of "
                                    "paragraphs cannot be read") from exc
@@ -243,7 +192,7 @@ class HistoryStore:
                 "INSERT INTO versions(time, reason, name, words, added, removed, text_hash, "
                 "chars, manifest) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (when, reason, name, words, added, removed, digest, len(text),
-                 _pack_ids(ids)))
+                 pack_ids(ids)))
             version_id = int(cursor.lastrowid or 0)
             self._tip = (version_id, ids)
         day = time.strftime("%Y-%m-%d", time.localtime(when))
@@ -344,7 +293,7 @@ class HistoryStore:
         if row is None:
             self._tip = None
         elif self._tip is None or self._tip[0] != row[0]:
-            self._tip = (row[0], _unpack_ids(row[1]))
+            self._tip = (row[0], unpack_ids(row[1]))
         return self._tip
 
     def _store_lines(self, parts: list[str]) -> tuple[list[int], int]:
@@ -360,7 +309,7 @@ class HistoryStore:
         if self._known is None:
             self._known = {h: (i, w) for h, i, w in
                            self.db.execute("SELECT hash, id, words FROM lines")}
-        digest = _line_hash(part)
+        digest = line_hash(part)
         found = self._known.get(digest)
         if found is None:
             found = self._insert_line(digest, part)
@@ -396,7 +345,7 @@ class HistoryStore:
                  new_parts: list[str]) -> tuple[int, int]:
         if not old_ids:
             return sum(writers_word_count(p) for p in new_parts), 0
-        head, tail = _common_ends(old_ids, new_ids)  # what they share cancels out
+        head, tail = common_ends(old_ids, new_ids)  # what they share cancels out
         before_ids = Counter(old_ids[head:len(old_ids) - tail])
         after_ids = Counter(new_ids[head:len(new_ids) - tail])
         gone, came = before_ids - after_ids, after_ids - before_ids
@@ -422,7 +371,7 @@ class HistoryStore:
                             chunk)
         used: set[int] = set()
         for (blob,) in self.db.execute("SELECT manifest FROM versions"):
-            used.update(_unpack_ids(blob))
+            used.update(unpack_ids(blob))
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used(id INTEGER PRIMARY KEY)")
         self.db.execute("DELETE FROM used")
         self.db.executemany("INSERT INTO used(id) VALUES(?)", ((i,) for i in used))

@@ -1,0 +1,97 @@
+"""What the Review menu and the Review dock's buttons do in the window: start Proofread
+Document, show a change, accept or reject it, keep the changes in a Word file."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+
+def wire(window: MainWindow) -> None:
+    """The review's reports to its dock, the status bar and the recovery journal; the
+    dock's requests to the window."""
+    review, shown = window.review, window.review_panel
+    review.changed.connect(lambda: shown.show_changes(
+        review.review.changes, review.review.text, review.review.notes))
+    review.progress.connect(shown.show_progress)
+    review.progress.connect(partial(show_progress, window))
+    review.finished.connect(lambda m: window.status.showMessage(m, 15000))
+    review.finished.connect(lambda _m: shown.progress.hide())
+    review.message.connect(lambda m: window.status.showMessage(m, 10000))
+    shown.chosen.connect(partial(show_change, window))
+    shown.action.connect(partial(act, window))
+    window.documents.review_state = review.state
+    review.changed.connect(window.documents.pause.start)  # into the journal after a pause
+    window.documents.review_restored.connect(review.restore)
+
+
+def proofread_document(window: MainWindow) -> None:
+    """The checked fixes over the whole text (or the selection), to review one by one."""
+    if window.assist is not None:
+        window.assist.order_cancel.set()  # the lane is wanted: ordering replacements waits
+    window.docks["review"].show()
+    window.docks["review"].raise_()
+    window.review.proofread_document()
+
+
+def show_progress(window: MainWindow, done: int, total: int, left: float) -> None:
+    """How far Proofread Document got, in the status bar."""
+    rest = f", about {left:.0f} s left" if left >= 0 and done < total else ""
+    window.status.showMessage(f"Proofreading: {done} of {total} paragraphs{rest} "
+                              "(Review → Cancel Proofreading stops)",
+                              0 if done < total else 5000)
+
+
+def show_change(window: MainWindow, change_id: int) -> None:
+    """Select a pending change's words in the editor and bring them into view."""
+    try:
+        change = window.review.review.get(change_id)
+    except KeyError:
+        return
+    start, end = window.review.span16(change)
+    cursor = window.editor.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(end, cursor.MoveMode.KeepAnchor)
+    window.editor.setTextCursor(cursor)
+    window.editor.centerCursor()
+
+
+def act(window: MainWindow, key: str) -> None:
+    """What the Review menu and the dock's buttons do to the chosen change."""
+    panel, review = window.review_panel, window.review
+    current = panel.current_id()
+    if key in ("next", "previous"):
+        panel.step(key == "next")
+        return
+    if key in ("accept_all", "reject_all"):
+        if review.review.changes and key == "accept_all":
+            window.changes.accepting.emit("review")
+        count = review.accept_all() if key == "accept_all" else review.reject_all()
+        done = "accepted" if key == "accept_all" else "rejected"
+        window.status.showMessage(f"{count} change(s) {done}.", 5000)
+        return
+    if current < 0:
+        panel.step(True)
+        return
+    row = panel.list.currentRow()
+    if key == "accept":
+        window.changes.accepting.emit("review")
+        review.accept(current)
+    elif key == "reject":
+        review.reject(current)
+    elif key == "accept_kind":
+        source = review.review.get(current).source
+        window.changes.accepting.emit("review")
+        review.accept_all(source)
+    if panel.list.count():  # on to the next one, as in a word processor
+        panel.list.setCurrentRow(min(row, panel.list.count() - 1))
+
+
+def keep_in_word(window: MainWindow) -> bool:
+    """Changes still to review, kept as a Word file with tracked changes (on quitting)."""
+    from gui.dialogs.export_dialog import export_current
+
+    return export_current(window, tracked_only=True)

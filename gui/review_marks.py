@@ -1,0 +1,61 @@
+"""Pending changes drawn in the editor: the old words struck, an insertion's place
+underlined (extra selections, which Qt moves with the text), and the hover text."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtWidgets import QTextEdit
+
+from engine.review.pending import Pending
+from engine.text.offsets import OffsetMap
+from gui.editor import Editor
+
+
+def draw(editor: Editor, text: str, changes: list[Pending]) -> None:
+    """Mark every pending change in the text. When changes only went away, the marks of
+    the others are kept as they are (Qt has moved them with the text)."""
+    shown = editor.extraSelections()
+    wanted = {c.id for c in changes}
+    kept = [s for s in shown if s.format.property(QTextFormat.Property.UserProperty)
+            in wanted]
+    if shown and len(kept) == len(wanted):
+        if len(kept) != len(shown):
+            editor.setExtraSelections(kept)
+        return
+    dark = editor.palette().color(editor.backgroundRole()).lightness() < 128
+    struck = QTextCharFormat()
+    struck.setFontStrikeOut(True)
+    struck.setForeground(QColor("#ff7b72" if dark else "#c0392b"))
+    struck.setBackground(QColor(255, 123, 114, 40))
+    inserted = QTextCharFormat()
+    inserted.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+    inserted.setUnderlineColor(QColor("#7ee787" if dark else "#1e8449"))
+    inserted.setBackground(QColor(46, 160, 67, 50))
+    selections = []
+    offsets = OffsetMap(text)
+    document = editor.document()
+    for change in changes:
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(document)
+        start, end = offsets.to_utf16(change.start), offsets.to_utf16(change.end)
+        if start == end:  # an insertion: the place is marked on the character before
+            start = max(0, start - 1)
+            selection.format = QTextCharFormat(inserted)
+        else:
+            selection.format = QTextCharFormat(struck)
+        selection.format.setProperty(QTextFormat.Property.UserProperty, change.id)
+        cursor.setPosition(start)
+        cursor.setPosition(max(end, start + 1), QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        selections.append(selection)
+    editor.setExtraSelections(selections)
+
+
+def change_tip(change: Pending) -> str:
+    old = html.escape(change.old.strip()) or "—"
+    new = html.escape(change.new.strip()) or "(removed)"
+    why = f"; the model finds it likelier by {change.gain:.1f}" if change.gain else ""
+    return (f"<b>{old}</b> → <b>{new}</b><br><small>{html.escape(change.source)}"
+            f"{why}</small>")
