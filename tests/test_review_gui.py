@@ -14,7 +14,7 @@ TEXT = ("She go home yesterday and buyed three apple.\n\n"
 def _proofread(qtbot, window, text: str = TEXT) -> list:
     window.editor.setPlainText(text)
     window.proofread_document()
-    qtbot.waitUntil(lambda: not window.review.running, timeout=120000)
+    qtbot.waitUntil(lambda: not window.review.running, timeout=300000)  # a slow machine
     return list(window.review.review.changes)
 
 
