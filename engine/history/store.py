@@ -142,11 +142,6 @@ class HistoryStore:
                                   (version_id,)).fetchone()
         return bytes(row[0]) if row else b""
 
-    def has_text(self, text: str) -> bool:
-        with self._reading():
-            return self.db.execute("SELECT 1 FROM versions WHERE text_hash=? LIMIT 1",
-                                   (text_hash(text),)).fetchone() is not None
-
     def get_meta(self, key: str, default: str = "") -> str:
         with self._reading():
             row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
