@@ -119,10 +119,9 @@ class HistoryController(QObject):
         self.attached = ""
         self.pending = 0  # operations queued on the lane and not finished
         self.last_recorded = 0.0
-        self.edited_since = False
+        self.recorded_at = -1  # the document's revision when a version was last kept
         documents.opened.connect(self._opened)
         documents.saved.connect(self._saved)
-        editor.text_edited.connect(self._edited)
         self.settle = QTimer(self)
         self.settle.setSingleShot(True)
         self.settle.setInterval(1000)
@@ -154,7 +153,7 @@ class HistoryController(QObject):
     def _attach(self, path: str, text: str) -> None:
         self.attached = path
         self.last_recorded = time.time()
-        self.edited_since = False
+        self.recorded_at = self._revision()
         self._run(lambda k, _c: k.attach(path, text))
 
     def _saved(self, path: str) -> None:
@@ -167,8 +166,9 @@ class HistoryController(QObject):
             return
         self._record(text, "save")
 
-    def _edited(self, *_args: object) -> None:
-        self.edited_since = True
+    def _revision(self) -> int:
+        """The document's edit count (read when needed: no Python runs per keystroke)."""
+        return int(self.editor.document().revision())
 
     def before_change(self, reason: str) -> None:
         """Keep the text as it is before a suggestion (or a review change) lands, so "undo
@@ -178,14 +178,15 @@ class HistoryController(QObject):
 
     def while_writing(self) -> None:
         """At most one version an hour while the writer writes (unsaved text too)."""
-        if self.attached and self.edited_since and time.time() - self.last_recorded >= HOURLY_S:
+        if self.attached and self._revision() != self.recorded_at and \
+                time.time() - self.last_recorded >= HOURLY_S:
             self._record(self.editor.toPlainText(), "writing")
 
     def _record(self, text: str, reason: str, name: str = "") -> None:
         """Queued once the window is done with what it is doing (a save returns first:
         the history's thread would otherwise hold the interpreter while it finishes)."""
         self.last_recorded = time.time()
-        self.edited_since = False
+        self.recorded_at = self._revision()
         self.pending += 1
 
         def later() -> None:
