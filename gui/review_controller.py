@@ -176,8 +176,8 @@ class ReviewController(QObject):
         try:
             restored = Review.from_json(self.editor.toPlainText(), data)
         except (ValueError, TypeError, KeyError, AttributeError):
-            self.message.emit("The changes to review kept in the recovery journal no longer "
-                              "fit the text; they were left out.")
+            self.message.emit("The changes to review that were kept no longer fit the text; "
+                              "they were left out.")
             return
         self.review = restored
         self._refresh()
@@ -206,15 +206,17 @@ class ReviewController(QObject):
             return  # an accepted change: the review makes it itself
         old = OffsetMap(self.review.text)
         start, end = old.to_cp(position), old.to_cp(position + removed)
-        now = self.editor.toPlainText()
-        new_map = OffsetMap(now)
-        inserted = now[new_map.to_cp(position):new_map.to_cp(position + added)]
+        cursor = QTextCursor(self.editor.document())  # only the new words, not the text
+        cursor.setPosition(position)
+        cursor.setPosition(position + added, QTextCursor.MoveMode.KeepAnchor)
+        inserted = cursor.selectedText().replace("\u2029", "\n")
         before = len(self.review.notes)
         dropped = self.review.edited(start, end, inserted)
         for note in self.review.notes[before:]:
             self.message.emit(note)
-        if self.review.text != now:  # cannot happen; if it did, the anchors are lost
-            self.review = Review(now, [], self.review.notes)
+        if old.length16 - removed + added != self.editor.document().characterCount() - 1:
+            # out of step (cannot happen): the anchors are lost, start again from the text
+            self.review = Review(self.editor.toPlainText(), [], self.review.notes)
             self._refresh()
         elif dropped:  # the marks in the text are cursors Qt moved itself: only then
             self._refresh()
@@ -243,19 +245,19 @@ class ReviewController(QObject):
         if not chosen:
             return 0
         cursor = self.editor.textCursor()
+        offsets = OffsetMap(self.review.text)
         self.deciding = True
         try:
             cursor.beginEditBlock()
             for change in reversed(chosen):  # from the end: earlier positions stay put
-                start, end = self.span16(change)
+                start, end = offsets.to_utf16(change.start), offsets.to_utf16(change.end)
                 cursor.setPosition(start)
                 cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
                 cursor.insertText(change.new)
             cursor.endEditBlock()
         finally:
             self.deciding = False
-        for change in reversed(chosen):
-            self.review.accept(change.id)
+        self.review.accept_many(c.id for c in chosen)
         if self.review.text != self.editor.toPlainText():
             self.review = Review(self.editor.toPlainText(), [], self.review.notes)
         self._refresh()

@@ -52,8 +52,8 @@ class StatsController(QObject):
         self.status.set_counts(self.counts, chosen)
         if not self.dock.isVisible():
             return
-        self.panel.show_counts(self.counts, self.cache.reading_ease(text), chosen,
-                               self.cache.reading_ease(selected) if selected else None)
+        self.panel.show_counts(self.counts, self.cache.reading_ease(text, self.counts), chosen,
+                               self.cache.reading_ease(selected, chosen) if selected else None)
         snap = self.history.snapshot if self.history is not None else Snapshot()
         today = dt.date.today()
         written = self.counts.words - baseline(snap.versions, today)

@@ -129,8 +129,7 @@ class Review:
     def accept(self, change_id: int) -> tuple[int, int, str]:
         """Make a change: returns (start, end, new) as it was made in the text."""
         change = self.get(change_id)
-        self.changes.remove(change)
-        self._replace(change.start, change.end, change.new)
+        self.accept_many([change_id])
         return change.start, change.end, change.new
 
     def reject(self, change_id: int) -> Pending:
@@ -140,10 +139,26 @@ class Review:
 
     def accept_all(self, source: str | None = None) -> int:
         """Make every change (of ``source`` only, when given); returns how many."""
-        chosen = [c for c in self.changes if source is None or c.source == source]
-        for change in reversed(chosen):  # from the end: the starts before stay put
-            self.accept(change.id)
-        return len(chosen)
+        return self.accept_many(c.id for c in self.changes
+                                if source is None or c.source == source)
+
+    def accept_many(self, ids: Iterable[int]) -> int:
+        """Make the changes ``ids`` in one pass over the text (the others move with it);
+        returns how many were made."""
+        chosen = set(ids)
+        parts, kept, pos, shift, made = [], [], 0, 0, 0
+        for change in self.changes:
+            if change.id in chosen:
+                parts += [self.text[pos:change.start], change.new]
+                pos = change.end
+                shift += len(change.new) - (change.end - change.start)
+                made += 1
+            else:
+                kept.append(replace(change, start=change.start + shift,
+                                    end=change.end + shift) if shift else change)
+        parts.append(self.text[pos:])
+        self.text, self.changes = "".join(parts), kept
+        return made
 
     def reject_all(self, source: str | None = None) -> int:
         chosen = [c for c in self.changes if source is None or c.source == source]

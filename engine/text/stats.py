@@ -65,38 +65,34 @@ class CountCache:
 
     def __init__(self, limit: int = 50_000) -> None:
         self.limit = limit
-        self._parts: dict[str, tuple[int, int, int, int, int]] = {}
+        self._parts: dict[str, tuple[int, int, int]] = {}  # words, CJK, sentences
         self._syllables: dict[str, int] = {}
 
     def count(self, text: str) -> Counts:
-        words = chars = cjk = found = paragraphs = other = 0
+        words = cjk = found = paragraphs = 0
         for part in PARAGRAPH_BREAK.split(text):
             if not part.strip():
-                chars += len(part) - part.count("\n")
                 continue
             known = self._parts.get(part)
             if known is None:
                 one = count(part)
-                known = (one.words, one.characters, one.cjk_characters, one.sentences,
-                         one.words - one.cjk_characters)
+                known = (one.words, one.cjk_characters, one.sentences)
                 self._remember(self._parts, part, known)
             words += known[0]
-            chars += known[1]
-            cjk += known[2]
-            found += known[3]
-            other += known[4]
+            cjk += known[1]
+            found += known[2]
             paragraphs += 1
-        chars += sum(len(m.group()) - m.group().count("\n")
-                     for m in PARAGRAPH_BREAK.finditer(text))
-        minutes = other / WORDS_PER_MINUTE + cjk / CJK_PER_MINUTE
-        return Counts(words, chars, cjk, found, paragraphs, round(minutes, 1))
+        minutes = (words - cjk) / WORDS_PER_MINUTE + cjk / CJK_PER_MINUTE
+        return Counts(words, len(text) - text.count("\n"), cjk, found, paragraphs,
+                      round(minutes, 1))
 
-    def reading_ease(self, text: str) -> float | None:
+    def reading_ease(self, text: str, counts: Counts | None = None) -> float | None:
         """Flesch reading ease of the text's non-CJK prose (None when there is too little:
-        under 30 words), from syllables counted per paragraph."""
+        under 30 words), from syllables counted per paragraph; ``counts``: the text's
+        counts when the caller has them already."""
         from engine.writing.readability import ensure_offline_cmudict
 
-        counts = self.count(text)
+        counts = counts or self.count(text)
         words = counts.words - counts.cjk_characters
         if words < 30 or not counts.sentences:
             return None
