@@ -5,12 +5,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
     QFont,
     QHelpEvent,
+    QKeyEvent,
+    QKeySequence,
     QTextCursor,
     QTextOption,
 )
@@ -42,6 +44,10 @@ class Editor(QPlainTextEdit):
         self.issues: list[Issue] = []
         # what a pending change to review at a position would do (gui.review_controller)
         self.pending_tip: Callable[[int], str | None] | None = None
+        # Undo and Redo of a review decision, when it is the next step (gui.review_undo);
+        # they answer False when the step is the writer's own
+        self.decision_undo: Callable[[], bool] | None = None
+        self.decision_redo: Callable[[], bool] | None = None
         self._starts: list[int] = []
         self._checked_text = ""
         self.setTabChangesFocus(False)
@@ -99,6 +105,16 @@ class Editor(QPlainTextEdit):
         cursor.insertText(text)
         cursor.endEditBlock()
         self.setTextCursor(cursor)
+
+    def undo_step(self) -> None:
+        """Undo (the menu, the keys, the context menu): an accepted or rejected change to
+        review comes back as pending."""
+        if self.decision_undo is None or not self.decision_undo():
+            self.undo()
+
+    def redo_step(self) -> None:
+        if self.decision_redo is None or not self.decision_redo():
+            self.redo()
 
     def select_paragraph(self) -> None:
         start, end = self.paragraph_range()
@@ -187,8 +203,19 @@ class Editor(QPlainTextEdit):
         menu.insertSeparator(first)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        self.context_menu(event.pos()).exec(event.globalPos())
+
+    def context_menu(self, point: QPoint) -> QMenu:
+        """The menu for a right click at ``point``: Qt's own, with fixes for the issue
+        there and the review's Undo and Redo."""
         menu = self.createStandardContextMenu()
-        issue = self.issue_at(self.cursorForPosition(event.pos()).position())
+        for action in menu.actions():  # Qt's own Undo and Redo skip the review's steps
+            step = {"edit-undo": self.undo_step, "edit-redo": self.redo_step}.get(
+                action.objectName())
+            if step is not None:
+                action.triggered.disconnect()
+                action.triggered.connect(step)
+        issue = self.issue_at(self.cursorForPosition(point).position())
         if issue is not None:
             self.issue_menu(issue, menu)
         if self.textCursor().hasSelection():
@@ -196,9 +223,15 @@ class Editor(QPlainTextEdit):
             knowledge = menu.addAction("Add to &Knowledge…")
             knowledge.setShortcut("Ctrl+Shift+K")
             knowledge.triggered.connect(self.add_to_knowledge)
-        menu.exec(event.globalPos())
+        return menu
 
-    def keyPressEvent(self, event) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Undo):
+            self.undo_step()
+            return
+        if event.matches(QKeySequence.StandardKey.Redo):
+            self.redo_step()
+            return
         if event.key() == Qt.Key.Key_Menu:
             rect = self.cursorRect()
             self.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Keyboard,

@@ -43,6 +43,7 @@ from gui.menus import build_menus
 from gui.ontology_panel import OntologyPanel
 from gui.preferences import Preferences
 from gui.review_controller import ReviewController
+from gui.review_margin import ReviewMargin
 from gui.review_panel import ReviewPanel
 from gui.stats_controller import StatsController
 from gui.stats_panel import StatsPanel
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.review = ReviewController(self.editor,
                                        self.assist.model if self.assist is not None else None)
         self.review.setParent(self)
+        self.review_margin = ReviewMargin(self.editor, self.review.visible)
         if self.assist is not None:
             self.assist.lane_taken = lambda: self.review.running
         self.preferences = Preferences(self)

@@ -65,8 +65,8 @@ def menus(window: MainWindow) -> list[tuple[str, list[Entry]]]:
             ("&Quit", window.close, "Ctrl+Q", "quit"),  # Cmd+Q on macOS
         ]),
         ("&Edit", [
-            ("&Undo", editor.undo, Key.Undo, "undo"),
-            ("&Redo", editor.redo, Key.Redo, "redo"),
+            ("&Undo", editor.undo_step, Key.Undo, "undo"),
+            ("&Redo", editor.redo_step, Key.Redo, "redo"),
             None,
             ("&Find and Replace…", window.find_replace, Key.Find, "findreplace"),
             ("Select &Paragraph", editor.select_paragraph, "Ctrl+Alt+P", "selectparagraph"),

@@ -22,6 +22,9 @@ def wire(window: MainWindow) -> None:
     review.finished.connect(lambda _m: shown.progress.hide())
     review.message.connect(lambda m: window.status.showMessage(m, 10000))
     shown.chosen.connect(partial(show_change, window))
+    review.changed.connect(lambda: window.review_margin.refresh(bool(review.review.changes)))
+    window.review_margin.chosen.connect(shown.select)  # a change's new words, clicked
+    review.restored.connect(shown.select)  # an undone decision: its change, chosen again
     shown.action.connect(partial(act, window))
     window.documents.review_state = review.state
     review.changed.connect(window.documents.pause.start)  # into the journal after a pause

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
@@ -22,11 +23,12 @@ from engine.review.pending import Pending, Review, from_edits
 from engine.text.offsets import OffsetMap
 from engine.text.split import split_paragraphs
 from engine.writing.proofread import Proofread
-from gui import review_marks
+from gui import review_marks, review_undo
 from gui.editor import Editor
 from gui.hosts import ModelHost
 from gui.lane import Lane
 from gui.review_scan import Piece, Scan, pieces
+from gui.review_undo import Decision, Decisions
 
 
 class ReviewController(QObject):
@@ -34,6 +36,7 @@ class ReviewController(QObject):
     progress = Signal(int, int, float)  # paragraphs done, in all, seconds left (-1: unknown)
     finished = Signal(str)  # a line for the status bar
     message = Signal(str)
+    restored = Signal(int)  # an undo made this change pending again: show it
 
     def __init__(self, editor: Editor, lane: Lane[ModelHost] | None) -> None:
         super().__init__()
@@ -51,7 +54,11 @@ class ReviewController(QObject):
         self.chars_done = 0
         self.chars_total = 0
         self.deciding = False  # the review is making changes itself: not the writer's edits
+        self.decisions = Decisions()  # accepts and rejects, for the editor's Undo
+        self._offsets = ("", OffsetMap(""))
         editor.pending_tip = self.tip_at
+        editor.decision_undo = self.undo
+        editor.decision_redo = self.redo
 
     # -- proofreading ----------------------------------------------------------------------
 
@@ -197,19 +204,31 @@ class ReviewController(QObject):
             self.tracking = True
 
     def _untrack(self) -> None:
-        if self.tracking and not self.running and not self.review.changes:
+        if self.tracking and not self.running and not self.review.changes and \
+                not self.decisions:
             self.editor.document().contentsChange.disconnect(self._contents_change)
             self.tracking = False
 
     def _contents_change(self, position: int, removed: int, added: int) -> None:
         if self.deciding:
             return  # an accepted change: the review makes it itself
-        old = OffsetMap(self.review.text)
+        document = self.editor.document()
+        old = self.offsets()
+        if removed == added:  # formats only (an undone decision's mark)? (Qt counts the
+            # last paragraph's end, which is no character, in a change of its format)
+            last = min(position + added, old.length16, document.characterCount() - 1)
+            cursor = QTextCursor(document)
+            cursor.setPosition(position)
+            cursor.setPosition(last, QTextCursor.MoveMode.KeepAnchor)
+            if cursor.selectedText().replace("\u2029", "\n") == \
+                    self.review.text[old.to_cp(position):old.to_cp(last)]:
+                return  # no words changed
         start, end = old.to_cp(position), old.to_cp(position + removed)
-        cursor = QTextCursor(self.editor.document())  # only the new words, not the text
+        cursor = QTextCursor(document)  # only the new words, not the text
         cursor.setPosition(position)
         cursor.setPosition(position + added, QTextCursor.MoveMode.KeepAnchor)
         inserted = cursor.selectedText().replace("\u2029", "\n")
+        self.decisions.forget_past(document)  # decisions undone, or a new text
         before = len(self.review.notes)
         dropped = self.review.edited(start, end, inserted)
         for note in self.review.notes[before:]:
@@ -222,12 +241,18 @@ class ReviewController(QObject):
             self._refresh()
 
     def _cp(self, position16: int) -> int:
-        return OffsetMap(self.review.text).to_cp(position16)
+        return self.offsets().to_cp(position16)
+
+    def offsets(self) -> OffsetMap:
+        """The review text's offset map, made again only when the text changed."""
+        if self._offsets[0] is not self.review.text:
+            self._offsets = (self.review.text, OffsetMap(self.review.text))
+        return self._offsets[1]
 
     # -- deciding --------------------------------------------------------------------------
 
     def span16(self, change: Pending) -> tuple[int, int]:
-        offsets = OffsetMap(self.review.text)
+        offsets = self.offsets()
         return offsets.to_utf16(change.start), offsets.to_utf16(change.end)
 
     def accept(self, change_id: int) -> None:
@@ -235,8 +260,8 @@ class ReviewController(QObject):
         self.accept_all(ids={change_id})
 
     def reject(self, change_id: int) -> None:
-        self.review.reject(change_id)
-        self._refresh()
+        """Leave one change out, as one undo step."""
+        self._rejected([self.review.reject(change_id)])
 
     def accept_all(self, source: str | None = None, ids: set[int] | None = None) -> int:
         """Every pending change (of ``source``, or the ``ids``), as one undo step."""
@@ -245,7 +270,7 @@ class ReviewController(QObject):
         if not chosen:
             return 0
         cursor = self.editor.textCursor()
-        offsets = OffsetMap(self.review.text)
+        offsets = self.offsets()
         self.deciding = True
         try:
             cursor.beginEditBlock()
@@ -254,19 +279,78 @@ class ReviewController(QObject):
                 cursor.setPosition(start)
                 cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
                 cursor.insertText(change.new)
+            review_undo.mark(self.editor.document(), cursor.position())
             cursor.endEditBlock()
         finally:
             self.deciding = False
+        ahead = self.review.ahead(c.id for c in chosen)
         self.review.accept_many(c.id for c in chosen)
-        if self.review.text != self.editor.toPlainText():
-            self.review = Review(self.editor.toPlainText(), [], self.review.notes)
-        self._refresh()
+        self._decided(Decision(True, tuple(chosen), 0, 0, ahead))
         return len(chosen)
 
     def reject_all(self, source: str | None = None) -> int:
-        count = self.review.reject_all(source)
+        """Leave out every pending change (of ``source``), as one undo step."""
+        chosen = [c for c in self.review.changes if source is None or c.source == source]
+        self.review.reject_all(source)
+        if chosen:
+            self._rejected(chosen)
+        return len(chosen)
+
+    def _rejected(self, changes: list[Pending]) -> None:
+        self.deciding = True  # the mark changes no words
+        try:
+            review_undo.mark(self.editor.document(), self.span16(changes[0])[0])
+        finally:
+            self.deciding = False
+        self._decided(Decision(False, tuple(changes), 0, 0))
+
+    def _decided(self, decision: Decision) -> None:
+        self.decisions.made(decision, self.editor.document(), self.review.text)
+        self._settle(-1)
+
+    # -- taking decisions back -------------------------------------------------------------
+
+    def undo(self) -> bool:
+        """The editor's Undo: when an accept or reject is the document's last step, take
+        it back and make its changes pending again. False: the step is the writer's own."""
+        return self._take_back(undo=True)
+
+    def redo(self) -> bool:
+        """The editor's Redo: make an undone accept or reject again."""
+        return self._take_back(undo=False)
+
+    def _take_back(self, undo: bool) -> bool:
+        document = self.editor.document()
+        decision = self.decisions.next(undo, document, self.review.text)
+        if decision is None:
+            return False
+        self.deciding = True
+        try:
+            document.undo() if undo else document.redo()
+        finally:
+            self.deciding = False
+        ids = {c.id for c in decision.changes}
+        if undo and decision.accepted:
+            self.review.unaccept(decision.changes, decision.ahead)
+        elif undo:
+            self.review.reinstate(decision.changes)
+        elif decision.accepted:
+            self.review.accept_many(ids)
+        else:
+            self.review.changes = [c for c in self.review.changes if c.id not in ids]
+        self.decisions.went(undo, decision, document, self.review.text)
+        self._settle(decision.changes[0].id if undo else -1)
+        return True
+
+    def _settle(self, change_id: int) -> None:
+        """Draw the review after a decision or its undoing; ``change_id``: a change that
+        is pending again, to show."""
+        if self.review.text != self.editor.toPlainText():  # out of step (cannot happen)
+            self.review = Review(self.editor.toPlainText(), [], self.review.notes)
+            self.decisions.clear()
         self._refresh()
-        return count
+        if change_id >= 0:
+            self.restored.emit(change_id)
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -277,6 +361,15 @@ class ReviewController(QObject):
 
     def _draw(self) -> None:
         review_marks.draw(self.editor, self.review.text, self.review.changes)
+
+    def visible(self, lo16: int, hi16: int) -> list[tuple[int, Pending]]:
+        """The pending changes that start between two positions (UTF-16), with their
+        starts, for the margin that shows their new words."""
+        changes = self.review.changes
+        offsets = self.offsets()
+        first = bisect_left(changes, offsets.to_cp(lo16), key=lambda c: c.start)
+        last = bisect_right(changes, offsets.to_cp(hi16), key=lambda c: c.start)
+        return [(offsets.to_utf16(c.start), c) for c in changes[first:last]]
 
     def tip_at(self, position16: int) -> str | None:
         """What the pending change under the mouse would do, for the editor's tooltip."""

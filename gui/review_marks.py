@@ -24,14 +24,14 @@ def draw(editor: Editor, text: str, changes: list[Pending]) -> None:
         if len(kept) != len(shown):
             editor.setExtraSelections(kept)
         return
-    dark = editor.palette().color(editor.backgroundRole()).lightness() < 128
+    removed, added = colours(editor.palette().color(editor.backgroundRole()).lightness() < 128)
     struck = QTextCharFormat()
     struck.setFontStrikeOut(True)
-    struck.setForeground(QColor("#ff7b72" if dark else "#c0392b"))
+    struck.setForeground(removed)
     struck.setBackground(QColor(255, 123, 114, 40))
     inserted = QTextCharFormat()
     inserted.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-    inserted.setUnderlineColor(QColor("#7ee787" if dark else "#1e8449"))
+    inserted.setUnderlineColor(added)
     inserted.setBackground(QColor(46, 160, 67, 50))
     selections = []
     offsets = OffsetMap(text)
@@ -51,6 +51,11 @@ def draw(editor: Editor, text: str, changes: list[Pending]) -> None:
         selection.cursor = cursor
         selections.append(selection)
     editor.setExtraSelections(selections)
+
+
+def colours(dark: bool) -> tuple[QColor, QColor]:
+    """The colours of removed and of new words, on a dark or a light page."""
+    return (QColor("#ff7b72" if dark else "#c0392b"), QColor("#7ee787" if dark else "#1e8449"))
 
 
 def change_tip(change: Pending) -> str:

@@ -50,6 +50,46 @@ def test_accepting_every_change_gives_what_proofread_prints(case, data):
     assert review.text == apply_edits(text, edits) and not review.changes
 
 
+@st.composite
+def review_and_choice(draw: st.DrawFn) -> tuple[Review, list[int]]:
+    """A text with replacements, deletions and insertions pending (an insertion also
+    right before or right after a deletion), and some of them to accept."""
+    words = draw(st.lists(WORD, min_size=1, max_size=10))
+    text = " ".join(words) + "."
+    changes, pos = [], 0
+    for word in words:
+        start, end = pos, pos + len(word)
+        if draw(st.booleans()):  # an insertion before the word
+            changes.append(Pending(len(changes), start, start, "", draw(st.sampled_from(
+                ["the ", "😀", "x"])), "harper"))
+        if draw(st.booleans()):
+            changes.append(Pending(len(changes), start, end, word,
+                                   draw(st.sampled_from(["", "went", "我们"])), "harper"))
+        pos = end + 1
+    review = Review(text, changes)
+    ids = draw(st.sets(st.sampled_from([c.id for c in changes]) if changes
+                       else st.nothing()))
+    return review, sorted(ids)
+
+
+@settings(max_examples=400, deadline=None)
+@given(review_and_choice(), st.data())
+def test_an_accept_taken_back_leaves_the_review_as_it_was(case, data):
+    review, ids = case
+    before = (review.text, list(review.changes))
+    made = [c for c in review.changes if c.id in ids]
+    ahead = review.ahead(ids)
+    review.accept_many(ids)
+    assert review.text == Review(*before).accepted_text(ids)
+    review.unaccept(made, ahead)
+    assert (review.text, review.changes) == before
+    rejected = data.draw(st.sampled_from(review.changes)) if review.changes else None
+    if rejected is not None:  # a rejection taken back: the same change, the same id
+        review.reject(rejected.id)
+        review.reinstate([rejected])
+        assert (review.text, review.changes) == before
+
+
 def test_accept_reject_by_source_and_the_writers_own_edits():
     text = "She go home and buyed a apple."
     review = Review(text, [Pending(0, 4, 6, "go", "went", "harper"),

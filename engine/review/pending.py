@@ -165,6 +165,54 @@ class Review:
         self.changes = [c for c in self.changes if c not in chosen]
         return len(chosen)
 
+    # -- taking a decision back (undo) ---------------------------------------------------
+
+    def ahead(self, ids: Iterable[int]) -> dict[int, int]:
+        """The insertions pending at the very start of one of the changes ``ids`` (id:
+        the id of that change). Once such a change is made, and leaves no words, an
+        insertion there could have stood before it or after it; ``unaccept`` is told
+        (call this before ``accept_many``)."""
+        chosen = set(ids)
+        starts = {c.start: c.id for c in self.changes if c.id in chosen and c.start != c.end}
+        return {c.id: starts[c.start] for c in self.changes
+                if c.start == c.end and c.start in starts and c.id not in chosen}
+
+    def unaccept(self, made: Sequence[Pending], ahead: dict[int, int] | None = None) -> None:
+        """Take back ``accept_many``: ``made`` are the changes it made, as they were
+        before (their places in the text before), ``ahead`` what ``ahead`` said then.
+        Their old words go back, the changes still pending move back with them, and
+        ``made`` are pending again."""
+        order = sorted(made, key=lambda c: (c.start, c.end))
+        ahead = ahead or {}
+        parts, pos, shift = [], 0, 0
+        ends: list[tuple[int, int, int]] = []  # (end in the text now, shift so far, id)
+        for change in order:
+            start = change.start + shift  # where its new words are in the text now
+            end = start + len(change.new)
+            if self.text[start:end] != change.new:
+                raise ValueError(f"change {change.id} is not in the text as it was made")
+            parts += [self.text[pos:start], change.old]
+            pos = end
+            shift += len(change.new) - (change.end - change.start)
+            ends.append((end, shift, change.id))
+        parts.append(self.text[pos:])
+        moved, index, back = [], 0, 0
+        for change in self.changes:  # in order: the shift back grows as made ones pass
+            while index < len(ends) and (ends[index][0] < change.start or (
+                    ends[index][0] == change.start and ahead.get(change.id) != ends[index][2])):
+                back = ends[index][1]
+                index += 1
+            moved.append(replace(change, start=change.start - back, end=change.end - back)
+                         if back else change)
+        restored = Review("".join(parts), moved + list(order), self.notes)
+        self.text, self.changes = restored.text, restored.changes
+
+    def reinstate(self, rejected: Sequence[Pending]) -> None:
+        """Take back a rejection: the changes are pending again, with their ids (the text
+        has not changed since)."""
+        restored = Review(self.text, self.changes + list(rejected), self.notes)
+        self.changes = restored.changes
+
     # -- the writer edits ----------------------------------------------------------------
 
     def edited(self, start: int, end: int, new: str) -> list[Pending]:
