@@ -13,6 +13,8 @@ from engine.grammar.checker import GrammarChecker
 from engine.model.scorer import LogProbScorer
 from engine.writing.proofread import Proofread, proofread_text
 
+MARKDOWN = (".md", ".docx", ".odt")  # read as Markdown (Word and OpenDocument files too)
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("proofread", help="fix spelling and grammar, checked by the model")
@@ -69,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
         if scorer is not None:
             scorer.load()  # a bad model fails before the checkers start
         checker.start(wait=True, timeout=args.timeout)
-        result = proofread_with(checker, scorer, text,
-                                "markdown" if args.file.endswith(".md") else "plaintext")
+        markup = "markdown" if Path(args.file).suffix.lower() in MARKDOWN else "plaintext"
+        result = proofread_with(checker, scorer, text, markup)
         engines = dict(checker.states())
     finally:
         checker.close()
@@ -83,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         from engine.review.pending import from_edits
 
         changes = from_edits(text, result.edits)
-        revisions = write_tracked_docx(tracked, text, changes)
+        revisions = write_tracked_docx(tracked, text, changes, markdown=markup == "markdown")
         written = {"path": str(tracked), "changes": len(changes), "revisions": revisions}
     if args.json:
         out = {"text": result.text, "edits": [e.to_json() for e in result.edits],

@@ -172,6 +172,17 @@ def test_proofread_writes_its_fixes_as_tracked_changes(tmp_path, wordloom_home):
     read = read_tracked_docx(out)
     assert read.text == source.read_text(encoding="utf-8").rstrip("\n")
     assert Review(read.text, read.changes).accepted_text() == printed["text"].rstrip("\n")
+    # a Markdown file keeps its heading in Word, the fixes tracked inside it
+    import docx
+
+    notes = tmp_path / "notes.md"
+    notes.write_text("# The weather are nice\n\nShe go home.\n", encoding="utf-8")
+    printed = wordloom_json("proofread", str(notes), "--no-model", "--tracked", str(out))
+    assert printed["tracked"]["changes"] >= 2
+    assert [p.style.name for p in docx.Document(str(out)).paragraphs] == ["Heading 1",
+                                                                          "Normal"]
+    read = read_tracked_docx(out)
+    assert Review(read.text, read.changes).accepted_text() == _shown(printed["text"])
     assert_user_error(wordloom("proofread", str(source), "--no-model", "--tracked",
                                str(tmp_path / "out.txt")), ".docx")
     assert_user_error(wordloom("proofread", str(source), "--no-model", "--tracked",
@@ -231,3 +242,96 @@ def test_libreoffice_reads_the_tracked_changes(tmp_path):
     # a replacement is a deletion and an insertion, in Word and in LibreOffice alike
     assert content.count("<text:changed-region") == revisions == 6
     assert _odt_body_text(odt) == Review(text, changes).accepted_text()
+
+
+MARKDOWN = ("# My holliday\n\nWe **goes** to the sea, and *it were* fun.\nThe next line.\n\n"
+            "- a item\n- second item is here\n\n> A quote are here.\n\n```\ncode teh\n```\n")
+
+
+def _changes_for(text: str, pairs: list[tuple[str, str]]) -> list[Pending]:
+    out, pos = [], 0
+    for index, (old, new) in enumerate(pairs):
+        start = text.index(old, pos)
+        out.append(Pending(index, start, start + len(old), old, new, "harper"))
+        pos = start + len(old)
+    return out
+
+
+def _shown(markdown: str) -> str:
+    """What a Markdown text shows in Word: its blocks' words, without the marks."""
+    from engine.documents.blocks import from_markdown
+
+    return "\n\n".join(block.text for block in from_markdown(markdown))
+
+
+def test_each_shown_word_of_markdown_is_found_in_its_source():
+    from engine.documents.md_source import source_blocks
+
+    blocks = source_blocks(MARKDOWN)
+    assert [b.block.kind for b in blocks] == ["heading", "paragraph", "bullet", "bullet",
+                                              "quote", "code"]
+    for block in blocks:
+        for piece in block.pieces:
+            if piece.literal:
+                assert MARKDOWN[piece.start:piece.end] == piece.run.text
+            else:  # a line break inside a paragraph, shown as a space
+                assert MARKDOWN[piece.start:piece.end] == "\n" and piece.run.text == " "
+    words = {MARKDOWN[p.start:p.end]: p.run for b in blocks for p in b.pieces}
+    assert words["goes"].bold and words["it were"].italic and words["code teh"].code
+    assert not any(mark in text for text in words for mark in ("#", "**", "- ", "> "))
+    # an escape is not the text it shows: not followed, the caller writes the source
+    assert source_blocks("A \\*starred\\* word.") is None
+
+
+def test_markdown_is_written_with_its_headings_lists_and_emphasis(tmp_path):
+    import docx
+
+    changes = _changes_for(MARKDOWN, [("holliday", "holiday"), ("goes", "went"),
+                                      ("were", "was"), ("a item", "an item"),
+                                      ("are", "is"), ("teh", "the")])
+    path = tmp_path / "styled.docx"
+    assert write_tracked_docx(path, MARKDOWN, changes, markdown=True) == 12
+    styles = [p.style.name for p in docx.Document(str(path)).paragraphs]
+    assert styles == ["Heading 1", "Normal", "List Bullet", "List Bullet", "Quote",
+                      "No Spacing"]
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode()
+    went = xml.index(">went<")  # the new word keeps the bold of the word it replaces
+    assert "<w:b/>" in xml[xml.rindex("<w:ins ", 0, went):went]
+    # Word shows the Markdown's words without its marks, the changes still to accept
+    read = read_tracked_docx(path)
+    assert read.text == _shown(MARKDOWN)
+    assert [(c.old, c.new) for c in read.changes] == [(c.old, c.new) for c in changes]
+    assert Review(read.text, read.changes).accepted_text() == \
+        _shown(Review(MARKDOWN, changes).accepted_text())
+
+
+def test_a_change_to_the_marks_themselves_writes_the_markdown_as_it_is(tmp_path):
+    changes = _changes_for(MARKDOWN, [("**goes**", "goes")])  # the bold taken off
+    path = tmp_path / "plain.docx"
+    assert write_tracked_docx(path, MARKDOWN, changes, markdown=True) == 2
+    read = read_tracked_docx(path)
+    assert read.text.startswith("# My holliday\n\nWe **goes**")
+    assert Review(read.text, read.changes).accepted_text() == \
+        Review(MARKDOWN, changes).accepted_text().rstrip("\n")
+
+
+@pytest.mark.slow  # LibreOffice starts in a few seconds
+def test_libreoffice_reads_tracked_changes_in_headings_lists_and_emphasis(tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (make setup installs "
+                    "libreoffice-writer-nogui where apt-get is available)")
+    changes = _changes_for(MARKDOWN, [("holliday", "holiday"), ("goes", "went"),
+                                      ("were", "was"), ("a item", "an item"),
+                                      ("are", "is")])
+    path = tmp_path / "styled.docx"
+    revisions = write_tracked_docx(path, MARKDOWN, changes, markdown=True)
+    done = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                           "--convert-to", "odt", "--outdir", str(tmp_path), str(path)],
+                          capture_output=True, text=True, timeout=180)
+    odt = tmp_path / "styled.odt"
+    assert odt.exists(), done.stderr
+    content = zipfile.ZipFile(odt).read("content.xml").decode()
+    assert content.count("<text:changed-region") == revisions == 10
+    assert "<text:h" in content and "<text:list" in content  # a heading and a list there
+    assert _odt_body_text(odt) == _shown(Review(MARKDOWN, changes).accepted_text())

@@ -51,7 +51,8 @@ def test_app_runs_on_a_real_x_server(display, tmp_path):
 
 
 def test_the_review_keys_on_a_real_x_server(display, tmp_path):
-    """Real X key events (xdotool): next change, accept it, reject the one after."""
+    """Real X key and mouse events (xdotool): next change, accept it, reject the one after,
+    undo the reject, then click the last change's new words beside the text."""
     xdotool = shutil.which("xdotool")
     if xdotool is None:
         raise pytest.UsageError("xdotool is missing: run 'make setup' (packaging/sysdeps.sh)")
@@ -61,16 +62,17 @@ def test_the_review_keys_on_a_real_x_server(display, tmp_path):
     app = subprocess.Popen([sys.executable, str(REPO / "tests" / "x11_review.py"), str(out),
                             str(trigger)], env=env, stdout=subprocess.PIPE, text=True)
     try:
-        line = app.stdout.readline().split()  # "ready X Y"
+        line = app.stdout.readline().split()  # "ready X Y MX MY"
         assert line and line[0] == "ready", line
-        x, y = line[1], line[2]
+        x, y, margin_x, margin_y = line[1:5]
 
         def xdo(*args: str) -> None:
             subprocess.run([xdotool, *args], env=env, check=True, timeout=30)
 
         xdo("mousemove", x, y, "click", "1")  # focus the editor, as a writer would
-        for keys in ("ctrl+alt+Down", "ctrl+alt+Return", "ctrl+alt+BackSpace"):
+        for keys in ("ctrl+alt+Down", "ctrl+alt+Return", "ctrl+alt+BackSpace", "ctrl+z"):
             xdo("key", "--delay", "150", keys)
+        xdo("mousemove", margin_x, margin_y, "click", "1")
         subprocess.run([xdotool, "sleep", "0.5"], env=env, timeout=30)
         trigger.touch()
         app.wait(60)
@@ -79,6 +81,8 @@ def test_the_review_keys_on_a_real_x_server(display, tmp_path):
             app.kill()
     state = json.loads(out.read_text())
     assert state["platform"] == "xcb"
-    # "go → went" accepted, " the → (removed)" rejected, "rain → rains" still to review
+    # "go → went" accepted, " the → (removed)" rejected and the reject undone
     assert state["text"] == "She went home.\n\nThe cat sat on the the mat.\n\nIt rain today."
-    assert state["pending"] == [["rain", "rains"]] and state["rows"] == 1
+    assert state["pending"] == [[" the", ""], ["rain", "rains"]] and state["rows"] == 2
+    # the click beside the text chose "rain → rains" and showed its words
+    assert state["chosen"] == 2 and state["selected"] == "rain"

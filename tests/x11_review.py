@@ -1,6 +1,7 @@
 """The window tests/test_x11.py drives with real X key events: a text with changes to
 review (as the recovery journal gives them back), the Review dock shown. It prints
-``ready X Y`` (the editor's centre on the screen), waits for the file named by its second
+``ready X Y MX MY`` (the editor's centre on the screen, and the margin's line of the
+last change), waits for the file named by its second
 argument, then writes what the review holds to its first argument and quits."""
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ def main() -> int:
 
     def announce() -> None:
         centre = window.editor.mapToGlobal(window.editor.rect().center())
-        print(f"ready {centre.x()} {centre.y()}", flush=True)
+        margin = window.review_margin  # the line of "rain → rains", beside the text
+        line = margin.mapToGlobal(next(r for r, c in margin.lines() if c.id == 2).center())
+        print(f"ready {centre.x()} {centre.y()} {line.x()} {line.y()}", flush=True)
 
     def poll() -> None:
         if not trigger.exists():
@@ -49,6 +52,8 @@ def main() -> int:
             "text": window.editor.toPlainText(),
             "pending": [[c.old, c.new] for c in review.changes],
             "rows": window.review_panel.list.count(),
+            "chosen": window.review_panel.current_id(),
+            "selected": window.editor.textCursor().selectedText(),
             "platform": app.platformName()}))
         window.closing = True
         window.close()

@@ -15,11 +15,14 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from engine.documents.word import W, head, sniff
+from rapidfuzz.distance import Postfix, Prefix
+
+from engine.documents.md_source import Piece, SourceBlock, source_blocks
+from engine.documents.word import W, add_block, add_run, head, sniff
 from engine.errors import DocumentError
 from engine.review.pending import Pending, Review
 from engine.text.split import PARAGRAPH_BREAK
@@ -30,10 +33,13 @@ _REVISIONS = {"ins", "del", "moveFrom", "moveTo"}
 
 
 def write_tracked_docx(path: Path, text: str, changes: Sequence[Pending],
-                       when: dt.datetime | None = None) -> int:
+                       when: dt.datetime | None = None, markdown: bool = False) -> int:
     """Write ``text`` with ``changes`` as tracked changes; returns how many revisions were
     written: a replacement is two (a deletion and an insertion side by side, as Word
-    itself records a replaced word), an insertion or a deletion one."""
+    itself records a replaced word), an insertion or a deletion one. ``markdown``: the
+    text is Markdown, written with real headings, lists, quotes and emphasis as the
+    exporter writes them, when every change lies inside words the document shows (else,
+    and for plain text, its paragraphs as they are)."""
     import docx
 
     review = Review(text, list(changes))  # checks that every change fits the text
@@ -43,37 +49,12 @@ def write_tracked_docx(path: Path, text: str, changes: Sequence[Pending],
     body = document.element.body
     for existing in [e for e in body if e.tag == W + "p"]:  # the template's empty one
         body.remove(existing)
-    anchor = body[-1] if len(body) and body[-1].tag == W + "sectPr" else None
-    counter = iter(range(1, 1 << 30))
-    pos = 0
-    for piece in _paragraph_spans(text):
-        start, end = piece
-        inside = [c for c in review.changes if start <= c.start and c.end <= end]
-        crossing = [c for c in review.changes if c.start < end and start < c.end
-                    and c not in inside]
-        if crossing:
-            raise DocumentError(f"{path}: a change crosses a paragraph break "
-                                f"(“{crossing[0].old[:40]}”); it cannot be tracked in Word")
-        paragraph = _element("p")
-        pos = start
-        for change in inside:
-            _runs(paragraph, text[pos:change.start])
-            author = change.author or AUTHOR
-            when_text = change.date or date
-            if change.old:
-                deletion = _element("del", id=next(counter), author=author, date=when_text)
-                _runs(deletion, change.old, deleted=True)
-                paragraph.append(deletion)
-            if change.new:
-                insertion = _element("ins", id=next(counter), author=author, date=when_text)
-                _runs(insertion, change.new)
-                paragraph.append(insertion)
-            pos = change.end
-        _runs(paragraph, text[pos:end])
-        if anchor is not None:
-            anchor.addprevious(paragraph)
-        else:
-            body.append(paragraph)
+    marks = _Marks(date)
+    styled = _placed(text, review.changes) if markdown else None
+    if styled is not None:
+        _write_styled(document, text, styled, marks)
+    else:
+        _write_plain(path, document, text, review.changes, marks)
     try:
         buffer = io.BytesIO()
         document.save(buffer)
@@ -83,6 +64,119 @@ def write_tracked_docx(path: Path, text: str, changes: Sequence[Pending],
     except OSError as exc:
         raise DocumentError(f"{path}: cannot write it ({exc.strerror})") from exc
     return sum(bool(c.old) + bool(c.new) for c in review.changes)
+
+
+class _Marks:
+    """Revision marks, numbered in order, with a change's author and date (or ours)."""
+
+    def __init__(self, date: str) -> None:
+        self.date = date
+        self.counter = iter(range(1, 1 << 30))
+
+    def mark(self, tag: str, change: Pending) -> Any:
+        return _element(tag, id=next(self.counter), author=change.author or AUTHOR,
+                        date=change.date or self.date)
+
+
+def _write_plain(path: Path, document: Any, text: str, changes: list[Pending],
+                 marks: _Marks) -> None:
+    body = document.element.body
+    anchor = body[-1] if len(body) and body[-1].tag == W + "sectPr" else None
+    for start, end in _paragraph_spans(text):
+        inside = [c for c in changes if start <= c.start and c.end <= end]
+        crossing = [c for c in changes if c.start < end and start < c.end
+                    and c not in inside]
+        if crossing:
+            raise DocumentError(f"{path}: a change crosses a paragraph break "
+                                f"(“{crossing[0].old[:40]}”); it cannot be tracked in Word")
+        paragraph = _element("p")
+        pos = start
+        for change in inside:
+            _runs(paragraph, text[pos:change.start])
+            if change.old:
+                deletion = marks.mark("del", change)
+                _runs(deletion, change.old, deleted=True)
+                paragraph.append(deletion)
+            if change.new:
+                insertion = marks.mark("ins", change)
+                _runs(insertion, change.new)
+                paragraph.append(insertion)
+            pos = change.end
+        _runs(paragraph, text[pos:end])
+        if anchor is not None:
+            anchor.addprevious(paragraph)
+        else:
+            body.append(paragraph)
+
+
+Placed = list[tuple[SourceBlock, list[tuple[Piece, list[Pending]]]]]
+
+
+def _placed(text: str, changes: list[Pending]) -> Placed | None:
+    """Each Markdown block's pieces with the changes inside them; None when the source
+    cannot be followed or a change touches a mark (``#``, ``**``) or a table."""
+    blocks = source_blocks(text)
+    if blocks is None:
+        return None
+    out: Placed = []
+    spans = [p for b in blocks for p in b.pieces if p.literal]
+    left = [c if _fits(c, spans) else _trimmed(c) for c in changes]
+    for block in blocks:
+        pieces = []
+        for piece in block.pieces:
+            inside = [c for c in left if piece.literal and piece.start <= c.start
+                      and c.end <= piece.end]
+            left = [c for c in left if c not in inside] if inside else left
+            pieces.append((piece, inside))
+        out.append((block, pieces))
+    return None if left else out
+
+
+def _fits(change: Pending, pieces: list[Piece]) -> bool:
+    return any(p.start <= change.start and change.end <= p.end for p in pieces)
+
+
+def _trimmed(change: Pending) -> Pending:
+    """``change`` without the whole words it leaves as they are at either end (a checker
+    that rewrites a heading's line, its ``#`` too, to capitalize a word)."""
+    old, new = change.old, change.new
+    head = Prefix.similarity(old, new)
+    while head and not old[head - 1].isspace():  # back to the end of a word
+        head -= 1
+    tail = Postfix.similarity(old[head:], new[head:])
+    while tail and not old[len(old) - tail].isspace():
+        tail -= 1
+    trimmed = replace(change, start=change.start + head, end=change.end - tail,
+                      old=old[head:len(old) - tail], new=new[head:len(new) - tail])
+    same_kind = bool(trimmed.old) == bool(old) and bool(trimmed.new) == bool(new)
+    return trimmed if same_kind else change
+
+
+def _write_styled(document: Any, text: str, placed: Placed, marks: _Marks) -> None:
+    styles: dict[str, Any] = {}
+    for block, pieces in placed:
+        paragraph = add_block(document, block.block, styles)
+        if paragraph is None:
+            continue
+        for piece, inside in pieces:
+            look, pos = piece.run, piece.start
+            if not piece.literal:
+                add_run(paragraph, look)
+                continue
+            for change in inside:
+                if pos < change.start:
+                    add_run(paragraph, replace(look, text=text[pos:change.start]))
+                for tag, words in (("del", change.old), ("ins", change.new)):
+                    if words:
+                        revision = marks.mark(tag, change)
+                        paragraph._p.append(revision)
+                        run = add_run(paragraph, replace(look, text=words))._r
+                        revision.append(run)  # moved into the mark
+                        for node in list(run.iter(W + "t")) if tag == "del" else []:
+                            node.tag = W + "delText"
+                pos = change.end
+            if pos < piece.end:
+                add_run(paragraph, replace(look, text=text[pos:piece.end]))
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:

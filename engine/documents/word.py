@@ -153,39 +153,54 @@ def _list_level(style: str, num: Any) -> int:
 
 def write_docx(blocks: list[Block], title: str = "") -> bytes:
     import docx
-    from docx.shared import Pt
 
     document = docx.Document()
     if title:
         document.core_properties.title = title
     styles: dict[str, Any] = {}  # looking a style up by name each time is slow
     for block in blocks:
-        if block.kind == "table":
-            width = max(len(r) for r in block.rows)
-            table = document.add_table(rows=len(block.rows), cols=width)
-            table.style = "Table Grid"
-            for r, row in enumerate(block.rows):
-                for c, text in enumerate(row):
-                    table.cell(r, c).text = text
-            continue
-        style = {"heading": f"Heading {max(1, min(block.level, 9))}", "quote": "Quote",
-                 "code": "No Spacing",
-                 "bullet": "List Bullet" + (f" {block.level + 1}" if block.level else ""),
-                 "number": "List Number" + (f" {block.level + 1}" if block.level else ""),
-                 }.get(block.kind, "Normal")
-        if block.level > 2 and block.kind in ("bullet", "number"):
-            style = style.rsplit(" ", 1)[0] + " 3"
-        if style not in styles:
-            styles[style] = document.styles[style].style_id
-        paragraph = document.add_paragraph()
-        if style != "Normal":  # by id: python-docx's by-name path rescans every style
-            paragraph._p.style = styles[style]
-        for run in block.runs:
-            added = paragraph.add_run(run.text)
-            added.bold, added.italic = run.bold or None, run.italic or None
-            if run.code:
-                added.font.name = "Courier New"
-                added.font.size = Pt(10)
+        paragraph = add_block(document, block, styles)
+        if paragraph is not None:
+            for run in block.runs:
+                add_run(paragraph, run)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def add_block(document: Any, block: Block, styles: dict[str, Any]) -> Any:
+    """A table written whole (None), or an empty paragraph in the block's style for its
+    runs; ``styles``: style ids by name, filled as they are looked up."""
+    if block.kind == "table":
+        width = max(len(r) for r in block.rows)
+        table = document.add_table(rows=len(block.rows), cols=width)
+        table.style = "Table Grid"
+        for r, row in enumerate(block.rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+        return None
+    style = {"heading": f"Heading {max(1, min(block.level, 9))}", "quote": "Quote",
+             "code": "No Spacing",
+             "bullet": "List Bullet" + (f" {block.level + 1}" if block.level else ""),
+             "number": "List Number" + (f" {block.level + 1}" if block.level else ""),
+             }.get(block.kind, "Normal")
+    if block.level > 2 and block.kind in ("bullet", "number"):
+        style = style.rsplit(" ", 1)[0] + " 3"
+    if style not in styles:
+        styles[style] = document.styles[style].style_id
+    paragraph = document.add_paragraph()
+    if style != "Normal":  # by id: python-docx's by-name path rescans every style
+        paragraph._p.style = styles[style]
+    return paragraph
+
+
+def add_run(paragraph: Any, run: Run) -> Any:
+    """A run of ``run``'s text in its look (bold, italic, code)."""
+    from docx.shared import Pt
+
+    added = paragraph.add_run(run.text)
+    added.bold, added.italic = run.bold or None, run.italic or None
+    if run.code:
+        added.font.name = "Courier New"
+        added.font.size = Pt(10)
+    return added

@@ -51,7 +51,8 @@ class _ExportTask(QRunnable):
     def run(self) -> None:
         try:
             if self.review is not None:
-                write_tracked_docx(self.target, self.review.text, self.review.changes)
+                write_tracked_docx(self.target, self.review.text, self.review.changes,
+                                   markdown=True)  # styled as the plain export is
             else:
                 export_document(self.markdown, self.target, self.title)
         except DocumentError as exc:
