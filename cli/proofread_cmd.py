@@ -11,6 +11,7 @@ from cli.common import print_json, settings
 from engine.errors import WordloomError
 from engine.grammar.checker import GrammarChecker
 from engine.model.scorer import LogProbScorer
+from engine.text.markdown_mask import fenced_spans
 from engine.writing.proofread import Proofread, proofread_text
 
 MARKDOWN = (".md", ".docx", ".odt")  # read as Markdown (Word and OpenDocument files too)
@@ -38,7 +39,8 @@ def proofread_with(checker: GrammarChecker, scorer: LogProbScorer | None, text: 
                    markup: str = "plaintext") -> Proofread:
     """The checked fixes for ``text`` (the command line's and the benchmark's one path)."""
     issues = checker.check(text, markup=markup).issues if text.strip() else []
-    return proofread_text(text, issues, scorer)
+    code = fenced_spans(text) if markup == "markdown" else []
+    return proofread_text(text, issues, scorer, skip=code)
 
 
 def read_any(value: str) -> str:

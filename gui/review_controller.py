@@ -27,7 +27,7 @@ from gui import review_marks, review_undo
 from gui.editor import Editor
 from gui.hosts import ModelHost
 from gui.lane import Lane
-from gui.review_scan import Piece, Scan, pieces
+from gui.review_scan import Fences, Piece, Scan, pieces
 from gui.review_undo import Decision, Decisions
 
 
@@ -47,6 +47,7 @@ class ReviewController(QObject):
         self.pieces: list[Piece] = []  # the rest of the paragraph being checked
         self.in_flight: tuple[Piece, str] | None = None
         self.scan: Scan | None = None  # where the next paragraph is looked for
+        self.fences = Fences(editor.document(), "")  # code blocks, left as they are
         self.cancel_event: threading.Event | None = None
         self.total = 0
         self.done = 0
@@ -88,6 +89,7 @@ class ReviewController(QObject):
         top = self.editor.cursorForPosition(self.editor.viewport().rect().topLeft())
         first = min(max(top.block().position(), lo), hi)
         self.scan = Scan(self.editor.document(), lo, first, hi)
+        self.fences = Fences(self.editor.document(), text)
         self.total, self.done = len(parts), 0
         self.chars_total = sum(len(part.text) for part in parts)
         self.chars_done = 0
@@ -114,7 +116,7 @@ class ReviewController(QObject):
             if self.pieces:
                 piece = self.pieces.pop(0)
                 text = piece.text()
-                if text.strip():
+                if text.strip() and not self.fences.covers(*piece.span()):
                     break
                 continue
             found = self.scan.next_paragraph() if self.scan is not None else None
@@ -148,6 +150,9 @@ class ReviewController(QObject):
         start = self._cp(piece.span()[0])
         found = [replace(c, start=c.start + start, end=c.end + start)
                  for c in from_edits(sent, result.edits)]
+        offsets = self.offsets()  # nothing in code
+        found = [c for c in found if not self.fences.touches(offsets.to_utf16(c.start),
+                                                             offsets.to_utf16(c.end))]
         if self.review.add(found):
             self._refresh()
         self.chars_done += len(sent)

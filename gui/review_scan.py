@@ -8,6 +8,8 @@ import re
 
 from PySide6.QtGui import QTextCursor, QTextDocument
 
+from engine.text.markdown_mask import fenced_spans
+from engine.text.offsets import OffsetMap
 from engine.text.split import sentences
 from engine.text.words import word_count
 
@@ -59,6 +61,28 @@ class Scan:
         start = max(block.position(), position)
         end = min(last.position() + last.length() - 1, limit)  # UTF-16, as positions are
         return (start, end) if end > start else None
+
+
+class Fences:
+    """The text's fenced code blocks (```), between cursors Qt keeps in place through the
+    writer's edits: Proofread Document changes nothing inside them."""
+
+    def __init__(self, document: QTextDocument, text: str) -> None:
+        offsets = OffsetMap(text)
+        self.spans: list[tuple[QTextCursor, QTextCursor]] = []
+        for lo, hi in fenced_spans(text):
+            ends = QTextCursor(document), QTextCursor(document)
+            ends[0].setPosition(offsets.to_utf16(lo))
+            ends[1].setPosition(offsets.to_utf16(hi))
+            self.spans.append(ends)
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether a stretch (UTF-16) lies inside a code block."""
+        return any(lo.position() <= start and end <= hi.position() for lo, hi in self.spans)
+
+    def touches(self, start: int, end: int) -> bool:
+        return any(lo.position() <= start < hi.position() or
+                   (lo.position() < end and start < hi.position()) for lo, hi in self.spans)
 
 
 class Piece:

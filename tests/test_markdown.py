@@ -85,3 +85,14 @@ def test_languagetool_does_not_read_code_or_urls(lt_engine):
     assert all(int(f.split("@")[1]) in (text.index("teh link"), text.rindex("teh"))
                for f in flagged if f.startswith("teh@"))
     assert len(mask(text)) == len(text)
+
+
+def test_fenced_code_blocks_are_found_with_their_fences():
+    from engine.text.markdown_mask import fenced_spans
+
+    text = "Prose.\n\n```py\nteh code\n\n~~~\nit go\n```\nAfter.\n   ~~~\nleft open"
+    first, second = fenced_spans(text)
+    # a ~~~ line does not close a ``` block; a blank line inside does not end it either
+    assert text[slice(*first)] == "```py\nteh code\n\n~~~\nit go\n```"
+    assert text[slice(*second)] == "   ~~~\nleft open"  # open to the end, as CommonMark
+    assert fenced_spans("No code at all.\n\n    indented is not fenced") == []

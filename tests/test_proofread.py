@@ -264,6 +264,21 @@ def test_a_sentences_first_word_is_never_removed(scorer, checker):
     assert all(e.start > 0 for e in result.edits)
 
 
+def test_nothing_changes_inside_a_markdown_code_block(scorer, checker):
+    from engine.text.markdown_mask import fenced_spans
+
+    text = ("Everyone say it was the best dinner.\n\n```\nEveryone say it was the best "
+            "dinner of the the week.\n```\n")
+    code = fenced_spans(text)
+    assert code == [(text.index("```"), len(text) - 1)]
+    plain = proofread_text(text, checker.check(text).issues, scorer)
+    assert any(e.start >= code[0][0] for e in plain.edits)  # the code, "fixed" as prose
+    kept = proofread_text(text, checker.check(text, markup="markdown").issues, scorer,
+                          skip=code)
+    assert kept.edits and all(e.end <= code[0][0] for e in kept.edits), kept.edits
+    assert kept.text.endswith(text[code[0][0]:])
+
+
 def test_text_is_scored_as_printed():
     assert print_view("We do n't know , do we ?") == "We don't know, do we?"
     assert print_view("the society 's rules ( mostly )") == "the society's rules (mostly)"

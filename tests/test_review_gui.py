@@ -52,6 +52,18 @@ def test_proofread_document_leaves_the_text_alone_until_a_change_is_accepted(qtb
 
 
 @pytest.mark.model
+def test_code_blocks_are_left_as_they_are(qtbot, open_window):
+    text = ("She go home yesterday.\n\n```\nshe go home # teh code\n\nit were fine\n```\n\n"
+            "The weather were nice.")
+    window = open_window()
+    changes = _proofread(qtbot, window, text)
+    code = (text.index("```"), text.rindex("```") + 3)
+    assert {c.old for c in changes} >= {"go", "were"}  # the prose around it is checked
+    assert all(c.end <= code[0] or c.start >= code[1] for c in changes), changes
+    assert window.review_margin.isVisible()  # the new words beside the text
+
+
+@pytest.mark.model
 def test_the_writers_edits_move_or_drop_pending_changes(qtbot, open_window):
     window = open_window()
     changes = _proofread(qtbot, window)

@@ -18,6 +18,26 @@ _INLINE = [
 ]
 
 
+_FENCE_LINE = re.compile(r"^[ ]{0,3}(```|~~~)", re.M)
+
+
+def fenced_spans(text: str) -> list[tuple[int, int]]:
+    """Where the fenced code blocks of a Markdown text are (code points, fence lines
+    included); one left open runs to the end of the text, as CommonMark reads it."""
+    spans: list[tuple[int, int]] = []
+    opened: tuple[int, str] | None = None
+    for found in _FENCE_LINE.finditer(text):
+        if opened is None:
+            opened = (found.start(), found.group(1))
+        elif found.group(1) == opened[1]:
+            end = text.find("\n", found.end())
+            spans.append((opened[0], len(text) if end < 0 else end))
+            opened = None
+    if opened is not None:
+        spans.append((opened[0], len(text)))
+    return spans
+
+
 def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 

@@ -232,10 +232,18 @@ def _margin(slot: Slot, option: int, margins: Margins) -> float:
 
 def proofread_text(text: str, issues: Sequence[Issue], scorer: JudgesText | None,
                    margins: Margins | None = None,
-                   cancel: threading.Event | None = None) -> Proofread:
+                   cancel: threading.Event | None = None,
+                   skip: Sequence[tuple[int, int]] = ()) -> Proofread:
     """The checked fixes for a whole text, sentence by sentence (each is scored alone);
     issues that cross a sentence boundary get the checkers' plain fix. Once ``cancel`` is
-    set, the sentences left get the checkers' fixes unjudged (no more scoring)."""
+    set, the sentences left get the checkers' fixes unjudged (no more scoring). Nothing
+    is changed inside the ``skip`` spans (a Markdown text's code)."""
+    if skip:
+        result = proofread_text(text, [i for i in issues if not _within(i, skip)], scorer,
+                                margins, cancel)
+        result.edits = [e for e in result.edits if not _within(e, skip)]
+        result.text = apply_edits(text, result.edits)
+        return result
     result = Proofread(text, text, [])
     placed: set[int] = set()
     for start, end in sentences(text):
@@ -255,6 +263,11 @@ def proofread_text(text: str, issues: Sequence[Issue], scorer: JudgesText | None
     result.edits.sort(key=lambda e: e.start)
     result.text = apply_edits(text, result.edits)
     return result
+
+
+def _within(span: Issue | Edit, skip: Sequence[tuple[int, int]]) -> bool:
+    return any((lo < span.end and span.start < hi) or lo <= span.start < hi
+               for lo, hi in skip)
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
