@@ -219,12 +219,23 @@ def _odt_body_text(path: Path) -> str:
     return "\n\n".join(paragraphs)
 
 
-@pytest.mark.slow  # LibreOffice starts in a few seconds
-def test_libreoffice_reads_the_tracked_changes(tmp_path):
+def _libreoffice_odt(path: Path) -> Path:
+    """``path`` converted to OpenDocument by LibreOffice headless, beside it."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice is not installed (make setup installs "
                     "libreoffice-writer-nogui where apt-get is available)")
+    folder = path.parent
+    done = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/lo",
+                           "--convert-to", "odt", "--outdir", str(folder), str(path)],
+                          capture_output=True, text=True, timeout=180)
+    odt = path.with_suffix(".odt")
+    assert odt.exists(), done.stderr
+    return odt
+
+
+@pytest.mark.slow  # LibreOffice starts in a few seconds
+def test_libreoffice_reads_the_tracked_changes(tmp_path):
     text = "She go home yesterday.\n\nThe the weather are nice today.\tOK.\n我们去了商店。"
     the = text.index("the weather")
     changes = [Pending(0, 4, 6, "go", "went", "harper"),
@@ -233,11 +244,7 @@ def test_libreoffice_reads_the_tracked_changes(tmp_path):
                Pending(3, text.index("商店"), text.index("商店"), "", "大", "model")]
     path = tmp_path / "review.docx"
     revisions = write_tracked_docx(path, text, changes)
-    done = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
-                           "--convert-to", "odt", "--outdir", str(tmp_path), str(path)],
-                          capture_output=True, text=True, timeout=180)
-    odt = tmp_path / "review.odt"
-    assert odt.exists(), done.stderr
+    odt = _libreoffice_odt(path)
     content = zipfile.ZipFile(odt).read("content.xml").decode()
     # a replacement is a deletion and an insertion, in Word and in LibreOffice alike
     assert content.count("<text:changed-region") == revisions == 6
@@ -317,20 +324,12 @@ def test_a_change_to_the_marks_themselves_writes_the_markdown_as_it_is(tmp_path)
 
 @pytest.mark.slow  # LibreOffice starts in a few seconds
 def test_libreoffice_reads_tracked_changes_in_headings_lists_and_emphasis(tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed (make setup installs "
-                    "libreoffice-writer-nogui where apt-get is available)")
     changes = _changes_for(MARKDOWN, [("holliday", "holiday"), ("goes", "went"),
                                       ("were", "was"), ("a item", "an item"),
                                       ("are", "is")])
     path = tmp_path / "styled.docx"
     revisions = write_tracked_docx(path, MARKDOWN, changes, markdown=True)
-    done = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
-                           "--convert-to", "odt", "--outdir", str(tmp_path), str(path)],
-                          capture_output=True, text=True, timeout=180)
-    odt = tmp_path / "styled.odt"
-    assert odt.exists(), done.stderr
+    odt = _libreoffice_odt(path)
     content = zipfile.ZipFile(odt).read("content.xml").decode()
     assert content.count("<text:changed-region") == revisions == 10
     assert "<text:h" in content and "<text:list" in content  # a heading and a list there
