@@ -51,12 +51,17 @@ class ReviewMargin(QWidget):
         self.visible = visible
         self.setMouseTracking(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        font = QFont(editor.font())
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-        self.setFont(font)
+        self._follow_font()
         self.hide()
         editor.updateRequest.connect(lambda _rect, _dy: self.update())
         editor.viewport().installEventFilter(self)
+        editor.installEventFilter(self)  # its font (zoom)
+
+    def _follow_font(self) -> None:
+        font = QFont(self.editor.font())
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        self.setFont(font)
 
     def sizeHint(self) -> QSize:
         return QSize(self.width_wanted(), 0)
@@ -73,8 +78,10 @@ class ReviewMargin(QWidget):
         self.update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:  # the viewport moved: follow it
-            self._place()
+        if event.type() == QEvent.Type.Resize and watched is not self.editor:
+            self._place()  # the viewport moved: follow it
+        elif event.type() == QEvent.Type.FontChange and watched is self.editor:
+            self._follow_font()  # zoomed: the new words grow with the text
         return False
 
     def _place(self) -> None:

@@ -212,5 +212,8 @@ def test_new_words_show_beside_their_line_and_a_click_chooses_the_change(qtbot, 
     assert rects[2].top() > rects[0].bottom() and rects[3].top() > rects[2].bottom()
     assert all(rect.right() < margin.width() for rect in rects)
     assert margin.change_at(QPoint(rects[1].center())).new == "B"
+    size = margin.font().pointSizeF()
+    editor.zoom(4)  # the new words grow with the text
+    assert margin.font().pointSizeF() > size
     window.review_action("accept_all")  # nothing pending: the margin goes
     assert margin.isHidden() and editor.viewportMargins().right() == 0
