@@ -140,7 +140,8 @@ def test_broken_template_source_is_refused_at_load():
         ChatTemplate("x" * (300 * 1024))
 
 
-KILLS = 200
+KILLS = 200  # at least; more until TORN kills have landed inside a write
+TORN = 10
 
 
 @pytest.mark.slow  # 200 processes killed mid-save: a minute
@@ -164,8 +165,11 @@ def test_killed_during_save_leaves_the_old_or_the_new_file(tmp_path):
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kill_saver"])
     rng = random.Random(7)
-    leftovers = 0
-    for _ in range(KILLS):
+    leftovers = kills = 0
+    # where a kill lands depends on this machine's speed and load: kill on until enough
+    # have torn a write (each kill's checks hold either way)
+    while kills < KILLS or (leftovers < TORN and kills < 5 * KILLS):
+        kills += 1
         saving = context.Event()
         saver = context.Process(target=kill_saver.save_forever,
                                 args=(str(path), str(folder), versions, saving))
@@ -190,9 +194,9 @@ def test_killed_during_save_leaves_the_old_or_the_new_file(tmp_path):
     assert len(kept) > 2  # the killed savers added versions (past the two seeded)
     for version in kept:  # every version listed reads back whole
         assert history.text(version.id) in versions
-    print(f"{KILLS} kills: every file complete, {len(kept)} versions in the history all "
+    print(f"{kills} kills: every file complete, {len(kept)} versions in the history all "
           f"whole; {leftovers} killed mid-write")
-    assert leftovers >= KILLS // 20, "too few kills landed inside a write to prove much"
+    assert leftovers >= TORN, "too few kills landed inside a write to prove much"
 
 
 def test_a_later_save_removes_what_a_killed_save_left(tmp_path):
