@@ -29,15 +29,21 @@ def wire(window: MainWindow) -> None:
     window.documents.review_state = review.state
     review.changed.connect(window.documents.pause.start)  # into the journal after a pause
     window.documents.review_restored.connect(review.restore)
+    window.documents.review_restored.connect(lambda _data: show_dock(window))
 
 
 def proofread_document(window: MainWindow) -> None:
     """The checked fixes over the whole text (or the selection), to review one by one."""
     if window.assist is not None:
         window.assist.order_cancel.set()  # the lane is wanted: ordering replacements waits
+    show_dock(window)
+    window.review.proofread_document()
+
+
+def show_dock(window: MainWindow) -> None:
+    """The Review dock, in front of the docks it shares a place with."""
     window.docks["review"].show()
     window.docks["review"].raise_()
-    window.review.proofread_document()
 
 
 def show_progress(window: MainWindow, done: int, total: int, left: float) -> None:

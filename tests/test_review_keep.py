@@ -88,6 +88,7 @@ def test_a_word_file_with_tracked_changes_opens_with_them_to_review(qtbot, plain
     assert [(c.old, c.new, c.source) for c in window.review.review.changes] == \
         [("go", "went", "word: Ann")]
     assert any("1 tracked change(s) by Ann" in w for w in warnings)
+    assert window.docks["review"].isVisible()  # shown, to review them
     window.review_action("accept_all")
     assert window.editor.toPlainText().startswith("She went home.")
 
