@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -53,7 +53,6 @@ class ReviewMargin(QWidget):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._follow_font()
         self.hide()
-        editor.updateRequest.connect(lambda _rect, _dy: self.update())
         editor.viewport().installEventFilter(self)
         editor.installEventFilter(self)  # its font (zoom)
 
@@ -62,9 +61,6 @@ class ReviewMargin(QWidget):
         if font.pointSizeF() > 0:
             font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         self.setFont(font)
-
-    def sizeHint(self) -> QSize:
-        return QSize(self.width_wanted(), 0)
 
     def width_wanted(self) -> int:
         return max(150, min(240, self.editor.width() // 5))
@@ -75,6 +71,15 @@ class ReviewMargin(QWidget):
             self.setVisible(pending)
             self.editor.setViewportMargins(0, 0, self.width_wanted() if pending else 0, 0)
             self._place()
+            # scrolling and edits redraw it, only while it is there (no keystroke of a
+            # text without changes to review reaches Python for it)
+            if pending:
+                self.editor.updateRequest.connect(self._follow_text)
+            else:
+                self.editor.updateRequest.disconnect(self._follow_text)
+        self.update()
+
+    def _follow_text(self, _rect: QRect, _dy: int) -> None:
         self.update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -82,13 +83,19 @@ def _write_plain(path: Path, document: Any, text: str, changes: list[Pending],
                  marks: _Marks) -> None:
     body = document.element.body
     anchor = body[-1] if len(body) and body[-1].tag == W + "sectPr" else None
+    index = 0  # the changes are in order, and so are the paragraphs: one pass over both
     for start, end in _paragraph_spans(text):
-        inside = [c for c in changes if start <= c.start and c.end <= end]
-        crossing = [c for c in changes if c.start < end and start < c.end
-                    and c not in inside]
-        if crossing:
-            raise DocumentError(f"{path}: a change crosses a paragraph break "
-                                f"(“{crossing[0].old[:40]}”); it cannot be tracked in Word")
+        inside = []
+        while index < len(changes) and changes[index].start <= end:
+            change = changes[index]
+            if change.end > end and change.start == end:
+                break  # it starts the next paragraph's stretch
+            if change.end > end or (change.start < start < change.end):
+                raise DocumentError(f"{path}: a change crosses a paragraph break "
+                                    f"(“{change.old[:40]}”); it cannot be tracked in Word")
+            if change.start >= start:
+                inside.append(change)
+            index += 1
         paragraph = _element("p")
         pos = start
         for change in inside:
@@ -118,22 +125,28 @@ def _placed(text: str, changes: list[Pending]) -> Placed | None:
     blocks = source_blocks(text)
     if blocks is None:
         return None
-    out: Placed = []
     spans = [p for b in blocks for p in b.pieces if p.literal]
-    left = [c if _fits(c, spans) else _trimmed(c) for c in changes]
+    starts = [p.start for p in spans]
+    left = [c if _fits(c, spans, starts) else _trimmed(c) for c in changes]
+    out: Placed = []
+    index = 0  # the changes are in order, and so are the pieces: one pass over both
     for block in blocks:
         pieces = []
         for piece in block.pieces:
-            inside = [c for c in left if piece.literal and piece.start <= c.start
-                      and c.end <= piece.end]
-            left = [c for c in left if c not in inside] if inside else left
+            inside = []
+            while piece.literal and index < len(left) and \
+                    piece.start <= left[index].start and left[index].end <= piece.end:
+                inside.append(left[index])
+                index += 1
             pieces.append((piece, inside))
         out.append((block, pieces))
-    return None if left else out
+    return None if index < len(left) else out
 
 
-def _fits(change: Pending, pieces: list[Piece]) -> bool:
-    return any(p.start <= change.start and change.end <= p.end for p in pieces)
+def _fits(change: Pending, pieces: list[Piece], starts: list[int]) -> bool:
+    """Whether ``change`` lies inside one of the ``pieces`` (in order; ``starts``: theirs)."""
+    at = bisect_right(starts, change.start) - 1
+    return at >= 0 and change.end <= pieces[at].end
 
 
 def _trimmed(change: Pending) -> Pending:

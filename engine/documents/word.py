@@ -199,7 +199,10 @@ def add_run(paragraph: Any, run: Run) -> Any:
     from docx.shared import Pt
 
     added = paragraph.add_run(run.text)
-    added.bold, added.italic = run.bold or None, run.italic or None
+    if run.bold:  # a new run has neither: nothing to clear
+        added.bold = True
+    if run.italic:
+        added.italic = True
     if run.code:
         added.font.name = "Courier New"
         added.font.size = Pt(10)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_FENCE = re.compile(r"^(```|~~~)")
+_FENCE = re.compile(r"^[ ]{0,3}(```|~~~)", re.M)  # a fence line
 _INLINE = [
     re.compile(r"`+[^`\n]*`+"),  # inline code
     re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"),  # a link's or image's target
@@ -18,15 +18,12 @@ _INLINE = [
 ]
 
 
-_FENCE_LINE = re.compile(r"^[ ]{0,3}(```|~~~)", re.M)
-
-
 def fenced_spans(text: str) -> list[tuple[int, int]]:
     """Where the fenced code blocks of a Markdown text are (code points, fence lines
     included); one left open runs to the end of the text, as CommonMark reads it."""
     spans: list[tuple[int, int]] = []
     opened: tuple[int, str] | None = None
-    for found in _FENCE_LINE.finditer(text):
+    for found in _FENCE.finditer(text):
         if opened is None:
             opened = (found.start(), found.group(1))
         elif found.group(1) == opened[1]:
