@@ -77,8 +77,13 @@ def run_smoke(app: QApplication, window: MainWindow, screenshot: str | None,
             raise RuntimeError("the window was made without its workers")
         assist.generation_done.connect(outcomes.append)
         assist.generation_failed.connect(errors.append)
-        if not wait_for(app, lambda: assist.model_ready, 120):
+        failed_load: list[str] = []
+        assist.message.connect(lambda text: failed_load.append(text)
+                               if text.startswith("The model could not be loaded") else None)
+        if not wait_for(app, lambda: assist.model_ready or bool(failed_load), 120):
             raise RuntimeError("the model did not load")
+        if failed_load:
+            raise RuntimeError(failed_load[0])
         steps.append("model loaded")
         docs.open_now(SAMPLE)
         steps.append("sample opened")

@@ -186,3 +186,23 @@ def test_corrupt_model_is_a_clear_error(tmp_path):
 def test_count_tokens(runner):
     assert runner.count_tokens("") == 0
     assert 0 < runner.count_tokens("Hello world") < runner.count_tokens("Hello world " * 10)
+
+
+def test_a_view_of_the_file_kept_elsewhere_does_not_fail_the_load(monkeypatch):
+    """A sampling profiler or a kept traceback can hold the parser's frame, and with it a
+    view of the mapped file, past the parse: the model still loads (it once failed with
+    "BufferError: cannot close exported pointers exist" and the app never loaded it)."""
+    from engine.model import gguf
+
+    kept = []
+    take = gguf._Reader.take
+
+    def keep(self, n):
+        view = take(self, n)
+        kept.append(view)
+        return view
+
+    monkeypatch.setattr(gguf._Reader, "take", keep)
+    info = read_metadata(MODEL)
+    assert kept and info.context_length > 0 and info.architecture == "llama"
+    kept.clear()

@@ -6,6 +6,7 @@ The header is parsed here from a memory map, so a broken file gives a plain reas
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import mmap
 import os
@@ -179,9 +180,16 @@ def read_metadata(path: str | Path) -> ModelInfo:
         size = path.stat().st_size
         if size == 0:
             raise ModelError(f"{path}: not a usable GGUF file: the file is empty")
-        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0,
-                                                   access=mmap.ACCESS_READ) as buf:
+        with open(path, "rb") as handle:
+            buf = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
             return _parse(buf, path, size)
+        finally:
+            # A view of the map that something else still holds (a frame kept by a
+            # traceback or a sampling profiler) makes close() fail; the map then goes
+            # with the last view instead of turning a good file into an error.
+            with contextlib.suppress(BufferError):
+                buf.close()
     except PermissionError as exc:
         raise ModelError(f"{path}: cannot read the model file ({exc.strerror})") from exc
     except OSError as exc:

@@ -90,22 +90,19 @@ class CountCache:
         """Flesch reading ease of the text's non-CJK prose (None when there is too little:
         under 30 words), from syllables counted per paragraph; ``counts``: the text's
         counts when the caller has them already."""
-        from engine.writing.readability import ensure_offline_cmudict
+        from engine.writing.readability import syllable_count
 
         counts = counts or self.count(text)
         words = counts.words - counts.cjk_characters
         if words < 30 or not counts.sentences:
             return None
-        import textstat
-
-        ensure_offline_cmudict()
         syllables = 0
         for part in PARAGRAPH_BREAK.split(text):
             if not part.strip():
                 continue
             known = self._syllables.get(part)
             if known is None:
-                known = int(textstat.syllable_count(part))
+                known = syllable_count(part)
                 self._remember(self._syllables, part, known)
             syllables += known
         return round(206.835 - 1.015 * words / counts.sentences - 84.6 * syllables / words, 1)

