@@ -266,10 +266,16 @@ class AssistantPanel(QWidget):
         self._show_candidates(candidates, self.current)
 
     def _show_candidates(self, candidates: list[Candidate], target: Target) -> None:
+        """The cards the same request streamed into are filled again in rank order rather
+        than made anew: building cards is most of the window's work when an answer ends."""
+        kept = [card for card in self.cards if card.target is target][:len(candidates)]
+        for card in self.early + [card for card in self.cards if card not in kept]:
+            card.setParent(None)
+            card.deleteLater()
         self.current = target
-        self.clear_cards()
+        self.cards, self.early = kept, []
         for rank, candidate in enumerate(candidates, 1):
-            self.card(len(self.cards)).finish(candidate, rank)
+            self.card(rank - 1).finish(candidate, rank)
 
     def _show_history(self, index: int) -> None:
         if 0 <= index < len(self.history):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -49,6 +50,7 @@ from gui.stats_controller import StatsController
 from gui.stats_panel import StatsPanel
 from gui.status_bar import StatusBar
 
+SWITCH_INTERVAL_S = 0.001  # see MainWindow.__init__
 FILTERS = "Text and Markdown (*.txt *.md *.markdown);;All files (*)"
 OPEN_FILTERS = ("Documents (*.txt *.md *.markdown *.docx *.odt);;Text and Markdown (*.txt *.md "
                 "*.markdown);;Word and OpenDocument (*.docx *.odt);;All files (*)")
@@ -97,6 +99,12 @@ class MainWindow(QMainWindow):
                                          enabled=settings.keep_history)
         self.stats = StatsController(self.editor, self.status, self.stats_panel,
                                      self.docks["stats"], self.history)
+        if start_workers:
+            # Python hands its lock to a waiting thread after this long: the workers'
+            # Python (model metadata, scoring, the lexicon) then delays a repaint by about
+            # 1 ms per hand-over instead of 5 (load stalls 44-54 ms -> 22-30 ms, bench/
+            # gui_latency.py); the workers' C code (llama.cpp, Harper) lets go anyway.
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
         self.grammar = GrammarController(self.editor, settings, self.changes) \
             if start_workers else None
         # the ontology's thread is the window's: the assistant reads facts on it, the

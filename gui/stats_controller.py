@@ -5,6 +5,7 @@ and the words written today and this session, from the document's history."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
@@ -15,6 +16,8 @@ from gui.editor import Editor
 from gui.history_controller import HistoryController, Snapshot
 from gui.stats_panel import StatsPanel
 from gui.status_bar import StatusBar
+
+SLICE_S = 0.008  # counting a new long text yields to the window this often
 
 
 class StatsController(QObject):
@@ -30,6 +33,10 @@ class StatsController(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(250)
         self.timer.timeout.connect(self.update)
+        self.more = QTimer(self)  # the next slice of a long new text, after pending events
+        self.more.setSingleShot(True)
+        self.more.setInterval(0)
+        self.more.timeout.connect(self.update)
         editor.text_edited.connect(self.timer.start)
         editor.selectionChanged.connect(self.timer.start)
         panel.shown.connect(self.update)
@@ -44,6 +51,9 @@ class StatsController(QObject):
 
     def update(self) -> None:
         text = self.editor.toPlainText()
+        if not self.cache.learn(text, time.monotonic() + SLICE_S, self.dock.isVisible()):
+            self.more.start()  # the counts shown stay until the new ones are all known
+            return
         self.counts = self.cache.count(text)
         if self.session_start is None:
             self.session_start = self.counts.words

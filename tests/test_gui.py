@@ -64,6 +64,12 @@ def test_generate_accept_undo(qtbot, open_window):
     assert window.editor.toPlainText() == card.candidate.text
     window.editor.undo()
     assert window.editor.toPlainText() == PARAGRAPH
+    before = list(window.panel.cards)  # ranked again: the same cards, filled in the new order
+    ranked = list(reversed(outcome.candidates))
+    window.panel.show_ranked(ranked)
+    assert window.panel.cards == before[:len(ranked)]
+    assert [c.candidate for c in window.panel.cards] == ranked
+    assert all(c.heading.startswith(f"#{rank} ") for rank, c in enumerate(window.panel.cards, 1))
     close(window)
 
 

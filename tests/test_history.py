@@ -298,6 +298,22 @@ def test_counting_by_remembered_paragraphs_equals_counting_the_whole(pieces):
     assert cache.count("".join(pieces)) == count("".join(pieces))
 
 
+def test_a_long_new_text_is_counted_in_slices_that_end_with_the_same_counts():
+    text = "\n\n".join(f"Paragraph {i} has a few words. And a second sentence here."
+                       for i in range(300))
+    cache = CountCache()
+    slices = 1
+    while not cache.learn(text, until=0.0, syllables=True):  # the deadline long passed
+        slices += 1
+    assert slices == 301  # one paragraph (its words and syllables) per slice, then done
+    assert cache.learn(text, until=0.0, syllables=True)  # nothing left: no work, True
+    assert cache.count(text) == count(text)
+    fresh = CountCache()
+    assert cache.reading_ease(text) == fresh.reading_ease(text)
+    small = CountCache(limit=10)  # more paragraphs than it keeps: one piece, as before
+    assert small.learn(text, until=0.0) and small.count(text) == count(text)
+
+
 def test_words_written_today_start_from_yesterdays_last_version():
     today = dt.date.today()
     noon = time.mktime((today.year, today.month, today.day, 12, 0, 0, 0, 0, -1))

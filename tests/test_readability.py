@@ -40,9 +40,11 @@ def test_every_word_has_the_syllables_of_its_first_pronunciation() -> None:
 
 
 def test_the_table_is_made_once_into_the_cache_folder_and_is_small(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     from engine.paths import app_paths
     from engine.writing import readability
+
+    request.addfinalizer(word_syllables.cache_clear)  # after the real table is back
 
     old = app_paths().cache / "nltk_syllables" / "corpora"  # an earlier version's copy
     old.mkdir(parents=True)
@@ -53,6 +55,7 @@ def test_the_table_is_made_once_into_the_cache_folder_and_is_small(
     assert not old.parent.exists()
     assert syllable_table() is table
     monkeypatch.setattr(readability, "_table", None)  # a new process reads the file made
+    word_syllables.cache_clear()
     made[0].write_text("readability 9\n", encoding="utf-8")
     assert word_syllables("readability") == 9 and len(syllable_table()) == 1
 

@@ -10,6 +10,7 @@ et al. 2012).
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import asdict, dataclass
 
 from engine.text.split import PARAGRAPH_BREAK, sentences
@@ -67,6 +68,30 @@ class CountCache:
         self.limit = limit
         self._parts: dict[str, tuple[int, int, int]] = {}  # words, CJK, sentences
         self._syllables: dict[str, int] = {}
+
+    def learn(self, text: str, until: float, syllables: bool = False) -> bool:
+        """Count the paragraphs of ``text`` not yet known (and their syllables too with
+        ``syllables``) until ``time.monotonic()`` passes ``until``; True once all are
+        known, so that ``count`` and ``reading_ease`` then take milliseconds. A window
+        calls it in slices, so a new 100,000-word text never blocks it in one piece."""
+        from engine.writing.readability import syllable_count
+
+        parts = [part for part in PARAGRAPH_BREAK.split(text) if part.strip()]
+        if len(parts) > self.limit:
+            return True  # more than it remembers: counted in one piece, as before
+        for part in parts:
+            worked = False
+            if part not in self._parts:
+                one = count(part)
+                self._remember(self._parts, part, (one.words, one.cjk_characters,
+                                                   one.sentences))
+                worked = True
+            if syllables and part not in self._syllables:
+                self._remember(self._syllables, part, syllable_count(part))
+                worked = True
+            if worked and time.monotonic() > until:
+                return False
+        return True
 
     def count(self, text: str) -> Counts:
         words = cjk = found = paragraphs = 0

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import shutil
 import threading
-from functools import cache
+from functools import cache, lru_cache
 from importlib import metadata, resources
 from typing import Any
 
@@ -68,6 +68,7 @@ def syllable_table() -> SortedLines:
                 atomic_write_text(target, "\n".join(lines) + "\n")
                 shutil.rmtree(app_paths().cache / "nltk_syllables", ignore_errors=True)
             _table = SortedLines(target.read_text("utf-8").splitlines(), sep=" ")
+            word_syllables.cache_clear()
         return _table
 
 
@@ -85,6 +86,7 @@ def words(text: str) -> list[str]:
     return _PUNCTUATION.sub("", text).split()
 
 
+@lru_cache(maxsize=1 << 16)  # a writer's vocabulary: 20,000 words count in ms, not 0.3 s
 def word_syllables(word: str) -> int:
     """The syllables of one lower-case word: the dictionary's, else Pyphen's guess."""
     found = syllable_table().lines(word)
