@@ -269,12 +269,9 @@ class LlamaRunner:
         n_prompt = len(prompt.tokens)
         self.check_fit(n_prompt, params.max_tokens)
         self._watch = cancel
-        self._install_abort()
         counted, limit = [0], params.max_tokens
 
         def on_token(input_ids: Any, _logits: Any) -> bool:
-            if self._abort_installed:
-                self._uninstall_abort()  # prompt done; the per-token check takes over
             counted[0] = len(input_ids) - n_prompt + 1  # the token just sampled is not in it yet
             # the library checks max_tokens only after whole UTF-8 characters (Chinese ran
             # past it: max 4 gave 5 tokens); past it, stop: that token is never handed out
@@ -351,7 +348,16 @@ class LlamaRunner:
         self._primed = None
         self._llm.reset()
         if head:
-            self._llm.eval(head)
+            # Cancel reaches llama.cpp through its abort callback while a long prompt is
+            # evaluated. llama.cpp calls it before every node of the graph (about 750 per
+            # token here), a trip into Python each, so it is there only for the prompt:
+            # on the last token and the answer it cost 2 ms of the first token (bench/llm.py
+            # TTFT 1.12x bare); there the per-token stopping check watches cancel instead.
+            self._install_abort()
+            try:
+                self._llm.eval(head)
+            finally:
+                self._uninstall_abort()
         self._primed = head
 
     # -- abort callback (prompt processing) ------------------------------------------------
