@@ -74,8 +74,6 @@ class CountCache:
         ``syllables``) until ``time.monotonic()`` passes ``until``; True once all are
         known, so that ``count`` and ``reading_ease`` then take milliseconds. A window
         calls it in slices, so a new 100,000-word text never blocks it in one piece."""
-        from engine.writing.readability import syllable_count
-
         parts = [part for part in PARAGRAPH_BREAK.split(text) if part.strip()]
         if len(parts) > self.limit:
             return True  # more than it remembers: counted in one piece, as before
@@ -87,7 +85,7 @@ class CountCache:
                                                    one.sentences))
                 worked = True
             if syllables and part not in self._syllables:
-                self._remember(self._syllables, part, syllable_count(part))
+                self._part_syllables(part)
                 worked = True
             if worked and time.monotonic() > until:
                 return False
@@ -115,22 +113,23 @@ class CountCache:
         """Flesch reading ease of the text's non-CJK prose (None when there is too little:
         under 30 words), from syllables counted per paragraph; ``counts``: the text's
         counts when the caller has them already."""
-        from engine.writing.readability import syllable_count
-
         counts = counts or self.count(text)
         words = counts.words - counts.cjk_characters
         if words < 30 or not counts.sentences:
             return None
-        syllables = 0
-        for part in PARAGRAPH_BREAK.split(text):
-            if not part.strip():
-                continue
-            known = self._syllables.get(part)
-            if known is None:
-                known = syllable_count(part)
-                self._remember(self._syllables, part, known)
-            syllables += known
+        syllables = sum(self._part_syllables(part)
+                        for part in PARAGRAPH_BREAK.split(text) if part.strip())
         return round(206.835 - 1.015 * words / counts.sentences - 84.6 * syllables / words, 1)
+
+    def _part_syllables(self, part: str) -> int:
+        """One paragraph's syllables, counted once and remembered."""
+        from engine.writing.readability import syllable_count
+
+        known = self._syllables.get(part)
+        if known is None:
+            known = syllable_count(part)
+            self._remember(self._syllables, part, known)
+        return known
 
     def _remember(self, table: dict, key: str, value: object) -> None:  # type: ignore[type-arg]
         if len(table) >= self.limit:

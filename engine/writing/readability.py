@@ -109,10 +109,11 @@ def sentence_count(text: str) -> int:
 
 def _rates(text: str) -> tuple[float, float]:
     """Words per sentence and syllables per word (0 where there is nothing to count)."""
-    count = len(words(text))
-    if not count:
+    found = words(text)
+    if not found:
         return 0.0, 0.0
-    return count / sentence_count(text), syllable_count(text) / count
+    syllables = sum(word_syllables(word.lower()) for word in found)
+    return len(found) / sentence_count(text), syllables / len(found)
 
 
 def reading_ease(text: str) -> float:
