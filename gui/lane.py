@@ -7,6 +7,10 @@ that thread; its result goes to ``on_done``, a failure (as a plain sentence) to
 three callbacks run on the window's thread, so they may touch widgets; ``fn`` must touch
 only its owner and its arguments. ``ctx.cancel`` is the operation's cancel token.
 
+Every lane's thread runs at a lower CPU priority than the window's (``yield_to_window``):
+on a two-core laptop the model's threads, Harper's and the LanguageTool server it starts
+would otherwise keep the window's thread waiting for a core for 50 ms and more.
+
 ``Lane.run`` may be called from any thread (the ontology lane hands a request with its
 facts straight to the model lane). ``Lane.query`` waits for the answer instead: for one
 worker thread asking another's owner (candidate scoring asks the one grammar checker).
@@ -17,6 +21,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
+import os
+import sys
 import threading
 import time
 import traceback
@@ -33,6 +39,23 @@ from engine.errors import CancelledError, WordloomError
 
 log = logging.getLogger("wordloom.gui")
 
+BACKGROUND_NICE = 5  # Linux: weight 335 against the window thread's 1024 (and other programs')
+HOLD_LIMIT_S = 1.0  # the longest a lane's work waits for the window's first frame
+
+_OPEN = threading.Event()  # cleared while a new window draws its first frame
+_OPEN.set()
+
+
+def hold_work() -> None:
+    """Lanes made from now on start their work once ``release_work`` is called (or after
+    HOLD_LIMIT_S): the window's first frame calls Python a hundred times, and each call
+    waits for a worker's turn with the GIL (first frames of 130-170 ms instead of 20)."""
+    _OPEN.clear()
+
+
+def release_work() -> None:
+    _OPEN.set()
+
 O = TypeVar("O")  # the owner  # noqa: E741
 R = TypeVar("R")  # an operation's result
 Callback = Callable[[object], None]
@@ -44,6 +67,30 @@ def plain_error(exc: BaseException) -> str:
         return str(exc)
     log.error("unexpected error in a worker:\n%s", "".join(traceback.format_exception(exc)))
     return f"something went wrong ({type(exc).__name__}: {exc}); details are in the log"
+
+
+def yield_to_window(nice: int = BACKGROUND_NICE) -> bool:
+    """Lower the calling thread's CPU priority; the threads and processes it starts later
+    (llama.cpp's OpenMP pool, Harper's, the LanguageTool JVM) inherit it. Linux nice
+    values are per thread; elsewhere Qt's thread priority does it. True when lowered."""
+    if nice <= 0:
+        return False
+    if sys.platform.startswith("linux"):
+        tid = threading.get_native_id()
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid,
+                           min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+        except OSError:  # a sandbox that forbids it: run at the window's priority
+            return False
+        return True
+    thread = QThread.currentThread()
+    thread.setPriority(QThread.Priority.LowPriority)
+    return thread.priority() == QThread.Priority.LowPriority
+
+
+def _first_job(nice: int) -> None:
+    yield_to_window(nice)  # so all the lane's work yields
+    _OPEN.wait(HOLD_LIMIT_S)
 
 
 @dataclass
@@ -105,8 +152,10 @@ def _stop_threads() -> None:
 class Lane(Generic[O]):
     """A named thread, the one owner it serves, and the queue of operations on it."""
 
-    def __init__(self, name: str, owner: O, on_failed: Callable[[str], None] | None = None):
-        """Create on the window's thread (the callbacks are delivered to it)."""
+    def __init__(self, name: str, owner: O, on_failed: Callable[[str], None] | None = None,
+                 nice: int = BACKGROUND_NICE):
+        """Create on the window's thread (the callbacks are delivered to it). ``nice``: how
+        far below the window's thread its work runs (``yield_to_window``)."""
         self.name = name
         self.owner = owner
         self.default_failed = on_failed
@@ -118,6 +167,7 @@ class Lane(Generic[O]):
         self.submitter = _Submitter()
         self.submitter.submit.connect(self.executor.execute, Qt.ConnectionType.QueuedConnection)
         self.thread.start()
+        self.submitter.submit.emit(lambda: _first_job(nice))  # before any work
         _THREADS.add(self.thread)
 
     def on_gui(self, callback: Callable[[R], None]) -> Callable[[R], None]:

