@@ -724,3 +724,43 @@ def test_the_other_cards_word_changes_are_offered_when_the_judge_vouches(scorer)
     assert {("have", "has"), ("were", "was")} <= found, offers
     assert ("visited", "visit") not in found and ("countrys", "nations") not in found
     assert all(o.gain > 1.0 for o in offers)
+
+
+# -- wrong edits that must stay out ------------------------------------------------------------
+
+# Each was made by the checked fixes at some point (seen in the app, the --smoke sample or
+# the benchmarks): the sentence, the edit (old -> new) that must not be made, and the
+# margins that let it through again (proving the test still sees the edit being offered).
+WRONG_EDITS = [
+    # a "was" that should be "were" makes the passive likelier: voice changed
+    ("The willows along the Su Causeway was just turning green, and boats drifted past "
+     "Leifeng Pagoda in the mist.", ("turning", "turned"), Margins(aspect_change=0.0)),
+    # a word of a name of several "corrected" into a dictionary word
+    ("The willows along the Su Causeway was just turning green, and boats drifted past "
+     "Leifeng Pagoda in the mist.", ("Leifeng", "Leiden"), Margins(proper=0.0)),
+]
+
+
+@pytest.mark.parametrize("text, edit, loose", WRONG_EDITS,
+                         ids=[f"{old}->{new}" for _t, (old, new), _m in WRONG_EDITS])
+def test_a_known_wrong_edit_stays_out(scorer, checker, text, edit, loose):
+    issues = checker.check(text).issues
+    made = {(e.old.strip(), e.new.strip()) for e in proofread_text(text, issues, scorer).edits}
+    assert edit not in made, made
+    offered = {(e.old.strip(), e.new.strip())
+               for e in proofread_text(text, issues, scorer, loose).edits}
+    assert edit in offered, offered  # the guard, not luck, keeps it out
+
+
+def test_no_comma_parts_a_subject_from_its_verb(scorer, checker):
+    """ "My older brother, have visited": the judge liked a comma there; no comma slot is
+    offered between a noun and the auxiliary after it, while a question tag keeps its
+    place and a comma after an opening phrase is still offered."""
+    text = "My older brother have visited many countrys in Europe."
+    result = proofread_text(text, checker.check(text).issues, scorer)
+    assert "brother," not in result.text, result.edits
+    gaps = {text[:s.start].split()[-1] for s in build_slots(text, []) if s.start == s.end}
+    assert "brother" not in gaps and "older" in gaps
+    tag = "It is a nice day isn't it"
+    assert "day" in {tag[:s.start].split()[-1] for s in build_slots(tag, [])
+                     if s.start == s.end}

@@ -103,6 +103,38 @@ _PRESENT = frozenset({"is", "are", "am", "has", "have", "do", "does", "can", "wi
 
 
 @cache
+def parts_of_speech(word: str) -> frozenset[str]:
+    """The parts of speech lemminflect knows ``word`` as ("NOUN", "VERB", "ADJ", ...)."""
+    if not word.isalpha():
+        return frozenset()
+    from lemminflect import getAllLemmas
+
+    install()
+    return frozenset(getAllLemmas(word.lower()))
+
+
+@cache
+def aspect(word: str) -> str | None:
+    """"ongoing" for a present participle ("turning"), "done" for a form that can only be
+    a past participle or past tense ("turned"), else None."""
+    low = word.lower()
+    if not low.isalpha() or low in _PAST or low in _PRESENT:
+        return None
+    from lemminflect import getAllInflections, getAllLemmas
+
+    install()
+    tags: set[str] = set()
+    for lemma in getAllLemmas(low).get("VERB", ()):
+        tags.update(tag for tag, forms in getAllInflections(lemma, upos="VERB").items()
+                    if low in forms)
+    if tags == {"VBG"}:
+        return "ongoing"
+    if tags and tags <= {"VBD", "VBN"}:
+        return "done"
+    return None
+
+
+@cache
 def tense(word: str) -> str | None:
     """"past" or "present" for a verb form that is only one of them (lemminflect's tags;
     the auxiliaries by list), else None ("put", "read", a noun)."""

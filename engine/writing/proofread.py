@@ -24,7 +24,7 @@ from engine.grammar.issues import Issue
 from engine.model.scoring_plan import MAX_TOKENS, WINDOW_AFTER
 from engine.text.split import sentences
 from engine.text.words import word_count
-from engine.writing.confusions import tense
+from engine.writing.confusions import aspect, tense
 from engine.writing.slots import (
     DOUBLED,
     WORD,
@@ -81,6 +81,7 @@ class Margins:
     alternative: float = 1.0  # another replacement of a fixed issue
     revert: float = 4.0  # undoing a checker's fix (the original words back)
     name: float = 0.0  # a checker's fix for a "misspelling" that looks like a name
+    proper: float = NEVER  # the same, for a word of a name of several ("Leifeng Pagoda")
     # a comma put between two words, or a full stop where none ends it (JFLEG dev, first
     # 300 sentences: 0 gains 0.6 GLEU over no commas; 0.5 and 1.0 gain less)
     comma: float = 0.0
@@ -95,6 +96,10 @@ class Margins:
     # simulation: +0, +3, +4 give 51.14, 51.13, 51.13 GLEU) and keeps correct sentences
     # in the past
     tense_change: float = 3.0
+    # added likewise when it moves a verb between ongoing and done ("was turning green" ->
+    # "was turned green"): a small model prefers the passive after a "was" that should
+    # have been "were"
+    aspect_change: float = 3.0
 
 
 @dataclass
@@ -213,7 +218,7 @@ def _prune_for(slot: Slot, option: int, prune: float | None) -> float | None:
         return None  # a word or a comma removed: see PRUNE
     if slot.options[-1].kind == "comma":
         return min(prune, COMMA_PRUNE)
-    if slot.options[option].kind in ("checker", "alternative", "name"):
+    if slot.options[option].kind in ("checker", "alternative", "name", "proper"):
         return None  # a checker's replacement: few, and each flagged for a reason
     return prune
 
@@ -225,6 +230,9 @@ def _margin(slot: Slot, option: int, margins: Margins) -> float:
         before, after = tense(slot.text), tense(slot.options[option].text)
         if before and after and before != after:
             margin += margins.tense_change
+        before, after = aspect(slot.text), aspect(slot.options[option].text)
+        if before and after and before != after:
+            margin += margins.aspect_change
     return margin
 
 

@@ -21,7 +21,7 @@ MAX_OPTIONS = 6  # replacements kept per checker issue
 class Option:
     text: str
     source: str  # original, harper, languagetool (or both), confusion, inflection, punctuation
-    kind: str  # checker, alternative, name, confusion, inflection, comma, comma_removed; ""
+    kind: str  # checker, alternative, name, proper, confusion, inflection, comma, comma_removed; ""
     # for the original
 
 
@@ -58,12 +58,13 @@ def build_slots(text: str, issues: Iterable[Issue], *, confusions: bool = True) 
         options = [Option(original, "original", "")]
         fixed = span in chosen and group[0].replacements[0] != original
         for issue in group:
-            name = looks_like_a_name(issue)
+            name = "proper" if looks_like_a_name(issue) and _in_a_name(text, span) else \
+                "name" if looks_like_a_name(issue) else ""
             for replacement in issue.replacements[:MAX_OPTIONS]:
                 if replacement == original or any(o.text == replacement for o in options) \
                         or _drops_sentence_end(original, replacement):
                     continue
-                kind = "alternative" if fixed else "name" if name else "checker"
+                kind = "alternative" if fixed else name or "checker"
                 options.append(Option(replacement, issue.engine, kind))
         comma = _COMMA.match(text, span[0])
         if comma is not None and comma.end() == span[1]:
@@ -81,6 +82,19 @@ def build_slots(text: str, issues: Iterable[Issue], *, confusions: bool = True) 
         slots += _word_slots(text, taken)
         slots += _comma_slots(text, [(i.start, i.end) for i in issues])
     return sorted(slots, key=lambda s: s.start)
+
+
+def _in_a_name(text: str, span: tuple[int, int]) -> bool:
+    """A capitalised word beside another one that does not start the text: part of a
+    name of several words ("Leifeng Pagoda", "the Su Causeway"), which no dictionary
+    word should replace."""
+    words = [(m.start(), m.group(0)) for m in WORD.finditer(text)]
+    place = next((n for n, (at, _w) in enumerate(words) if at >= span[0]), None)
+    if place is None:
+        return False
+    after = words[place + 1][1] if place + 1 < len(words) else ""
+    before = words[place - 1][1] if place >= 2 else ""  # the first word is capitalised anyway
+    return after[:1].isupper() or before[:1].isupper()
 
 
 def _word_slots(text: str, taken: list[tuple[int, int]]) -> list[Slot]:
@@ -112,7 +126,8 @@ def _comma_slots(text: str, spans: list[tuple[int, int]]) -> list[Slot]:
     punctuation (`` ,`` in tokenised text). And each comma between two words that no
     checker's issue touches may be taken out."""
     space = " " if _TOKENIZED.search(text) else ""
-    marks = [(match.end(), ",") for match in _GAP.finditer(text)]
+    marks = [(match.end(), ",") for match in _GAP.finditer(text)
+             if not _splits_subject(match.group(0), text, match.end())]
     stripped = text.rstrip()
     if stripped and stripped[-1].isalnum():  # a sentence that stops without a full stop
         marks.append((len(stripped), "."))
@@ -126,6 +141,28 @@ def _comma_slots(text: str, spans: list[tuple[int, int]]) -> list[Slot]:
                 Option(match.group(0), "original", ""),
                 Option("", "punctuation", "comma_removed")]))
     return slots
+
+
+_AUXILIARIES = frozenset({"am", "is", "are", "was", "were", "has", "have", "had", "do",
+                          "does", "did", "can", "could", "will", "would", "shall", "should",
+                          "may", "might", "must"})
+_NEXT_WORD = re.compile(r" ([A-Za-z]+)\b(?!')")
+
+
+def _splits_subject(word: str, text: str, at: int) -> bool:
+    """A comma here would stand between a noun and the auxiliary after it ("My older
+    brother, have visited"): the subject and its verb are never parted by one comma. A
+    question tag ("it is nice, isn't it") follows an adjective or a verb, not a noun, and
+    "n't" keeps it out here anyway."""
+    following = _NEXT_WORD.match(text, at)
+    return following is not None and following.group(1).lower() in _AUXILIARIES and \
+        _only_a_noun(word)
+
+
+def _only_a_noun(word: str) -> bool:
+    from engine.writing.confusions import parts_of_speech
+
+    return parts_of_speech(word) == {"NOUN"}
 
 
 def _drops_sentence_end(original: str, replacement: str) -> bool:
@@ -198,7 +235,7 @@ def edit_kind(slot: Slot, option: int) -> str:
         return "comma_removed"  # taken out or put back, the same margin
     if slot.fixed_by:
         return "revert" if option == 0 else "alternative"
-    if target.kind in ("checker", "name"):
+    if target.kind in ("checker", "name", "proper"):
         return target.kind
     if slot.start == 0:  # the model has no context there (and a word removed would leave
         return "start"  # the next one in lower case)
