@@ -114,12 +114,8 @@ def parts_of_speech(word: str) -> frozenset[str]:
 
 
 @cache
-def aspect(word: str) -> str | None:
-    """"ongoing" for a present participle ("turning"), "done" for a form that can only be
-    a past participle or past tense ("turned"), else None."""
-    low = word.lower()
-    if not low.isalpha() or low in _PAST or low in _PRESENT:
-        return None
+def verb_tags(low: str) -> frozenset[str]:
+    """The Penn tags ("VBD", "VBG", ...) lemminflect gives a lower-case word as a verb."""
     from lemminflect import getAllInflections, getAllLemmas
 
     install()
@@ -127,6 +123,17 @@ def aspect(word: str) -> str | None:
     for lemma in getAllLemmas(low).get("VERB", ()):
         tags.update(tag for tag, forms in getAllInflections(lemma, upos="VERB").items()
                     if low in forms)
+    return frozenset(tags)
+
+
+@cache
+def aspect(word: str) -> str | None:
+    """"ongoing" for a present participle ("turning"), "done" for a form that can only be
+    a past participle or past tense ("turned"), else None."""
+    low = word.lower()
+    if not low.isalpha() or low in _PAST or low in _PRESENT:
+        return None
+    tags = verb_tags(low)
     if tags == {"VBG"}:
         return "ongoing"
     if tags and tags <= {"VBD", "VBN"}:
@@ -143,13 +150,7 @@ def tense(word: str) -> str | None:
         return "past" if low in _PAST else "present"
     if not low.isalpha():
         return None
-    from lemminflect import getAllInflections, getAllLemmas
-
-    install()
-    tags: set[str] = set()
-    for lemma in getAllLemmas(low).get("VERB", ()):
-        tags.update(tag for tag, forms in getAllInflections(lemma, upos="VERB").items()
-                    if low in forms)
+    tags = verb_tags(low)
     present = bool(tags & {"VBP", "VBZ"})
     if "VBD" in tags and not present and "VB" not in tags:
         return "past"
