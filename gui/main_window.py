@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
             # gui_latency.py); the workers' C code (llama.cpp, Harper) lets go anyway.
             sys.setswitchinterval(SWITCH_INTERVAL_S)
             hold_work()  # the workers load once the window has drawn its first frame
+            FirstFrame(self.editor.viewport(), release_work)
         self.grammar = GrammarController(self.editor, settings, self.changes) \
             if start_workers else None
         # the ontology's thread is the window's: the assistant reads facts on it, the
@@ -142,8 +143,6 @@ class MainWindow(QMainWindow):
             self.assist.ontology_opened.connect(lambda _i: self._settle("ontology"))
             self.assist.ontology_failed.connect(lambda _m: self._settle("ontology"))
             self.assist.start()
-        if start_workers:
-            FirstFrame(self.editor.viewport(), release_work)
 
     def _settings_changed(self, old: Settings | None, new: Settings) -> None:
         """The window's own part of a settings change (``old`` None: at start); a long
