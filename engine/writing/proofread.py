@@ -41,6 +41,9 @@ MAX_ROUNDS = 4
 NEAR = 3  # slots within this many words of an applied edit are looked at again
 APART = 3  # edits this many words apart or closer are not made in the same round: each
 # was judged with the other's old words in its window (WINDOW_AFTER tokens)
+AGREEMENT = frozenset(frozenset(pair) for pair in (
+    ("is", "are"), ("am", "are"), ("am", "is"), ("was", "were"), ("has", "have"),
+    ("does", "do")))  # the same auxiliary in the singular and the plural
 NEVER = 99.0  # a margin no edit beats: such options are not even scored
 PRUNE = 0.5  # nats: a variant whose first changed token is this much less likely than the
 # current one is not evaluated (see LogProbScorer.compare); one that removes a word always
@@ -100,6 +103,9 @@ class Margins:
     # "was turned green"): a small model prefers the passive after a "was" that should
     # have been "were"
     aspect_change: float = 3.0
+    # an auxiliary's number changed ("have" -> "has", "were" -> "was"): the agreement the
+    # small model knows best, though the two words share a confusion set
+    agreement: float = 2.0
 
 
 @dataclass
@@ -225,8 +231,11 @@ def _prune_for(slot: Slot, option: int, prune: float | None) -> float | None:
 
 def _margin(slot: Slot, option: int, margins: Margins) -> float:
     kind = edit_kind(slot, option)
+    if kind == "confusion" and \
+            frozenset((slot.text.lower(), slot.options[option].text.lower())) in AGREEMENT:
+        kind = "agreement"
     margin = float(getattr(margins, kind))
-    if kind in ("confusion", "inflection"):
+    if kind in ("confusion", "inflection", "agreement"):
         before, after = tense(slot.text), tense(slot.options[option].text)
         if before and after and before != after:
             margin += margins.tense_change
