@@ -73,8 +73,6 @@ def yield_to_window(nice: int = BACKGROUND_NICE) -> bool:
     """Lower the calling thread's CPU priority; the threads and processes it starts later
     (llama.cpp's OpenMP pool, Harper's, the LanguageTool JVM) inherit it. Linux nice
     values are per thread; elsewhere Qt's thread priority does it. True when lowered."""
-    if nice <= 0:
-        return False
     if sys.platform.startswith("linux"):
         tid = threading.get_native_id()
         try:
@@ -88,8 +86,8 @@ def yield_to_window(nice: int = BACKGROUND_NICE) -> bool:
     return thread.priority() == QThread.Priority.LowPriority
 
 
-def _first_job(nice: int) -> None:
-    yield_to_window(nice)  # so all the lane's work yields
+def _first_job() -> None:
+    yield_to_window()  # so all the lane's work yields
     _OPEN.wait(HOLD_LIMIT_S)
 
 
@@ -152,10 +150,8 @@ def _stop_threads() -> None:
 class Lane(Generic[O]):
     """A named thread, the one owner it serves, and the queue of operations on it."""
 
-    def __init__(self, name: str, owner: O, on_failed: Callable[[str], None] | None = None,
-                 nice: int = BACKGROUND_NICE):
-        """Create on the window's thread (the callbacks are delivered to it). ``nice``: how
-        far below the window's thread its work runs (``yield_to_window``)."""
+    def __init__(self, name: str, owner: O, on_failed: Callable[[str], None] | None = None):
+        """Create on the window's thread (the callbacks are delivered to it)."""
         self.name = name
         self.owner = owner
         self.default_failed = on_failed
@@ -167,7 +163,7 @@ class Lane(Generic[O]):
         self.submitter = _Submitter()
         self.submitter.submit.connect(self.executor.execute, Qt.ConnectionType.QueuedConnection)
         self.thread.start()
-        self.submitter.submit.emit(lambda: _first_job(nice))  # before any work
+        self.submitter.submit.emit(_first_job)  # before any work
         _THREADS.add(self.thread)
 
     def on_gui(self, callback: Callable[[R], None]) -> Callable[[R], None]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from engine.grammar.autofix import FIXABLE, choose_fixes, looks_like_a_name
 from engine.grammar.issues import Issue
-from engine.writing.confusions import alternatives
+from engine.writing.confusions import alternatives, parts_of_speech
 
 WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 MAX_OPTIONS = 6  # replacements kept per checker issue
@@ -58,8 +58,8 @@ def build_slots(text: str, issues: Iterable[Issue], *, confusions: bool = True) 
         options = [Option(original, "original", "")]
         fixed = span in chosen and group[0].replacements[0] != original
         for issue in group:
-            name = "proper" if looks_like_a_name(issue) and _in_a_name(text, span) else \
-                "name" if looks_like_a_name(issue) else ""
+            name = ("proper" if _in_a_name(text, span) else "name") \
+                if looks_like_a_name(issue) else ""
             for replacement in issue.replacements[:MAX_OPTIONS]:
                 if replacement == original or any(o.text == replacement for o in options) \
                         or _drops_sentence_end(original, replacement):
@@ -156,13 +156,7 @@ def _splits_subject(word: str, text: str, at: int) -> bool:
     "n't" keeps it out here anyway."""
     following = _NEXT_WORD.match(text, at)
     return following is not None and following.group(1).lower() in _AUXILIARIES and \
-        _only_a_noun(word)
-
-
-def _only_a_noun(word: str) -> bool:
-    from engine.writing.confusions import parts_of_speech
-
-    return parts_of_speech(word) == {"NOUN"}
+        parts_of_speech(word) == {"NOUN"}
 
 
 def _drops_sentence_end(original: str, replacement: str) -> bool:
