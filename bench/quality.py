@@ -26,6 +26,7 @@ import json
 import statistics
 import sys
 import time
+from dataclasses import fields, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -39,7 +40,7 @@ from engine.writing.assistant import Assistant, AssistRequest
 from engine.writing.evaluate import Evaluator
 from engine.writing.gleu import corpus_gleu
 from engine.writing.optimize import suggest
-from engine.writing.proofread import proofread_text
+from engine.writing.proofread import NEVER, Margins, proofread_text
 from engine.writing.templates import TemplateLibrary
 
 
@@ -81,6 +82,23 @@ ROWS = {"source": "source unchanged", "autofix": "auto-fix", "checked": "checked
         "model": "model alone", "app": "model + evaluation"}
 
 
+def parse_margins(pairs: list[str]) -> Margins:
+    """``Margins`` with ``KIND=NATS`` overrides ("never" for a margin nothing beats)."""
+    values: dict[str, float] = {}
+    known = {f.name for f in fields(Margins)}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        if name not in known:
+            raise SystemExit(f"error: --margin takes one of {', '.join(sorted(known))}; "
+                             f"got {pair!r}")
+        try:
+            values[name] = NEVER if value == "never" else float(value)
+        except ValueError:
+            raise SystemExit(f"error: --margin {name} needs a number of nats; got {value!r}") \
+                from None
+    return replace(Margins(), **values)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, type=Path)
@@ -94,7 +112,10 @@ def main() -> int:
     parser.add_argument("--systems", default=",".join(ROWS),
                         help=f"rows to run, of {','.join(ROWS)} (default: all)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--margin", action="append", default=[], metavar="KIND=NATS",
+                        help="override one of the checked fixes' margins (repeatable)")
     args = parser.parse_args()
+    margins = parse_margins(args.margin)
     wanted = [w.strip() for w in args.systems.split(",") if w.strip()]
     unknown = [w for w in wanted if w not in ROWS]
     if unknown or not wanted:
@@ -122,7 +143,7 @@ def main() -> int:
             systems["source unchanged"].append(line)
         if judge is not None and "checked" in wanted:  # first: its check is not cached
             began = time.perf_counter()
-            result = proofread_text(line, grammar.check(line).issues, judge)
+            result = proofread_text(line, grammar.check(line).issues, judge, margins)
             checked_times.append(time.perf_counter() - began)
             systems["checked fixes"].append(result.text)
         if "autofix" in wanted:

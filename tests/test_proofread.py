@@ -16,6 +16,7 @@ from engine.text.split import sentences
 from engine.writing.confusions import DELETABLE, alternatives, an_or_a, inflections, tense
 from engine.writing.evaluate import Evaluator
 from engine.writing.proofread import (
+    NEVER,
     PRUNE,
     Edit,
     Margins,
@@ -324,7 +325,7 @@ def test_slots_start_from_the_checkers_fixes():
 def test_a_comma_may_go_between_two_words_spaced_like_the_text():
     text = "However we stayed at home because it rained"
     slots = build_slots(text, [])
-    gaps = [s for s in slots if s.start == s.end]
+    gaps = [s for s in slots if s.options[-1].kind == "comma"]
     assert [text[:s.start].split()[-1] for s in gaps] == text.split()  # the last: a stop
     assert [o.text for o in gaps[0].options] == ["", ","]
     assert gaps[-1].options[1].text == "."
@@ -332,7 +333,7 @@ def test_a_comma_may_go_between_two_words_spaced_like_the_text():
     assert render(text, slots, after_however) == "However, we stayed at home because it rained"
     tokenized = "However we stayed at home , because it rained ."
     slots = build_slots(tokenized, [])
-    first = next(i for i, s in enumerate(slots) if s.start == s.end)
+    first = next(i for i, s in enumerate(slots) if s.options[-1].kind == "comma")
     assert render(tokenized, slots, {first: 1}).startswith("However , we stayed")
     assert not any(s.start == s.end == len(tokenized) for s in slots)  # it has its stop
 
@@ -738,6 +739,8 @@ WRONG_EDITS = [
     # a word of a name of several "corrected" into a dictionary word
     ("The willows along the Su Causeway was just turning green, and boats drifted past "
      "Leifeng Pagoda in the mist.", ("Leifeng", "Leiden"), Margins(proper=0.0)),
+    # an article before an adjective that stands alone: the added word's credit paid for it
+    ("The work should be good, and not just long.", ("", "a"), Margins(insertion=2.0)),
 ]
 
 
@@ -759,11 +762,12 @@ def test_no_comma_parts_a_subject_from_its_verb(scorer, checker):
     text = "My older brother have visited many countrys in Europe."
     result = proofread_text(text, checker.check(text).issues, scorer)
     assert "brother," not in result.text, result.edits
-    gaps = {text[:s.start].split()[-1] for s in build_slots(text, []) if s.start == s.end}
+    gaps = {text[:s.start].split()[-1] for s in build_slots(text, [])
+            if s.options[-1].kind == "comma"}
     assert "brother" not in gaps and "older" in gaps
     tag = "It is a nice day isn't it"
     assert "day" in {tag[:s.start].split()[-1] for s in build_slots(tag, [])
-                     if s.start == s.end}
+                     if s.options[-1].kind == "comma"}
 
 
 def test_an_auxiliary_agrees_with_its_subject(scorer, checker):
@@ -778,3 +782,27 @@ def test_an_auxiliary_agrees_with_its_subject(scorer, checker):
     strict = proofread_text(text, checker.check(text).issues, scorer, Margins(agreement=3.5))
     assert "brother have visited" in strict.text  # the confusion margin would keep it out
     assert "ever had" in result.text  # "had" -> "has" moves the tense: not made
+
+
+def test_an_article_goes_only_where_a_noun_phrase_has_none():
+    text = ("Cars need a driver, but at red light my sister does not have job in "
+            "Hangzhou Old Town.")
+    slots = [s for s in build_slots(text, []) if s.options[-1].kind == "insertion"]
+    before = {text[s.start:].split()[0].strip(","): s.options[1].text for s in slots}
+    assert before == {"red": "a ", "job": "a "}  # not the first word, after "a", inside
+    # "red light", before a verb after "not", a plural ("Cars"), or a name's later word
+    assert edit_kind(slots[0], 1) == edit_kind(slots[0], 0) == "insertion"
+    issues = [issue(text, "job", "jobs")]  # the checker's to fix
+    assert not any(text[s.start:].startswith("job") for s in build_slots(text, issues)
+                   if s.options[-1].kind == "insertion")
+    assert render(text, slots, {1: 1}).endswith("does not have a job in Hangzhou Old Town.")
+    vowel = [s for s in build_slots("We had idea.", []) if s.options[-1].kind == "insertion"]
+    assert [o.text for o in vowel[0].options] == ["", "an "]
+
+
+def test_a_missing_article_is_put_in(scorer, checker):
+    text = "My sister does not have job, so we waited for long time at the station."
+    result = proofread_text(text, checker.check(text).issues, scorer)
+    assert "have a job" in result.text and "for a long time" in result.text, result.edits
+    strict = proofread_text(text, checker.check(text).issues, scorer, Margins(insertion=NEVER))
+    assert "have job" in strict.text  # no other edit put it there

@@ -114,6 +114,19 @@ def parts_of_speech(word: str) -> frozenset[str]:
 
 
 @cache
+def plural_noun(word: str) -> bool:
+    """A noun lemminflect knows only as the plural of another ("cars", "children")."""
+    low = word.lower()
+    if not low.isalpha():
+        return False
+    from lemminflect import getAllLemmas
+
+    install()
+    lemmas = getAllLemmas(low)
+    return bool(lemmas.get("NOUN")) and low not in lemmas["NOUN"] and "ADJ" not in lemmas
+
+
+@cache
 def verb_tags(low: str) -> frozenset[str]:
     """The Penn tags ("VBD", "VBG", ...) lemminflect gives a lower-case word as a verb."""
     from lemminflect import getAllInflections, getAllLemmas

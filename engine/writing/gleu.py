@@ -14,6 +14,8 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
+
 ORDER = 4
 
 
@@ -43,14 +45,50 @@ def corpus_gleu(sources: Sequence[list[str]], hypotheses: Sequence[list[str]],
                 references: Sequence[Sequence[list[str]]], iterations: int = 200,
                 seed: int = 0) -> float:
     """GLEU in 0..1 over tokenized sentences; ``references[k]`` is the k-th reference set."""
+    per_sentence = sentence_stats(sources, hypotheses, references)
+    return float(resampled_gleu(per_sentence, draws(len(per_sentence), len(references),
+                                                    iterations, seed))[0])
+
+
+def sentence_stats(sources: Sequence[list[str]], hypotheses: Sequence[list[str]],
+                   references: Sequence[Sequence[list[str]]]) -> np.ndarray:
+    """Each sentence's GLEU counts against each reference: shape (sentences, references,
+    2 + 2 * ORDER); corpus counts are their sums."""
+    return np.array([[_stats(h, s, refs[i]) for refs in references]
+                     for i, (h, s) in enumerate(zip(hypotheses, sources, strict=True))],
+                    dtype=np.int64).reshape(len(hypotheses), len(references), 2 + 2 * ORDER)
+
+
+def draws(sentences: int, references: int, iterations: int = 200, seed: int = 0
+          ) -> np.ndarray:
+    """Which reference each sentence is scored against in each of the averaged draws:
+    shape (iterations, sentences), the same draws for the same arguments."""
     rng = random.Random(seed)
-    per_sentence = [[_stats(h, s, refs[i]) for refs in references]
-                    for i, (h, s) in enumerate(zip(hypotheses, sources, strict=True))]
-    scores = []
-    for _ in range(iterations if len(references) > 1 else 1):
-        total = [0] * (2 + 2 * ORDER)
-        for options in per_sentence:
-            chosen = options[rng.randrange(len(options))]
-            total = [a + b for a, b in zip(total, chosen, strict=True)]
-        scores.append(_score(total))
-    return sum(scores) / len(scores)
+    count = iterations if references > 1 else 1
+    return np.array([[rng.randrange(references) for _ in range(sentences)]
+                     for _ in range(count)], dtype=np.int64).reshape(count, sentences)
+
+
+def resampled_gleu(per_sentence: np.ndarray, chosen: np.ndarray,
+                   weights: np.ndarray | None = None) -> np.ndarray:
+    """GLEU in 0..1 of the corpus in which sentence i counts ``weights[b, i]`` times, for
+    each row b of ``weights`` (one row of ones by default: the corpus itself), averaged
+    over the reference draws ``chosen`` (see ``draws``)."""
+    sentences = per_sentence.shape[0]
+    if weights is None:
+        weights = np.ones((1, sentences))
+    picked = per_sentence[np.arange(sentences)[None, :], chosen]  # (draws, sentences, stats)
+    totals = np.einsum("bs,dsk->bdk", weights.astype(np.float64), picked.astype(np.float64))
+    return _scores(totals).mean(axis=1)
+
+
+def _scores(totals: np.ndarray) -> np.ndarray:
+    """``_score`` of each row of counts (the last axis), at once."""
+    hyp_len, ref_len = totals[..., 0], totals[..., 1]
+    matched, possible = totals[..., 2::2], totals[..., 3::2]
+    empty = (totals == 0).any(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_prec = np.log(matched / possible).sum(axis=-1)
+        brevity = np.minimum(0.0, 1 - ref_len / hyp_len)
+        out = np.exp(brevity + log_prec / ORDER)
+    return np.where(empty, 0.0, out)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from engine.grammar.autofix import FIXABLE, choose_fixes, looks_like_a_name
 from engine.grammar.issues import Issue
-from engine.writing.confusions import alternatives, parts_of_speech
+from engine.writing.confusions import alternatives, an_or_a, parts_of_speech, plural_noun
 
 WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 MAX_OPTIONS = 6  # replacements kept per checker issue
@@ -21,8 +21,8 @@ MAX_OPTIONS = 6  # replacements kept per checker issue
 class Option:
     text: str
     source: str  # original, harper, languagetool (or both), confusion, inflection, punctuation
-    kind: str  # checker, alternative, name, proper, confusion, inflection, comma, comma_removed; ""
-    # for the original
+    kind: str  # checker, alternative, name, proper, confusion, inflection, comma, comma_removed,
+    # insertion; "" for the original
 
 
 @dataclass
@@ -81,7 +81,8 @@ def build_slots(text: str, issues: Iterable[Issue], *, confusions: bool = True) 
     if confusions:
         slots += _word_slots(text, taken)
         slots += _comma_slots(text, [(i.start, i.end) for i in issues])
-    return sorted(slots, key=lambda s: s.start)
+        slots += _article_slots(text, [(i.start, i.end) for i in issues])
+    return sorted(slots, key=lambda s: (s.start, s.end))  # an insertion before its word
 
 
 def _in_a_name(text: str, span: tuple[int, int]) -> bool:
@@ -111,6 +112,58 @@ def _word_slots(text: str, taken: list[tuple[int, int]]) -> list[Slot]:
             options.append(Option(alt, source, source))
         if len(options) > 1:
             out.append(Slot(start, end, word, options))
+    return out
+
+
+# words after which no article goes: determiners, possessives, numbers' words
+_DETERMINERS = frozenset({
+    "a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her", "its",
+    "our", "their", "some", "any", "no", "every", "each", "many", "much", "several", "few",
+    "all", "both", "either", "neither", "whose", "which", "what", "another", "other",
+    "such", "one", "two", "three", "more", "most", "less", "least", "own", "very", "too",
+    "quite", "rather", "so", "how", "s"})
+_BEFORE_A_VERB = frozenset({"to", "will", "would", "can", "could", "shall", "should", "may",
+                            "might", "must", "do", "does", "did", "not", "never", "n't"})
+_PRONOUNS = frozenset({"i", "me", "you", "he", "him", "she", "it", "we", "us", "they", "them",
+                       "there", "here", "who", "whom", "something", "anything", "nothing",
+                       "everything", "someone", "anyone", "everyone", "nobody", "people",
+                       "today", "tomorrow", "yesterday", "myself", "yourself", "himself",
+                       "herself", "itself", "ourselves", "themselves", "home", "mine",
+                       "yours", "hers", "ours", "theirs", "not", "just", "only", "also"})
+
+
+def _article_slots(text: str, spans: list[tuple[int, int]]) -> list[Slot]:
+    """"a" or "an" (as the word's sound asks) put in before a noun or an adjective that has
+    no determiner ("at ^ red light", "does not have ^ job"). None before the first word
+    (the model has no context there), a plural noun, a word that follows an adjective or
+    a noun (inside a noun phrase), a name's later word, or a word a checker's issue
+    touches (the checker's to fix). "the" is not offered: a small model puts it before
+    almost any noun (JFLEG dev: three in four it put in were in no correction)."""
+    words = list(WORD.finditer(text))
+    out: list[Slot] = []
+    for n in range(1, len(words)):
+        word, before = words[n].group(0), words[n - 1].group(0)
+        low, prior = word.lower(), before.lower()
+        between = text[words[n - 1].end():words[n].start()]
+        if prior in _DETERMINERS or low in _DETERMINERS or low in _PRONOUNS or \
+                between.strip() not in ("", ",") or not word.isalpha() or \
+                (prior in ("am", "is", "are", "was", "were", "be", "been") and \
+                word.endswith("ing")) or \
+                (prior in _BEFORE_A_VERB and "VERB" in parts_of_speech(word)):  # "to ^ win"
+            continue
+        kinds = parts_of_speech(word)
+        if not kinds & {"NOUN", "ADJ"} or kinds & {"PRON", "ADP", "CCONJ", "SCONJ", "DET"} \
+                or plural_noun(word):
+            continue
+        if between.strip() == "" and parts_of_speech(before) & {"NOUN", "ADJ"} and \
+                not parts_of_speech(before) & {"VERB", "ADP"}:
+            continue  # inside a noun phrase: "red ^ light"
+        start = words[n].start()
+        if (word[:1].isupper() and before[:1].isupper()) or \
+                any(lo <= start <= hi for lo, hi in spans):
+            continue
+        out.append(Slot(start, start, "", [Option("", "original", ""), Option(
+            an_or_a(word) + " ", "confusion", "insertion")]))
     return out
 
 
@@ -225,6 +278,8 @@ def edit_kind(slot: Slot, option: int) -> str:
     target = slot.options[option]
     if slot.options[-1].kind == "comma":  # put in or taken out again, the same margin
         return "comma"
+    if slot.options[-1].kind == "insertion":  # likewise
+        return "insertion"
     if "comma_removed" in (target.kind, slot.options[slot.current].kind):
         return "comma_removed"  # taken out or put back, the same margin
     if slot.fixed_by:
