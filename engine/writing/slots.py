@@ -20,7 +20,8 @@ MAX_OPTIONS = 6  # replacements kept per checker issue
 @dataclass
 class Option:
     text: str
-    source: str  # original, harper, languagetool (or both), confusion, inflection, punctuation
+    source: str  # original, harper, languagetool (or both), confusion, inflection, article,
+    # punctuation
     kind: str  # checker, alternative, name, proper, confusion, inflection, comma, comma_removed,
     # insertion; "" for the original
 
@@ -163,7 +164,7 @@ def _article_slots(text: str, spans: list[tuple[int, int]]) -> list[Slot]:
                 any(lo <= start <= hi for lo, hi in spans):
             continue
         out.append(Slot(start, start, "", [Option("", "original", ""), Option(
-            an_or_a(word) + " ", "confusion", "insertion")]))
+            an_or_a(word) + " ", "article", "insertion")]))
     return out
 
 
