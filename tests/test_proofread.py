@@ -798,6 +798,9 @@ def test_an_article_goes_only_where_a_noun_phrase_has_none():
     assert render(text, slots, {1: 1}).endswith("does not have a job in Hangzhou Old Town.")
     vowel = [s for s in build_slots("We had idea.", []) if s.options[-1].kind == "insertion"]
     assert [o.text for o in vowel[0].options] == ["", "an "]
+    takes_the = "He came in first place, had best time and largest share, and honest joy."
+    assert [takes_the[s.start:].split()[0] for s in build_slots(takes_the, [])
+            if s.options[-1].kind == "insertion"] == ["honest"]
 
 
 def test_a_missing_article_is_put_in(scorer, checker):

@@ -127,6 +127,18 @@ def plural_noun(word: str) -> bool:
 
 
 @cache
+def superlative(word: str) -> bool:
+    """An adjective's "-est" form ("largest"; not "honest")."""
+    low = word.lower()
+    if not low.isalpha() or not low.endswith("est"):
+        return False
+    from lemminflect import getAllLemmas
+
+    install()
+    return any(lemma != low for lemma in getAllLemmas(low).get("ADJ", ()))
+
+
+@cache
 def verb_tags(low: str) -> frozenset[str]:
     """The Penn tags ("VBD", "VBG", ...) lemminflect gives a lower-case word as a verb."""
     from lemminflect import getAllInflections, getAllLemmas

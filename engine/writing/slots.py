@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 from engine.grammar.autofix import FIXABLE, choose_fixes, looks_like_a_name
 from engine.grammar.issues import Issue
-from engine.writing.confusions import alternatives, an_or_a, parts_of_speech, plural_noun
+from engine.writing.confusions import (
+    alternatives,
+    an_or_a,
+    parts_of_speech,
+    plural_noun,
+    superlative,
+)
 
 WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 MAX_OPTIONS = 6  # replacements kept per checker issue
@@ -123,6 +129,11 @@ _DETERMINERS = frozenset({
     "all", "both", "either", "neither", "whose", "which", "what", "another", "other",
     "such", "one", "two", "three", "more", "most", "less", "least", "own", "very", "too",
     "quite", "rather", "so", "how", "s"})
+# adjectives that take "the", never "a" ("the first", "the same", "the best")
+_ONLY_THE = frozenset({"first", "second", "third", "last", "next", "same", "only", "whole",
+                       "best", "worst", "most", "least", "following", "latter", "former",
+                       "rest", "main", "entire", "opposite", "previous", "truth", "world"})
+_BE = frozenset({"am", "is", "are", "was", "were", "be", "been"})
 _BEFORE_A_VERB = frozenset({"to", "will", "would", "can", "could", "shall", "should", "may",
                             "might", "must", "do", "does", "did", "not", "never", "n't"})
 _PRONOUNS = frozenset({"i", "me", "you", "he", "him", "she", "it", "we", "us", "they", "them",
@@ -137,35 +148,43 @@ def _article_slots(text: str, spans: list[tuple[int, int]]) -> list[Slot]:
     """"a" or "an" (as the word's sound asks) put in before a noun or an adjective that has
     no determiner ("at ^ red light", "does not have ^ job"). None before the first word
     (the model has no context there), a plural noun, a word that follows an adjective or
-    a noun (inside a noun phrase), a name's later word, or a word a checker's issue
-    touches (the checker's to fix). "the" is not offered: a small model puts it before
-    almost any noun (JFLEG dev: three in four it put in were in no correction)."""
+    a noun (inside a noun phrase), a word that takes "the" ("first", "best") or follows
+    one, a name's later word, or a word a checker's issue touches (the checker's to fix).
+    "the" is not offered: a small model puts it before almost any noun (JFLEG dev: three
+    in four it put in were in no correction)."""
     words = list(WORD.finditer(text))
     out: list[Slot] = []
     for n in range(1, len(words)):
         word, before = words[n].group(0), words[n - 1].group(0)
-        low, prior = word.lower(), before.lower()
-        between = text[words[n - 1].end():words[n].start()]
-        if prior in _DETERMINERS or low in _DETERMINERS or low in _PRONOUNS or \
-                between.strip() not in ("", ",") or not word.isalpha() or \
-                (prior in ("am", "is", "are", "was", "were", "be", "been") and \
-                word.endswith("ing")) or \
-                (prior in _BEFORE_A_VERB and "VERB" in parts_of_speech(word)):  # "to ^ win"
-            continue
-        kinds = parts_of_speech(word)
-        if not kinds & {"NOUN", "ADJ"} or kinds & {"PRON", "ADP", "CCONJ", "SCONJ", "DET"} \
-                or plural_noun(word):
-            continue
-        if between.strip() == "" and parts_of_speech(before) & {"NOUN", "ADJ"} and \
-                not parts_of_speech(before) & {"VERB", "ADP"}:
-            continue  # inside a noun phrase: "red ^ light"
         start = words[n].start()
-        if (word[:1].isupper() and before[:1].isupper()) or \
+        if not _wants_an_article(word, before, text[words[n - 1].end():start]) or \
                 any(lo <= start <= hi for lo, hi in spans):
             continue
         out.append(Slot(start, start, "", [Option("", "original", ""), Option(
             an_or_a(word) + " ", "article", "insertion")]))
     return out
+
+
+def _wants_an_article(word: str, before: str, between: str) -> bool:
+    """Whether "a"/"an" may go before ``word``, which follows ``before`` (``between``
+    them: a space, or a comma)."""
+    low, prior = word.lower(), before.lower()
+    if between.strip() not in ("", ",") or not word.isalpha() or \
+            (word[:1].isupper() and before[:1].isupper()):
+        return False
+    if {low, prior} & (_DETERMINERS | _ONLY_THE) or low in _PRONOUNS or \
+            superlative(low) or superlative(prior):
+        return False
+    if (prior in _BE and low.endswith("ing")) or \
+            (prior in _BEFORE_A_VERB and "VERB" in parts_of_speech(low)):
+        return False  # "is ^ raining", "to ^ win"
+    kinds = parts_of_speech(low)
+    if not kinds & {"NOUN", "ADJ"} or plural_noun(low):
+        return False
+    around = parts_of_speech(prior)
+    # inside a noun phrase ("red ^ light"): after an adjective or a noun that is no verb
+    return not (between.strip() == "" and around & {"NOUN", "ADJ"} and
+                not around & {"VERB", "ADP"})
 
 
 DOUBLED = re.compile(r"[,;:] ?[,;:.]")  # a comma beside another mark: never an edit's aim
