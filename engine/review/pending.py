@@ -3,11 +3,11 @@
 The document's text stays as the writer wrote it; each pending change names a stretch of
 it (code points), the words it would put there, and where it came from (harper,
 languagetool, confusion, inflection, article, punctuation, or the author of a Word file's
-tracked change). Accepting one makes it and moves the stretches after it; rejecting one drops it;
-an edit the writer makes elsewhere moves the changes after it, and a change whose own
-words were edited is dropped with a note. Accepting every change gives exactly the text
-``proofread`` prints; rejecting every change leaves the original, byte for byte. The
-command line and the window share this model; the window only draws it.
+tracked change). Accepting one makes it and moves the stretches after it; rejecting one
+drops it; an edit the writer makes elsewhere moves the changes after it, and a change
+whose own words were edited is dropped with a note. Accepting every change gives exactly
+the text ``proofread`` prints; rejecting every change leaves the original, byte for byte.
+The command line and the window share this model; the window only draws it.
 """
 
 from __future__ import annotations

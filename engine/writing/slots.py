@@ -122,7 +122,8 @@ def _word_slots(text: str, taken: list[tuple[int, int]]) -> list[Slot]:
     return out
 
 
-# words after which no article goes: determiners, possessives, numbers' words
+# words next to which no article is put in: determiners, possessives, numbers, and the
+# adverbs an article would go before ("a very good", "so good a")
 _DETERMINERS = frozenset({
     "a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her", "its",
     "our", "their", "some", "any", "no", "every", "each", "many", "much", "several", "few",
@@ -130,9 +131,9 @@ _DETERMINERS = frozenset({
     "such", "one", "two", "three", "more", "most", "less", "least", "own", "very", "too",
     "quite", "rather", "so", "how", "s"})
 # adjectives that take "the", never "a" ("the first", "the same", "the best")
-_ONLY_THE = frozenset({"first", "second", "third", "last", "next", "same", "only", "whole",
-                       "best", "worst", "most", "least", "following", "latter", "former",
-                       "rest", "main", "entire", "opposite", "previous", "truth", "world"})
+_ONLY_THE = frozenset({"first", "last", "next", "same", "only", "whole", "best", "worst",
+                       "most", "least", "following", "latter", "former", "rest", "entire",
+                       "previous"})
 _BE = frozenset({"am", "is", "are", "was", "were", "be", "been"})
 _BEFORE_A_VERB = frozenset({"to", "will", "would", "can", "could", "shall", "should", "may",
                             "might", "must", "do", "does", "did", "not", "never", "n't"})
