@@ -86,13 +86,13 @@ def main() -> int:
     report: dict[str, object] = {"sentences": count, "samples": args.samples,
                                  "seed": args.seed, "baseline": baseline, "systems": {}}
     on_half: dict[str, np.ndarray] = {}
+    base_whole = float(resampled_gleu(stats[baseline], chosen)[0])
     for name, s in stats.items():
         whole = float(resampled_gleu(s, chosen)[0])
         on_half[name] = resampled_gleu(s, chosen, masks)
         report["systems"][name] = {  # type: ignore[index]
             "GLEU": round(whole * 100, 2), "interval": interval(boot[name]),
-            "minus_baseline": round((whole - float(resampled_gleu(
-                stats[baseline], chosen)[0])) * 100, 2),
+            "minus_baseline": round((whole - base_whole) * 100, 2),
             "minus_baseline_interval": interval(boot[name] - boot[baseline]),
             "halves": [round(float(v) * 100, 2) for v in on_half[name]]}
     picks = [max(on_half, key=lambda n, h=h: on_half[n][h]) for h in (0, 1)]

@@ -103,49 +103,42 @@ _PRESENT = frozenset({"is", "are", "am", "has", "have", "do", "does", "can", "wi
 
 
 @cache
-def parts_of_speech(word: str) -> frozenset[str]:
-    """The parts of speech lemminflect knows ``word`` as ("NOUN", "VERB", "ADJ", ...)."""
-    if not word.isalpha():
-        return frozenset()
+def _lemmas(low: str) -> dict[str, tuple[str, ...]]:
+    """lemminflect's lemmas of a lower-case word, by part of speech ({} for a non-word)."""
+    if not low.isalpha():
+        return {}
     from lemminflect import getAllLemmas
 
     install()
-    return frozenset(getAllLemmas(word.lower()))
+    return dict(getAllLemmas(low))
 
 
-@cache
+def parts_of_speech(word: str) -> frozenset[str]:
+    """The parts of speech lemminflect knows ``word`` as ("NOUN", "VERB", "ADJ", ...)."""
+    return frozenset(_lemmas(word.lower()))
+
+
 def plural_noun(word: str) -> bool:
     """A noun lemminflect knows only as the plural of another ("cars", "children")."""
     low = word.lower()
-    if not low.isalpha():
-        return False
-    from lemminflect import getAllLemmas
-
-    install()
-    lemmas = getAllLemmas(low)
+    lemmas = _lemmas(low)
     return bool(lemmas.get("NOUN")) and low not in lemmas["NOUN"] and "ADJ" not in lemmas
 
 
-@cache
 def superlative(word: str) -> bool:
     """An adjective's "-est" form ("largest"; not "honest")."""
     low = word.lower()
-    if not low.isalpha() or not low.endswith("est"):
-        return False
-    from lemminflect import getAllLemmas
-
-    install()
-    return any(lemma != low for lemma in getAllLemmas(low).get("ADJ", ()))
+    return low.endswith("est") and any(lemma != low for lemma in _lemmas(low).get("ADJ", ()))
 
 
 @cache
 def verb_tags(low: str) -> frozenset[str]:
     """The Penn tags ("VBD", "VBG", ...) lemminflect gives a lower-case word as a verb."""
-    from lemminflect import getAllInflections, getAllLemmas
+    from lemminflect import getAllInflections
 
     install()
     tags: set[str] = set()
-    for lemma in getAllLemmas(low).get("VERB", ()):
+    for lemma in _lemmas(low).get("VERB", ()):
         tags.update(tag for tag, forms in getAllInflections(lemma, upos="VERB").items()
                     if low in forms)
     return frozenset(tags)

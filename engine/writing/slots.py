@@ -87,8 +87,9 @@ def build_slots(text: str, issues: Iterable[Issue], *, confusions: bool = True) 
         taken.append(span)
     if confusions:
         slots += _word_slots(text, taken)
-        slots += _comma_slots(text, [(i.start, i.end) for i in issues])
-        slots += _article_slots(text, [(i.start, i.end) for i in issues])
+        spans = [(i.start, i.end) for i in issues]
+        slots += _comma_slots(text, spans)
+        slots += _article_slots(text, spans)
     return sorted(slots, key=lambda s: (s.start, s.end))  # an insertion before its word
 
 
@@ -137,12 +138,13 @@ _ONLY_THE = frozenset({"first", "last", "next", "same", "only", "whole", "best",
 _BE = frozenset({"am", "is", "are", "was", "were", "be", "been"})
 _BEFORE_A_VERB = frozenset({"to", "will", "would", "can", "could", "shall", "should", "may",
                             "might", "must", "do", "does", "did", "not", "never", "n't"})
-_PRONOUNS = frozenset({"i", "me", "you", "he", "him", "she", "it", "we", "us", "they", "them",
-                       "there", "here", "who", "whom", "something", "anything", "nothing",
-                       "everything", "someone", "anyone", "everyone", "nobody", "people",
-                       "today", "tomorrow", "yesterday", "myself", "yourself", "himself",
-                       "herself", "itself", "ourselves", "themselves", "home", "mine",
-                       "yours", "hers", "ours", "theirs", "not", "just", "only", "also"})
+# words never put after "a": pronouns, and words that stand alone or modify
+_NEVER_AN_ARTICLE = frozenset({
+    "i", "me", "you", "he", "him", "she", "it", "we", "us", "they", "them", "there", "here",
+    "who", "whom", "something", "anything", "nothing", "everything", "someone", "anyone",
+    "everyone", "nobody", "people", "today", "tomorrow", "yesterday", "myself", "yourself",
+    "himself", "herself", "itself", "ourselves", "themselves", "home", "mine", "yours",
+    "hers", "ours", "theirs", "not", "just", "only", "also"})
 
 
 def _article_slots(text: str, spans: list[tuple[int, int]]) -> list[Slot]:
@@ -173,13 +175,12 @@ def _wants_an_article(word: str, before: str, between: str) -> bool:
     if between.strip() not in ("", ",") or not word.isalpha() or \
             (word[:1].isupper() and before[:1].isupper()):
         return False
-    if {low, prior} & (_DETERMINERS | _ONLY_THE) or low in _PRONOUNS or \
+    if {low, prior} & (_DETERMINERS | _ONLY_THE) or low in _NEVER_AN_ARTICLE or \
             superlative(low) or superlative(prior):
         return False
-    if (prior in _BE and low.endswith("ing")) or \
-            (prior in _BEFORE_A_VERB and "VERB" in parts_of_speech(low)):
-        return False  # "is ^ raining", "to ^ win"
     kinds = parts_of_speech(low)
+    if (prior in _BE and low.endswith("ing")) or (prior in _BEFORE_A_VERB and "VERB" in kinds):
+        return False  # "is ^ raining", "to ^ win"
     if not kinds & {"NOUN", "ADJ"} or plural_noun(low):
         return False
     around = parts_of_speech(prior)
