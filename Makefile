@@ -46,6 +46,7 @@ llama: venv
 
 model: venv
 	@$(PY) packaging/provision_model.py
+	@$(PY) packaging/provision_judge.py
 
 languagetool: venv
 	@$(PY) packaging/provision_languagetool.py

@@ -76,13 +76,14 @@ def context_bytes(scorer: LogProbScorer) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--model", help="the judge (default: the settings' model)")
+    parser.add_argument("--model", help="the judge (default: the settings' judge, else their "
+                        "model)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     settings, _ = load_settings()
     checker = GrammarChecker(settings)
     checker.start(wait=True)
-    scorer = LogProbScorer.from_settings(settings, args.model)
+    scorer = LogProbScorer.judging(settings, args.model)
     scorer.load()
     texts = [SENTENCES[i % len(SENTENCES)].format(n=i + 2) for i in range(args.repeat)]
     assert all(len(text.split()) == 25 for text in texts), "the sentences are 25 words"

@@ -3,6 +3,7 @@
     .venv/bin/python bench/quality.py --data tests/data/gec [--template proofread]
                                       [--limit N] [--out FILE] [--seed S]
                                       [--systems source,autofix,checked,model,app] [--json]
+                                      [--judge PATH] [--margin KIND=NATS ...]
 
 Reads NAME.src (one sentence a line) and NAME.ref0, NAME.ref1, ... aligned with it, runs
 each system on every source line and prints BLEU, chrF (sacrebleu), ROUGE-L
@@ -112,6 +113,9 @@ def main() -> int:
     parser.add_argument("--systems", default=",".join(ROWS),
                         help=f"rows to run, of {','.join(ROWS)} (default: all)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--judge", metavar="PATH",
+                        help="the GGUF that judges the checked fixes (default: the judge "
+                        "setting, else the starter model)")
     parser.add_argument("--margin", action="append", default=[], metavar="KIND=NATS",
                         help="override one of the checked fixes' margins (repeatable)")
     args = parser.parse_args()
@@ -132,7 +136,7 @@ def main() -> int:
     uses_model = "model" in wanted or "app" in wanted
     runner = LlamaRunner.from_settings(settings) if uses_model else None
     assistant = Assistant(runner, library) if runner is not None else None
-    judge = LogProbScorer.from_settings(settings) \
+    judge = LogProbScorer.judging(settings, args.judge) \
         if "checked" in wanted or (pinned and "app" in wanted) else None
     evaluator = Evaluator(grammar, scorer=judge)
     systems: dict[str, list[str]] = {ROWS[w]: [] for w in ROWS if w in wanted}

@@ -21,7 +21,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("proofread", help="fix spelling and grammar, checked by the model")
     parser.add_argument("file", metavar="FILE|-", help="a .txt, .md, .docx or .odt file, or - "
                         "for stdin")
-    parser.add_argument("--model", metavar="PATH", help="the GGUF model that judges the edits")
+    parser.add_argument("--model", metavar="PATH", help="the GGUF model that judges the edits "
+                        "(default: the judge setting, else the starter model)")
     parser.add_argument("--no-model", action="store_true",
                         help="the checkers' first fixes only, nothing judged")
     parser.add_argument("--timeout", type=float, default=180.0,
@@ -31,7 +32,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "reject one by one in Word or LibreOffice")
     parser.add_argument("--json", action="store_true",
                         help="print {text, edits: [{start, end, old, new, source, gain}], "
-                        "engines}")
+                        "engines, judge}")
     parser.set_defaults(handler=run)
 
 
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     text = read_any(args.file)
     if not text.strip():
         raise WordloomError("the text is empty")
-    scorer = None if args.no_model else LogProbScorer.from_settings(conf, args.model)
+    scorer = None if args.no_model else LogProbScorer.judging(conf, args.model)
     checker = GrammarChecker(conf)
     try:
         if scorer is not None:
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         written = {"path": str(tracked), "changes": len(changes), "revisions": revisions}
     if args.json:
         out = {"text": result.text, "edits": [e.to_json() for e in result.edits],
-               "engines": engines}
+               "engines": engines, "judge": scorer.model_path if scorer else None}
         if written is not None:
             out["tracked"] = written
         print_json(out)
@@ -107,4 +108,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"{line}: {change} [{edit.source}; {why}]", file=sys.stderr)
     for name, state in engines.items():
         print(f"{name}: {state}", file=sys.stderr)
+    if scorer is not None:
+        print(f"judge: {scorer.model_path}", file=sys.stderr)
     return 0

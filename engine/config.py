@@ -29,6 +29,7 @@ class Settings:
     context_size: int = 4096
     threads: int = 0
     gpu_layers: str | int = "auto"
+    judge: str = ""  # the GGUF that judges proofreading; empty: the loaded model
     backend: str = "in-process"  # or "server": an OpenAI-compatible server (engine/model)
     server_url: str = ""  # e.g. http://127.0.0.1:8080/v1; its API key is in the keyring
     server_model: str = ""  # empty: the server's first model
@@ -119,6 +120,7 @@ CHECKS: dict[str, Check] = {
     "context_size": _int_range(0, 1 << 20),
     "threads": _int_range(0, 512),
     "gpu_layers": _gpu_layers,
+    "judge": _is(str),
     "backend": _choice(BACKENDS),
     "server_url": _is(str),
     "server_model": _is(str),

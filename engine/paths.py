@@ -29,6 +29,11 @@ class AppPaths:
         return self.data / "models"
 
     @property
+    def judges(self) -> Path:
+        """Models that only judge proofreading (not offered for writing)."""
+        return self.data / "judges"
+
+    @property
     def journal(self) -> Path:
         return self.data / "journal"
 

@@ -42,8 +42,9 @@ if TYPE_CHECKING:
     from gui.changes import Changes
     from ontology.knowledge import Lookup
 
-MODEL_KEYS = ("model", "model_dirs", "context_size", "threads", "gpu_layers", "backend",
-              "server_url", "server_model", "server_timeout")  # a change reloads the model
+MODEL_KEYS = ("model", "model_dirs", "context_size", "threads", "gpu_layers", "judge",
+              "backend", "server_url", "server_model", "server_timeout")  # a change reloads
+# the model
 CONTEXT_CHARS = 1500
 
 

@@ -15,11 +15,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from engine.config import Settings, save_settings
 from engine.grammar.ltserver import installed_version
-from engine.model.gguf import DEFAULT_MODEL_FILE
+from engine.model.gguf import DEFAULT_MODEL_FILE, JUDGE_MODEL_FILE
 from engine.paths import HOME_ENV, app_paths
 
 REAL = app_paths()
 MODEL = REAL.models / DEFAULT_MODEL_FILE
+JUDGE = REAL.judges / JUDGE_MODEL_FILE  # the proofreading judge make setup installs
 LT_HOME = REAL.languagetool
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -34,9 +35,9 @@ PIZZA = DATA / "pizza.owl"
 # `make test-fast` runs the tests that need none of them. A test that is not marked
 # `model` gets settings (``base_settings``) that name no model and no LanguageTool, so one
 # that uses either without saying so fails instead of quietly making the fast tier slow.
-NEEDS_BY_FIXTURE = {"runner": "model", "scorer": "model", "open_window": "model",
-                    "lt_ready": "languagetool", "lt_engine": "languagetool",
-                    "checker": "languagetool"}
+NEEDS_BY_FIXTURE = {"runner": "model", "scorer": "model", "gemma": "model",
+                    "open_window": "model", "lt_ready": "languagetool",
+                    "lt_engine": "languagetool", "checker": "languagetool"}
 NEEDS_BY_MODULE = {
     # the model running (in this process, a server or the command line) in every test
     "test_judge": ("model", "numeric"), "test_server_backend": ("model", "numeric"),
@@ -66,6 +67,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         needed |= needs
     if "model" in needed and not MODEL.exists():
         raise pytest.UsageError(f"the starter model is missing ({MODEL}): run 'make setup'")
+    if "model" in needed and not JUDGE.exists():
+        raise pytest.UsageError(f"the proofreading judge is missing ({JUDGE}): run 'make "
+                                "setup'")
 
 
 def pytest_report_header() -> str:

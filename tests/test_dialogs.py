@@ -79,6 +79,20 @@ def test_settings_dialog_returns_what_was_edited(qtbot):
     assert "server URL" in dialog.problem.text()
 
 
+def test_settings_dialog_names_a_proofreading_judge_that_is_not_there(qtbot, tmp_path):
+    dialog = SettingsDialog(base_settings(), [])
+    qtbot.addWidget(dialog)
+    dialog.judge.setText("gone.gguf")  # a name in the judges folder, where there is none
+    dialog._accept()
+    assert dialog.problem.text() == \
+        f"Proofreading judge: no such file: {app_paths().judges / 'gone.gguf'}"
+    judge = tmp_path / "judge.gguf"
+    judge.write_bytes(b"GGUF")
+    dialog.judge.setText(f"  {judge}  ")
+    dialog._accept()
+    assert dialog.problem.text() == "" and dialog.result_settings().judge == str(judge)
+
+
 def test_an_unexpected_error_flushes_the_journal_first(qtbot, windows, monkeypatch, caplog):
     from gui.app import install_crash_handler, setup_logging
 

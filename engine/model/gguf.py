@@ -23,6 +23,10 @@ from engine.paths import app_paths
 
 DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DEFAULT_MODEL_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+# the proofreading judge `make model` installs in the judges folder (Gemma 3 270M base, under
+# the Gemma Terms of Use): the judge setting names it to use it
+JUDGE_MODEL_FILE = "gemma-3-270m-q4_k_m.gguf"
+JUDGE_MODEL_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
 
 GGUF_MAGIC = b"GGUF"
 
@@ -359,6 +363,18 @@ def default_model_path(settings: Settings) -> Path | None:
             for path in sorted(folder.glob("*.gguf")):
                 return path
     return None
+
+
+def judge_path(settings: Settings) -> str | None:
+    """The GGUF the settings' judge names: a path, or a file name in the judges folder;
+    None when they name none (the loaded model judges)."""
+    name = settings.judge.strip()
+    if not name:
+        return None
+    path = Path(name).expanduser()
+    if path.name == name and not path.exists():
+        path = app_paths().judges / name
+    return str(path)
 
 
 def resolve_model(settings: Settings, override: str | None = None) -> ModelInfo:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from engine.config import BACKENDS, LT_MODES, THEMES, Settings, validate
 from engine.errors import ModelError
+from engine.model.gguf import JUDGE_MODEL_FILE, judge_path
 from engine.model.keys import keyring_available, load_key, save_key
 from engine.model.server import api_base
 from engine.paths import app_paths
@@ -98,6 +100,15 @@ class SettingsDialog(QDialog):
         self.model_dirs.setAccessibleName("Extra model folders")
         self.model_dirs.setPlaceholderText(str(app_paths().models))
         form.addRow("Extra model &folders", self.model_dirs)
+        self.judge = QLineEdit(s.judge)
+        self.judge.setPlaceholderText("the model itself")
+        self.judge.setAccessibleName("Proofreading judge")
+        self.judge.setToolTip(
+            f"A GGUF that judges proofreading in place of the model, by path or by its name "
+            f"in {app_paths().judges}. '{JUDGE_MODEL_FILE}' (installed by make setup) "
+            "judges better than the starter model and takes about twice as long.")
+        form.addRow("Proofreading &judge",
+                    _browse_row(self.judge, "Proofreading judge", "GGUF (*.gguf)"))
         self.context = QSpinBox()
         self.context.setRange(0, 1 << 20)
         self.context.setSingleStep(1024)
@@ -229,6 +240,7 @@ class SettingsDialog(QDialog):
         dirs = [d.strip() for d in self.model_dirs.text().split(";") if d.strip()]
         return replace(
             self.original, model=self.model.text().strip(), model_dirs=dirs,
+            judge=self.judge.text().strip(),
             context_size=self.context.value(), threads=self.threads.value(),
             gpu_layers=gpu_value, backend=self.backend.currentText(),
             server_url=self.server_url.text().strip(),
@@ -251,6 +263,9 @@ class SettingsDialog(QDialog):
             problem = validate(key, getattr(settings, key))
             if problem:
                 return f"{key.replace('_', ' ')}: {problem}"
+        judge = judge_path(settings)
+        if judge is not None and not Path(judge).is_file():
+            return f"Proofreading judge: no such file: {judge}"
         if settings.languagetool_mode == "server" and not settings.languagetool_url:
             return "The server mode needs a server URL."
         if settings.backend == "server":
