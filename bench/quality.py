@@ -33,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.config import load_settings
+from engine.errors import ModelError
 from engine.grammar.autofix import apply_fixes
 from engine.grammar.checker import GrammarChecker
 from engine.model.llm import LlamaRunner
@@ -136,8 +137,11 @@ def main() -> int:
     uses_model = "model" in wanted or "app" in wanted
     runner = LlamaRunner.from_settings(settings) if uses_model else None
     assistant = Assistant(runner, library) if runner is not None else None
-    judge = LogProbScorer.judging(settings, args.judge) \
-        if "checked" in wanted or (pinned and "app" in wanted) else None
+    try:
+        judge = LogProbScorer.judging(settings, args.judge) \
+            if "checked" in wanted or (pinned and "app" in wanted) else None
+    except ModelError as exc:
+        raise SystemExit(f"error: {exc}") from None
     evaluator = Evaluator(grammar, scorer=judge)
     systems: dict[str, list[str]] = {ROWS[w]: [] for w in ROWS if w in wanted}
     checked_times: list[float] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from cli.check_cmd import read_exact
 from cli.common import print_json, settings
@@ -91,8 +92,9 @@ def run(args: argparse.Namespace) -> int:
         revisions = write_tracked_docx(tracked, text, changes, markdown=markup == "markdown")
         written = {"path": str(tracked), "changes": len(changes), "revisions": revisions}
     if args.json:
-        out = {"text": result.text, "edits": [e.to_json() for e in result.edits],
-               "engines": engines, "judge": scorer.model_path if scorer else None}
+        out: dict[str, Any] = {"text": result.text, "edits": [e.to_json() for e in result.edits],
+                               "engines": engines,
+                               "judge": scorer.model_path if scorer else None}
         if written is not None:
             out["tracked"] = written
         print_json(out)

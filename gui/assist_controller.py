@@ -42,9 +42,9 @@ if TYPE_CHECKING:
     from gui.changes import Changes
     from ontology.knowledge import Lookup
 
+# a change to any of these reloads the model (and its judge)
 MODEL_KEYS = ("model", "model_dirs", "context_size", "threads", "gpu_layers", "judge",
-              "backend", "server_url", "server_model", "server_timeout")  # a change reloads
-# the model
+              "backend", "server_url", "server_model", "server_timeout")
 CONTEXT_CHARS = 1500
 
 

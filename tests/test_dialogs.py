@@ -85,7 +85,7 @@ def test_settings_dialog_names_a_proofreading_judge_that_is_not_there(qtbot, tmp
     dialog.judge.setText("gone.gguf")  # a name in the judges folder, where there is none
     dialog._accept()
     assert dialog.problem.text() == \
-        f"Proofreading judge: no such file: {app_paths().judges / 'gone.gguf'}"
+        f"Proofreading judge: gone.gguf is not a file, nor one in {app_paths().judges}"
     judge = tmp_path / "judge.gguf"
     judge.write_bytes(b"GGUF")
     dialog.judge.setText(f"  {judge}  ")

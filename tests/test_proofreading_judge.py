@@ -11,7 +11,7 @@ import pytest
 from conftest import JUDGE, MODEL, base_settings
 from engine.config import save_settings, settings_from_dict
 from engine.grammar.checker import GrammarChecker
-from engine.model.gguf import judge_path
+from engine.model.gguf import find_judge
 from engine.model.scorer import LogProbScorer
 from engine.paths import app_paths
 from engine.writing.proofread import proofread_text
@@ -43,12 +43,15 @@ def checker(lt_ready: bool) -> Iterator[GrammarChecker]:
 
 
 def test_a_judge_is_a_path_or_a_file_in_the_judges_folder(tmp_path: Path) -> None:
-    assert judge_path(base_settings(judge="")) is None  # the loaded model judges
-    assert judge_path(base_settings(judge="gemma.gguf")) == str(app_paths().judges /
-                                                                "gemma.gguf")
-    own = tmp_path / "judge.gguf"
-    assert judge_path(base_settings(judge=str(own))) == str(own)
-    assert judge_path(base_settings(judge="~/j.gguf")) == str(Path("~/j.gguf").expanduser())
+    assert find_judge("") is None and find_judge("  ") is None  # the loaded model judges
+    assert find_judge("gemma.gguf") == "gemma.gguf"  # in neither place: named as given
+    installed = app_paths().judges / "gemma.gguf"
+    installed.parent.mkdir(parents=True, exist_ok=True)
+    installed.write_bytes(b"GGUF")
+    assert find_judge(" gemma.gguf ") == str(installed)
+    own = tmp_path / "gemma.gguf"
+    assert find_judge(str(own)) == str(own)  # a path is a path, there or not
+    assert find_judge("~/j.gguf") == str(Path("~/j.gguf").expanduser())
     settings, problems = settings_from_dict({"judge": 3})
     assert settings.judge == "" and problems == ["settings: setting 'judge': expected str, "
                                                  "got 3; using the default"]

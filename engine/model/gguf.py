@@ -365,15 +365,16 @@ def default_model_path(settings: Settings) -> Path | None:
     return None
 
 
-def judge_path(settings: Settings) -> str | None:
-    """The GGUF the settings' judge names: a path, or a file name in the judges folder;
-    None when they name none (the loaded model judges)."""
-    name = settings.judge.strip()
+def find_judge(name: str) -> str | None:
+    """A proofreading judge's GGUF: ``name`` as a path, else a file of that name in the
+    judges folder; None for no name (the loaded model judges)."""
+    name = name.strip()
     if not name:
         return None
     path = Path(name).expanduser()
-    if path.name == name and not path.exists():
-        path = app_paths().judges / name
+    inside = app_paths().judges / name
+    if not path.exists() and path.name == name and inside.exists():
+        return str(inside)
     return str(path)
 
 

@@ -103,10 +103,11 @@ class LogProbScorer:
 
     @classmethod
     def judging(cls, settings: Settings, model: str | None = None) -> LogProbScorer:
-        """The proofreading judge: ``model``, else the settings' judge, else their model."""
-        from engine.model.gguf import judge_path
+        """The proofreading judge: ``model``, else the settings' judge (either a path or
+        a name in the judges folder), else their model."""
+        from engine.model.gguf import find_judge
 
-        return cls.from_settings(settings, model or judge_path(settings))
+        return cls.from_settings(settings, find_judge(model or settings.judge))
 
     @classmethod
     def beside(cls, backend: object, settings: Settings) -> LogProbScorer | None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from engine.config import BACKENDS, LT_MODES, THEMES, Settings, validate
 from engine.errors import ModelError
-from engine.model.gguf import JUDGE_MODEL_FILE, judge_path
+from engine.model.gguf import JUDGE_MODEL_FILE, find_judge
 from engine.model.keys import keyring_available, load_key, save_key
 from engine.model.server import api_base
 from engine.paths import app_paths
@@ -263,9 +263,10 @@ class SettingsDialog(QDialog):
             problem = validate(key, getattr(settings, key))
             if problem:
                 return f"{key.replace('_', ' ')}: {problem}"
-        judge = judge_path(settings)
+        judge = find_judge(settings.judge)
         if judge is not None and not Path(judge).is_file():
-            return f"Proofreading judge: no such file: {judge}"
+            return (f"Proofreading judge: {settings.judge} is not a file, nor one in "
+                    f"{app_paths().judges}")
         if settings.languagetool_mode == "server" and not settings.languagetool_url:
             return "The server mode needs a server URL."
         if settings.backend == "server":
