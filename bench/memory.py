@@ -130,9 +130,9 @@ def main() -> int:
         return runner
 
     def judge() -> object:
-        from engine.model.scorer import LogProbScorer
+        from engine.model.judge_choice import judge_beside
 
-        scorer = LogProbScorer.beside(held["model"], settings)
+        scorer = judge_beside(held["model"], settings)
         if scorer is not None:
             scorer.compare(SENTENCE, [SENTENCE.replace("go", "goes")])
         return scorer

@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from engine.config import load_settings
 from engine.grammar.autofix import apply_fixes
 from engine.grammar.checker import GrammarChecker
+from engine.model.judge_choice import judge_for
 from engine.model.scorer import LogProbScorer
 from engine.writing.proofread import proofread_text
 
@@ -83,7 +84,7 @@ def main() -> int:
     settings, _ = load_settings()
     checker = GrammarChecker(settings)
     checker.start(wait=True)
-    scorer = LogProbScorer.judging(settings, args.model)
+    scorer = judge_for(settings, args.model)
     scorer.load()
     texts = [SENTENCES[i % len(SENTENCES)].format(n=i + 2) for i in range(args.repeat)]
     assert all(len(text.split()) == 25 for text in texts), "the sentences are 25 words"

@@ -36,8 +36,8 @@ from engine.config import load_settings
 from engine.errors import ModelError
 from engine.grammar.autofix import apply_fixes
 from engine.grammar.checker import GrammarChecker
+from engine.model.judge_choice import judge_for
 from engine.model.llm import LlamaRunner
-from engine.model.scorer import LogProbScorer
 from engine.writing.assistant import Assistant, AssistRequest
 from engine.writing.evaluate import Evaluator
 from engine.writing.gleu import corpus_gleu
@@ -138,7 +138,7 @@ def main() -> int:
     runner = LlamaRunner.from_settings(settings) if uses_model else None
     assistant = Assistant(runner, library) if runner is not None else None
     try:
-        judge = LogProbScorer.judging(settings, args.judge) \
+        judge = judge_for(settings, args.judge) \
             if "checked" in wanted or (pinned and "app" in wanted) else None
     except ModelError as exc:
         raise SystemExit(f"error: {exc}") from None

@@ -11,6 +11,7 @@ from cli.check_cmd import read_exact
 from cli.common import print_json, settings
 from engine.errors import WordloomError
 from engine.grammar.checker import GrammarChecker
+from engine.model.judge_choice import judge_for
 from engine.model.scorer import LogProbScorer
 from engine.text.markdown_mask import fenced_spans
 from engine.writing.proofread import Proofread, proofread_text
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     text = read_any(args.file)
     if not text.strip():
         raise WordloomError("the text is empty")
-    scorer = None if args.no_model else LogProbScorer.judging(conf, args.model)
+    scorer = None if args.no_model else judge_for(conf, args.model)
     checker = GrammarChecker(conf)
     try:
         if scorer is not None:

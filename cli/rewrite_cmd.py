@@ -11,7 +11,7 @@ from engine.errors import WordloomError
 from engine.grammar import language
 from engine.grammar.checker import ENGINES, GrammarChecker
 from engine.model.backend import open_backend
-from engine.model.scorer import LogProbScorer
+from engine.model.judge_choice import judge_beside
 from engine.writing.assistant import STYLES, Assistant, AssistRequest
 from engine.writing.evaluate import Evaluator
 from engine.writing.optimize import MAX_ROUNDS, Round, suggest
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     # Harper's only (no LanguageTool start-up for a rewrite)
     checked = "checked" in template.baselines
     grammar = GrammarChecker(conf, engines=ENGINES if checked else ("harper",))
-    judge = LogProbScorer.beside(runner, conf)
+    judge = judge_beside(runner, conf)
     assistant = Assistant(runner, library, knowledge)
     request = AssistRequest(template=args.template, selection=text, style=args.style,
                             length=args.length, candidates=args.candidates, seed=args.seed,

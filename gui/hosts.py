@@ -23,6 +23,7 @@ from engine.grammar.issues import CheckResult, Issue
 from engine.grammar.language import warm as warm_language
 from engine.heap import give_back_freed
 from engine.model.backend import ModelBackend, open_backend
+from engine.model.judge_choice import judge_beside
 from engine.model.scorer import LogProbScorer
 from engine.model.server import ServerRunner, leaves_machine
 from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt, fact_subject
@@ -297,7 +298,7 @@ class ModelHost:
             self.assistant = Assistant(runner, self.library)
             # the judge is the loaded GGUF (its own context; the file's pages are shared),
             # or for a server the local starter model when there is one
-            self.scorer = LogProbScorer.beside(runner, settings)
+            self.scorer = judge_beside(runner, settings)
             self.evaluator.scorer = self.scorer
             reading_ease("Load the pronouncing dictionary now, not during the first suggestion.")
         remote = settings.backend == "server" and leaves_machine(settings.server_url)

@@ -11,7 +11,7 @@ import pytest
 from conftest import JUDGE, MODEL, base_settings
 from engine.config import save_settings, settings_from_dict
 from engine.grammar.checker import GrammarChecker
-from engine.model.gguf import find_judge
+from engine.model.judge_choice import find_judge
 from engine.model.scorer import LogProbScorer
 from engine.paths import app_paths
 from engine.writing.proofread import proofread_text

@@ -365,19 +365,6 @@ def default_model_path(settings: Settings) -> Path | None:
     return None
 
 
-def find_judge(name: str) -> str | None:
-    """A proofreading judge's GGUF: ``name`` as a path, else a file of that name in the
-    judges folder; None for no name (the loaded model judges)."""
-    name = name.strip()
-    if not name:
-        return None
-    path = Path(name).expanduser()
-    inside = app_paths().judges / name
-    if not path.exists() and path.name == name and inside.exists():
-        return str(inside)
-    return str(path)
-
-
 def resolve_model(settings: Settings, override: str | None = None) -> ModelInfo:
     """The model to load, checked; a ModelError naming what to do when there is none."""
     path = Path(override).expanduser() if override else default_model_path(settings)

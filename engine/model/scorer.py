@@ -28,7 +28,6 @@ the model as printed (``print_view``).
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -55,8 +54,6 @@ from engine.text.words import word_count
 
 if TYPE_CHECKING:
     from engine.model.llm import LlamaRunner
-
-log = logging.getLogger("wordloom.scorer")
 
 CHUNK = 32  # tokens a base is evaluated in at a time, at fixed positions (_decode_base)
 
@@ -102,26 +99,11 @@ class LogProbScorer:
                    quantization=info.quantization)
 
     @classmethod
-    def judging(cls, settings: Settings, model: str | None = None) -> LogProbScorer:
-        """The proofreading judge: ``model``, else the settings' judge (either a path or
-        a name in the judges folder), else their model."""
-        from engine.model.gguf import find_judge
-
-        return cls.from_settings(settings, find_judge(model or settings.judge))
-
-    @classmethod
     def beside(cls, backend: object, settings: Settings) -> LogProbScorer | None:
-        """The judge for a loaded backend: the settings' judge when they name one; else
-        the same GGUF, placed the same way, when it runs in this process; for a server,
-        the settings' local model; None when there is none. A judge that cannot be read
-        is logged and passed over (the settings dialog names it before it is saved)."""
+        """The judge for a loaded backend: the same GGUF, placed the same way, when it runs
+        in this process; for a server, the settings' local model; None when there is none."""
         from engine.model.llm import LlamaRunner, resolve_gpu_layers
 
-        if settings.judge:
-            try:
-                return cls.judging(settings)
-            except ModelError as exc:
-                log.warning("the proofreading judge is passed over: %s", exc)
         if isinstance(backend, LlamaRunner):
             return cls(backend.info.path, threads=backend.threads,
                        gpu_layers=resolve_gpu_layers(backend.requested_gpu_layers),

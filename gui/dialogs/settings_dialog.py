@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from engine.config import BACKENDS, LT_MODES, THEMES, Settings, validate
 from engine.errors import ModelError
-from engine.model.gguf import JUDGE_MODEL_FILE, find_judge
+from engine.model.gguf import JUDGE_MODEL_FILE
+from engine.model.judge_choice import find_judge
 from engine.model.keys import keyring_available, load_key, save_key
 from engine.model.server import api_base
 from engine.paths import app_paths
