@@ -42,9 +42,8 @@ if TYPE_CHECKING:
     from gui.changes import Changes
     from ontology.knowledge import Lookup
 
-# a change to any of these reloads the model (and its judge)
 MODEL_KEYS = ("model", "model_dirs", "context_size", "threads", "gpu_layers", "judge",
-              "backend", "server_url", "server_model", "server_timeout")
+              "backend", "server_url", "server_model", "server_timeout")  # reload on change
 CONTEXT_CHARS = 1500
 
 
@@ -151,7 +150,9 @@ class AssistController(QObject):
         self.model_ready = True
         self.model_info = info
         self.model_loaded.emit()
-        self.model_state.emit(f"{info.name} · {info.device} · context {info.n_ctx}")
+        self.model_state.emit(info.state)
+        if info.judge_problem:  # its file went away after the settings dialog checked it
+            self.message.emit(f"The proofreading judge was passed over ({info.judge_problem}).")
         if info.leaves_machine and info.backend not in self.warned_remote:
             self.warned_remote.add(info.backend)  # once per server
             self.warning.emit("Text you send to the assistant will leave this machine: "

@@ -14,6 +14,7 @@ import linecache
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.config import Settings
@@ -123,6 +124,14 @@ class ModelInfo:
     n_ctx: int
     leaves_machine: bool  # plain http to another machine
     server_models: tuple[str, ...] = ()  # what the server offers (the server backend)
+    judge: str = ""  # the judge setting's model, when it judges (else the model judges)
+    judge_problem: str = ""  # why the judge setting's model was passed over
+
+    @property
+    def state(self) -> str:
+        """The status bar's words for it."""
+        judge = f" · judge {self.judge}" if self.judge else ""
+        return f"{self.name} · {self.device} · context {self.n_ctx}{judge}"
 
 
 class GrammarHost:
@@ -296,15 +305,18 @@ class ModelHost:
                 raise
             self.runner = runner
             self.assistant = Assistant(runner, self.library)
-            # the judge is the loaded GGUF (its own context; the file's pages are shared),
-            # or for a server the local starter model when there is one
-            self.scorer = judge_beside(runner, settings)
+            # the judge setting's GGUF; else the loaded GGUF (its own context; the file's
+            # pages are shared), or for a server the local starter model when there is one
+            problems: list[str] = []
+            self.scorer = judge_beside(runner, settings, problems)
             self.evaluator.scorer = self.scorer
             reading_ease("Load the pronouncing dictionary now, not during the first suggestion.")
         remote = settings.backend == "server" and leaves_machine(settings.server_url)
         offered = tuple(runner.models) if isinstance(runner, ServerRunner) else ()
+        judge = Path(self.scorer.model_path).stem \
+            if settings.judge and self.scorer is not None and not problems else ""
         return ModelInfo(runner.display_name, runner.device_label, runner.backend_label,
-                         runner.n_ctx, remote, offered)
+                         runner.n_ctx, remote, offered, judge, "; ".join(problems))
 
     def serve(self, request: AssistRequest, ctx: OpContext, rounds: int) -> Outcome | BuiltPrompt:
         """Generate (streaming ``Chunk``s and ``Round``s as progress), or with 0 rounds only

@@ -94,11 +94,16 @@ def test_the_app_judges_with_the_judge_setting_and_passes_over_a_missing_one(
 
     host = ModelHost(None, None)
     try:
-        host.load(base_settings(model=str(MODEL), judge=str(JUDGE)))
+        info = host.load(base_settings(model=str(MODEL), judge=str(JUDGE)))
         assert host.scorer is not None and host.scorer.model_path == str(JUDGE)
+        assert (info.judge, info.judge_problem) == (JUDGE.stem, "")
+        assert info.state.endswith(f" · context {info.n_ctx} · judge {JUDGE.stem}")
         assert host.proofread("My father have worked here for twenty years.").text == \
             "My father has worked here for twenty years."  # the judge's edit, no checkers
-        host.load(base_settings(model=str(MODEL), judge=str(tmp_path / "gone.gguf")))
+        gone = tmp_path / "gone.gguf"
+        info = host.load(base_settings(model=str(MODEL), judge=str(gone)))
         assert host.scorer is not None and host.scorer.model_path == str(MODEL)
+        assert info.judge == "" and info.judge_problem == f"{gone}: no such model file"
+        assert info.state.endswith(f" · context {info.n_ctx}")
     finally:
         host.close()

@@ -37,13 +37,17 @@ def judge_for(settings: Settings, model: str | None = None) -> LogProbScorer:
     return LogProbScorer.from_settings(settings, find_judge(model or settings.judge))
 
 
-def judge_beside(backend: object, settings: Settings) -> LogProbScorer | None:
+def judge_beside(backend: object, settings: Settings,
+                 problems: list[str] | None = None) -> LogProbScorer | None:
     """The judge for a loaded backend: the settings' judge when they name one, else the
-    backend's own (``LogProbScorer.beside``). A judge that cannot be read is logged and
-    passed over (the settings dialog names it before it is saved)."""
+    backend's own (``LogProbScorer.beside``). A judge that cannot be read is passed over,
+    logged and said in ``problems`` (the settings dialog names it before it is saved;
+    this is for one that went away since)."""
     if settings.judge:
         try:
             return judge_for(settings)
         except ModelError as exc:
             log.warning("the proofreading judge is passed over: %s", exc)
+            if problems is not None:
+                problems.append(str(exc))
     return LogProbScorer.beside(backend, settings)
