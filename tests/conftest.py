@@ -139,6 +139,18 @@ def lt_ready() -> bool:
     return True
 
 
+@pytest.fixture(scope="module")
+def checker(lt_ready: bool) -> Iterator[object]:
+    """Both checkers, Harper and a real LanguageTool server, ready (one per module)."""
+    from engine.grammar.checker import GrammarChecker
+
+    both = GrammarChecker(base_settings())
+    both.start(wait=True)
+    assert both.lt is not None and both.lt.ready, both.states()
+    yield both
+    both.close()
+
+
 @pytest.fixture(scope="session")
 def lt_engine(lt_ready: bool) -> Iterator[object]:
     """One warm LanguageTool server for the tests that only read from it."""

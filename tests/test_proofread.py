@@ -60,15 +60,6 @@ def scorer():
     judge.close()
 
 
-@pytest.fixture(scope="module")
-def checker(lt_ready):
-    both = GrammarChecker(base_settings())
-    both.start(wait=True)
-    assert both.lt is not None and both.lt.ready, both.states()
-    yield both
-    both.close()
-
-
 def issue(text: str, word: str, *replacements: str, engine: str = "harper",
           category: str = "spelling") -> Issue:
     start = text.index(word)

@@ -33,15 +33,6 @@ def gemma() -> Iterator[LogProbScorer]:
     judge.close()
 
 
-@pytest.fixture(scope="module")
-def checker(lt_ready: bool) -> Iterator[GrammarChecker]:
-    both = GrammarChecker(base_settings())
-    both.start(wait=True)
-    assert both.lt is not None and both.lt.ready, both.states()
-    yield both
-    both.close()
-
-
 def test_a_judge_is_a_path_or_a_file_in_the_judges_folder(tmp_path: Path) -> None:
     assert find_judge("") is None and find_judge("  ") is None  # the loaded model judges
     assert find_judge("gemma.gguf") == "gemma.gguf"  # in neither place: named as given
