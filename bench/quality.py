@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/quality.py --data tests/data/gec [--template proofread]
                                       [--limit N] [--out FILE] [--seed S]
-                                      [--systems source,autofix,checked,model,app] [--json]
+                                      [--systems source,autofix,checked,rewrite,model,app]
+                                      [--json]
                                       [--judge PATH] [--margin KIND=NATS ...]
 
 Reads NAME.src (one sentence a line) and NAME.ref0, NAME.ref1, ... aligned with it, runs
@@ -10,12 +11,16 @@ each system on every source line and prints BLEU, chrF (sacrebleu), ROUGE-L
 (rouge-score) and GLEU (Napoles et al.) against all references, for: the source
 unchanged, auto-fix (each grammar issue's first replacement), the checked fixes
 (engine/writing/proofread.py: the checkers' fixes and confusion-set edits the model
-vouches for; what ``proofread`` prints), the model alone (one candidate, no evaluation),
+vouches for; what ``proofread`` prints), the checked fixes with the clear edits of the
+model's own two rewrites of each sentence made (engine/writing/rewrite_edits.py; what
+``proofread --rewrite`` prints, and what the app's checked card holds once the model has
+written), the model alone (one candidate, no evaluation),
 and the model with evaluation and retries (what the app shows first: for a template
 with checked fixes, these are its first card). ``--systems`` runs only some rows;
 ``--json`` prints ``{systems: {NAME: {BLEU, chrF, ROUGE-L, GLEU}}, first_choice,
 sentences_per_s, ...}`` with ``first_choice`` the row the app shows first (for
-proofread the checked fixes, which the app pins first). ``--out`` gets that row's
+proofread the checked fixes, which the app pins first, with the rewrites' edits when that
+row runs). ``--out`` gets that row's
 sentences, one a line. ``sentences_per_s`` and ``checked_p50_s`` time the checked fixes
 alone (checkers and scoring) when that row runs.
 """
@@ -43,6 +48,7 @@ from engine.writing.evaluate import Evaluator
 from engine.writing.gleu import corpus_gleu
 from engine.writing.optimize import suggest
 from engine.writing.proofread import NEVER, Margins, proofread_text
+from engine.writing.rewrite_edits import model_writer, with_rewrites
 from engine.writing.templates import TemplateLibrary
 
 
@@ -81,7 +87,7 @@ def scores(sources: list[str], hyps: list[str], refs: list[list[str]]) -> dict[s
 
 
 ROWS = {"source": "source unchanged", "autofix": "auto-fix", "checked": "checked fixes",
-        "model": "model alone", "app": "model + evaluation"}
+        "rewrite": "checked + rewrite", "model": "model alone", "app": "model + evaluation"}
 
 
 def parse_margins(pairs: list[str]) -> Margins:
@@ -131,15 +137,18 @@ def main() -> int:
     settings, _ = load_settings()
     library = TemplateLibrary()
     pinned = "checked" in library.get(args.template).baselines
-    first_choice = ROWS["checked"] if pinned else ROWS["app"]  # what the app shows first
+    first_choice = ROWS["app"]  # what the app shows first
+    if pinned:
+        first_choice = ROWS["rewrite"] if "rewrite" in wanted else ROWS["checked"]
     grammar = GrammarChecker(settings)
     grammar.start(wait=True)
-    uses_model = "model" in wanted or "app" in wanted
+    uses_model = any(w in wanted for w in ("model", "app", "rewrite"))
     runner = LlamaRunner.from_settings(settings) if uses_model else None
     assistant = Assistant(runner, library) if runner is not None else None
     try:
         judge = judge_for(settings, args.judge) \
-            if "checked" in wanted or (pinned and "app" in wanted) else None
+            if "checked" in wanted or "rewrite" in wanted or (pinned and "app" in wanted) \
+            else None
     except ModelError as exc:
         raise SystemExit(f"error: {exc}") from None
     evaluator = Evaluator(grammar, scorer=judge)
@@ -149,11 +158,16 @@ def main() -> int:
     for n, line in enumerate(sources):
         if "source" in wanted:
             systems["source unchanged"].append(line)
-        if judge is not None and "checked" in wanted:  # first: its check is not cached
-            began = time.perf_counter()
+        if judge is not None and ("checked" in wanted or "rewrite" in wanted):
+            began = time.perf_counter()  # first: its check is not cached
             result = proofread_text(line, grammar.check(line).issues, judge, margins)
             checked_times.append(time.perf_counter() - began)
-            systems["checked fixes"].append(result.text)
+            if "checked" in wanted:
+                systems["checked fixes"].append(result.text)
+            if assistant is not None and "rewrite" in wanted:
+                adopted, _offers = with_rewrites(result, model_writer(assistant, seed=args.seed),
+                                                 judge, margins, first=n)
+                systems["checked + rewrite"].append(adopted.text)
         if "autofix" in wanted:
             systems["auto-fix"].append(apply_fixes(line, grammar.check(line).issues))
         if assistant is not None and "model" in wanted:

@@ -1,12 +1,13 @@
-"""Edits the other suggestions make that the checked fixes do not, offered on the checked
-fixes' card when the judge finds the text better with them.
+"""Edits the model's own rewrites make that the checked fixes do not: the clear ones taken
+into the checked fixes, the others offered on their card.
 
 The model's free rewrite sometimes fixes what neither checker flagged ("My brother have
 visited" → "has"), inside a rewrite that changes too much to come first. Each word-level
 change a rewrite makes (a run of changed words between unchanged ones, at most a few
 words long) that touches no checked edit is tried on the checked text, and the judge
-scores it there like any other edit: those that gain are offered, best first, each to be
-taken with one click.
+scores it there like any other edit. One that gains more than ``Margins.rewrite`` is
+made (``adopt``: the best first, none touching another); one that gains more than MARGIN
+is offered, each to be taken with one click.
 """
 
 from __future__ import annotations
@@ -60,25 +61,86 @@ def word_changes(original: str, other: str) -> list[tuple[int, int, str]]:
 
 
 def borrowed_edits(original: str, checked: Sequence[Edit], others: Sequence[str],
-                   scorer: JudgesText, margin: float = MARGIN) -> list[Offer]:
-    """The other texts' word changes that the checked fixes lack and the judge vouches
-    for on the checked text, best first."""
-    taken = [(e.start, e.end) for e in checked]
-    found: dict[tuple[int, int, str], None] = {}
+                   scorer: JudgesText, margin: float = MARGIN,
+                   limit: int | None = MAX_OFFERS) -> list[Offer]:
+    """The other texts' word changes of the checked text that the judge vouches for there
+    (each alone), best first, as edits of the original; ``limit`` of them (None: all). A
+    change next to or over a checked edit takes that edit's place: its span covers it."""
+    sorted_edits = sorted(checked, key=lambda e: e.start)
+    base = apply_edits(original, sorted_edits)
+    spans = _base_spans(original, sorted_edits)
+    found: dict[tuple[int, int, str], str] = {}  # the change as an edit -> the variant
     for other in others:
-        for start, end, new in word_changes(original, other):
-            if original[start:end] == new or any(start <= b and a <= end for a, b in taken):
+        for a, b, new in word_changes(base, other):
+            if base[a:b] == new or not _plain(base[a:b], new):
                 continue
-            found[(start, end, new)] = None
+            touched = [(e, lo, hi) for e, lo, hi in spans if a <= hi and lo <= b]
+            low = min([a] + [lo for _e, lo, _hi in touched])
+            high = max([b] + [hi for _e, _lo, hi in touched])
+            start = min([_to_original(low, spans)] + [e.start for e, _lo, _hi in touched])
+            end = max([_to_original(high, spans)] + [e.end for e, _lo, _hi in touched])
+            text = base[low:a] + new + base[b:high]
+            variant = base[:a] + new + base[b:]
+            kept = [e for e in sorted_edits if not start <= e.start <= e.end <= end]
+            if apply_edits(original, [*kept, Edit(start, end, original[start:end], text,
+                                                  "rewrite", 0)]) != variant:
+                continue  # the spans did not map back (a word deleted beside it)
+            found.setdefault((start, end, text), variant)
     if not found:
         return []
-    base = apply_edits(original, checked)
     changes = list(found)
-    variants = [apply_edits(original, [*checked, Edit(s, e, original[s:e], n, "rewrite", 0)])
-                for s, e, n in changes]
     offers = []
-    for (start, end, new), compared in zip(changes, scorer.compare(base, variants),
+    for (start, end, new), compared in zip(changes, scorer.compare(base, list(found.values())),
                                            strict=True):
         if compared is not None and compared.gain > margin:
             offers.append(Offer(start, end, original[start:end], new, compared.gain))
-    return sorted(offers, key=lambda o: -o.gain)[:MAX_OFFERS]
+    return sorted(offers, key=lambda o: -o.gain)[:limit]
+
+
+def _plain(old: str, new: str) -> bool:
+    """Whether a change is words and ordinary punctuation on one line: a rewrite that
+    runs into markup or chatter ("<script …>", a second paragraph) gives no edit."""
+    return "\n" not in new and all(c in _ORDINARY or c.isalnum() or c in old for c in new)
+
+
+_ORDINARY = frozenset(" .,;:!?'’\"“”-–()")
+
+
+def _base_spans(original: str, edits: Sequence[Edit]) -> list[tuple[Edit, int, int]]:
+    """Each edit (sorted by start) with its span in the checked text."""
+    out = []
+    for n, edit in enumerate(edits):
+        low = len(apply_edits(original[:edit.start], edits[:n]))
+        out.append((edit, low, low + len(edit.new)))
+    return out
+
+
+def _to_original(at: int, spans: Sequence[tuple[Edit, int, int]]) -> int:
+    """A position of the checked text outside its edits, in the original."""
+    before = [(e, hi) for e, _lo, hi in spans if hi <= at]
+    if not before:
+        return at
+    edit, high = before[-1]
+    return edit.end + at - high
+
+
+def adopt(checked: Sequence[Edit], offers: Sequence[Offer], margin: float
+          ) -> tuple[list[Edit], list[Offer]]:
+    """The checked edits with the offers that gain more than ``margin`` made, best first,
+    none touching another (source "rewrite"; one that covers checked edits takes their
+    place); and the offers left (best first, up to MAX_OFFERS) that touch nothing made
+    and no checked edit."""
+    made: list[Edit] = []
+    left: list[Offer] = []
+    for offer in sorted(offers, key=lambda o: -o.gain):
+        if any(offer.start <= e.end and e.start <= offer.end for e in made):
+            continue  # its neighbour was made: judged with other words beside it
+        if offer.gain > margin:
+            made.append(Edit(offer.start, offer.end, offer.old, offer.new, "rewrite",
+                             offer.gain))
+        elif not any(offer.start <= e.end and e.start <= offer.end for e in checked):
+            left.append(offer)
+    kept = [e for e in checked
+            if not any(m.start <= e.start and e.end <= m.end for m in made)]
+    edits = sorted([*kept, *made], key=lambda e: e.start)
+    return edits, left[:MAX_OFFERS]

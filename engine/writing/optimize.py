@@ -17,9 +17,9 @@ from typing import Any
 from engine.grammar.autofix import apply_fixes
 from engine.text.split import sentences
 from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt, Candidate, ChunkCallback
-from engine.writing.borrow import borrowed_edits
+from engine.writing.borrow import adopt, borrowed_edits
 from engine.writing.evaluate import Evaluator, rank
-from engine.writing.proofread import Edit, proofread_text
+from engine.writing.proofread import Edit, Margins, apply_edits, proofread_text
 
 MAX_ROUNDS = 3
 
@@ -98,21 +98,33 @@ def suggest(assistant: Assistant, evaluator: Evaluator, request: AssistRequest,
         current = replace(request, extra_instructions=instructions, seed=seed)
         built = assistant.build(current)
     if not cancel.is_set():
-        offer_borrowed(evaluator, request.selection, extra, seen)
+        adopt_borrowed(evaluator, request, first_prompt, extra, seen)
     return Outcome(rank(seen + extra), rounds, first_prompt, cancel.is_set())
 
 
-def offer_borrowed(evaluator: Evaluator, original: str, extra: list[Candidate],
-                   written: list[Candidate]) -> None:
-    """On the checked fixes: the model's word changes they lack that the judge vouches
-    for (engine/writing/borrow.py), each for the writer to take with one click."""
+def adopt_borrowed(evaluator: Evaluator, request: AssistRequest, built: BuiltPrompt,
+                   extra: list[Candidate], written: list[Candidate]) -> None:
+    """On the checked fixes: the model's word changes they lack that the judge vouches for
+    (engine/writing/borrow.py). Those clearly better (``Margins.rewrite``) are made, and
+    the card scored again; the others are offered, each for the writer to take with one
+    click."""
     checked = next((c for c in extra if c.pinned), None)
+    original = request.selection
     others = [c.text for c in written if c.text and c.text != original]
     if checked is None or evaluator.scorer is None or not others:
         return
     edits = [Edit.from_json(e) for e in checked.edits]
-    checked.offers = [o.to_json() for o in borrowed_edits(original, edits, others,
-                                                          evaluator.scorer)]
+    found = borrowed_edits(original, edits, others, evaluator.scorer, limit=None)
+    made, left = adopt(edits, found, Margins().rewrite)
+    checked.offers = [o.to_json() for o in left]
+    if made == edits:
+        return
+    checked.text = checked.raw = apply_edits(original, made)
+    checked.edits = [e.to_json() for e in made]
+    checked.note = _checked_note(made)
+    evaluator.apply(checked, original, built.template, built.length, request.style,
+                    built.facts)
+    checked.reasons = [_edit_line(e) for e in checked.edits] + checked.reasons
 
 
 def baselines(evaluator: Evaluator, request: AssistRequest, built: BuiltPrompt,
@@ -129,9 +141,7 @@ def baselines(evaluator: Evaluator, request: AssistRequest, built: BuiltPrompt,
             checked = proofread_text(request.selection, issues, evaluator.scorer,
                                      cancel=cancel)
             text, edits = checked.text, [e.to_json() for e in checked.edits]
-            vouched = sum(1 for e in checked.edits if e.gain)
-            note = (f"checked fixes: {len(edits)} edit{'s' if len(edits) != 1 else ''}, "
-                    f"{vouched} chosen by the model")
+            note = _checked_note(checked.edits)
         elif kind == "autofix" and issues is not None:
             text, note = apply_fixes(request.selection, issues), "the grammar checkers' fixes"
         elif kind == "original":
@@ -148,6 +158,15 @@ def baselines(evaluator: Evaluator, request: AssistRequest, built: BuiltPrompt,
         candidate.reasons = [_edit_line(e) for e in edits] + candidate.reasons
         out.append(candidate)
     return out
+
+
+def _checked_note(edits: list[Edit]) -> str:
+    """The checked fixes' card heading: how many edits, and who chose them."""
+    vouched = sum(1 for e in edits if e.gain)
+    rewrite = sum(1 for e in edits if e.source == "rewrite")
+    note = (f"checked fixes: {len(edits)} edit{'s' if len(edits) != 1 else ''}, "
+            f"{vouched} chosen by the model")
+    return note + (f" ({rewrite} from its rewrite)" if rewrite else "")
 
 
 def _edit_line(edit: dict[str, Any]) -> str:
