@@ -151,6 +151,18 @@ def checker(lt_ready: bool) -> Iterator[object]:
     both.close()
 
 
+@pytest.fixture(scope="module")
+def gemma() -> Iterator[object]:
+    """The Gemma 3 270M proofreading judge that make setup installs, loaded (one per
+    module)."""
+    from engine.model.scorer import LogProbScorer
+
+    judge = LogProbScorer(str(JUDGE))
+    judge.load()
+    yield judge
+    judge.close()
+
+
 @pytest.fixture(scope="session")
 def lt_engine(lt_ready: bool) -> Iterator[object]:
     """One warm LanguageTool server for the tests that only read from it."""

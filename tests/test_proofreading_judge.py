@@ -3,7 +3,6 @@ the real Gemma 3 270M judge (installed by ``make setup``) deciding the checked f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,14 +22,6 @@ from helpers import assert_user_error, wordloom, wordloom_json
 VERB = "He mostly concetrate on the questions his teacher asks in class."
 KIND = "I like to take part in kind of activities that bring people together."
 SUBJECT = "Reading many books help them to understand the world better."
-
-
-@pytest.fixture(scope="module")
-def gemma() -> Iterator[LogProbScorer]:
-    judge = LogProbScorer(str(JUDGE))
-    judge.load()
-    yield judge
-    judge.close()
 
 
 def test_a_judge_is_a_path_or_a_file_in_the_judges_folder(tmp_path: Path) -> None:

@@ -3,11 +3,8 @@ the others offered (engine/writing/borrow.py, engine/writing/rewrite_edits.py)."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from conftest import JUDGE
 from engine.grammar.checker import GrammarChecker
 from engine.model.scorer import LogProbScorer
 from engine.writing.borrow import Offer, adopt
@@ -19,14 +16,6 @@ from helpers import assert_user_error, wordloom, wordloom_json
 # model's rewrite has "went" (after "Last year"); the second's rewrite makes a word worse
 TEXT = ("Last year I have went to London for see my friends. My brother told me that the "
         "tickets was the most expensive he ever seen.")
-
-
-@pytest.fixture(scope="module")
-def gemma() -> Iterator[LogProbScorer]:
-    judge = LogProbScorer(str(JUDGE))
-    judge.load()
-    yield judge
-    judge.close()
 
 
 def _rewrites(text: str) -> list[str]:
