@@ -159,3 +159,20 @@ def test_a_rewrite_that_runs_into_markup_gives_no_edit(gemma: LogProbScorer) -> 
     assert not any("<" in o.new or "\n" in o.new or "{" in o.new for o in spans), spans
     # a plain change of the same rewrite is still judged
     assert borrowed_edits(original, [], ["Learn! "], gemma, margin=-99.0, limit=None)
+
+
+@pytest.mark.numeric
+def test_a_rewrite_never_changes_a_name(gemma: LogProbScorer) -> None:
+    """The package's smoke run once took "Leifeng Pagoda" → "Leilao Pagoda" from the
+    starter model's rewrite: a capitalized word inside a sentence is a name, and a change
+    must keep it (the slot search never changes one either)."""
+    from engine.writing.borrow import borrowed_edits
+
+    original = "The boats drifted past Leifeng Pagoda in the mist, and we was tired."
+    rewrite = "The boats drifted past Leilao Pagoda in the mist, and we were tired."
+    found = borrowed_edits(original, [], [rewrite], gemma, margin=-99.0, limit=None)
+    assert [(o.old, o.new) for o in found] == [("was", "were")], found
+    # a name kept, the words around it changed, is still an edit
+    moved = borrowed_edits(original, [], [original.replace("past Leifeng", "by Leifeng")],
+                           gemma, margin=-99.0, limit=None)
+    assert [(o.old, o.new) for o in moved] == [("past", "by")]

@@ -13,6 +13,7 @@ is offered, each to be taken with one click.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -72,7 +73,8 @@ def borrowed_edits(original: str, checked: Sequence[Edit], others: Sequence[str]
     found: dict[tuple[int, int, str], str] = {}  # the change as an edit -> the variant
     for other in others:
         for a, b, new in word_changes(base, other):
-            if base[a:b] == new or not _plain(base[a:b], new):
+            if base[a:b] == new or not _plain(base[a:b], new) or \
+                    not _keeps_names(base, a, b, new):
                 continue
             touched = [(e, lo, hi) for e, lo, hi in spans if a <= hi and lo <= b]
             low = min([a] + [lo for _e, lo, _hi in touched])
@@ -103,6 +105,19 @@ def _plain(old: str, new: str) -> bool:
     return "\n" not in new and all(c in _ORDINARY or c.isalnum() or c in old for c in new)
 
 
+def _keeps_names(text: str, start: int, end: int, new: str) -> bool:
+    """Whether a change of ``text[start:end]`` keeps every name in it: a capitalized word
+    that does not begin a sentence ("Leifeng Pagoda" must not become "Leilao Pagoda")."""
+    kept = set(_WORD.findall(new))
+    for match in _WORD.finditer(text, start, end):
+        before = text[:match.start()].rstrip()
+        if match.group()[0].isupper() and before and before[-1] not in ".!?:\"“" and \
+                match.group() not in kept:
+            return False
+    return True
+
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
 _ORDINARY = frozenset(" .,;:!?'’\"“”-–()")
 
 
