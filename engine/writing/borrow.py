@@ -3,11 +3,13 @@ into the checked fixes, the others offered on their card.
 
 The model's free rewrite sometimes fixes what neither checker flagged ("My brother have
 visited" → "has"), inside a rewrite that changes too much to come first. Each word-level
-change a rewrite makes (a run of changed words between unchanged ones, at most a few
-words long) that touches no checked edit is tried on the checked text, and the judge
-scores it there like any other edit. One that gains more than ``Margins.rewrite`` is
-made (``adopt``: the best first, none touching another); one that gains more than MARGIN
-is offered, each to be taken with one click.
+change a rewrite makes to the checked text (a run of changed words between unchanged
+ones, at most a few words long) is tried there, and the judge scores it like any other
+edit; one next to or over a checked edit is merged with it and takes its place ("have
+gone" → "went" where the original had "have went"). One that gains more than
+``Margins.rewrite`` is made (``adopt``: the best first, none touching another); one that
+gains more than MARGIN and touches no edit is offered, to be taken with one click. A
+change that brings markup or a new line, or alters a name, is never tried.
 """
 
 from __future__ import annotations
