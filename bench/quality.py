@@ -152,6 +152,7 @@ def main() -> int:
     except ModelError as exc:
         raise SystemExit(f"error: {exc}") from None
     evaluator = Evaluator(grammar, scorer=judge)
+    write = model_writer(assistant, seed=args.seed) if assistant is not None else None
     systems: dict[str, list[str]] = {ROWS[w]: [] for w in ROWS if w in wanted}
     checked_times: list[float] = []
     started = time.perf_counter()
@@ -164,9 +165,8 @@ def main() -> int:
             checked_times.append(time.perf_counter() - began)
             if "checked" in wanted:
                 systems["checked fixes"].append(result.text)
-            if assistant is not None and "rewrite" in wanted:
-                adopted, _offers = with_rewrites(result, model_writer(assistant, seed=args.seed),
-                                                 judge, margins, first=n)
+            if write is not None and "rewrite" in wanted:
+                adopted, _offers = with_rewrites(result, write, judge, margins, first=n)
                 systems["checked + rewrite"].append(adopted.text)
         if "autofix" in wanted:
             systems["auto-fix"].append(apply_fixes(line, grammar.check(line).issues))

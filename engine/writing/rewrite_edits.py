@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from engine.text.split import sentences
 from engine.writing.assistant import Assistant, AssistRequest
@@ -53,20 +54,17 @@ def with_rewrites(checked: Proofread, write: Writer, scorer: JudgesText,
             edits += inside
             continue
         sentence = text[start:end]
-        moved = [_shift(e, -start) for e in inside]
+        moved = [replace(e, start=e.start - start, end=e.end - start) for e in inside]
         found = [o for o in borrowed_edits(sentence, moved, write(sentence, first + n),
                                            scorer, limit=None)
                  if not any(e.start <= o.end + start and o.start + start <= e.end
                             for e in checked.edits if e.start < start or end < e.end)]
         made, left = adopt(moved, found, margins.rewrite)
-        edits += [_shift(e, start) for e in made]
-        offers += [Offer(o.start + start, o.end + start, o.old, o.new, o.gain) for o in left]
+        edits += [replace(e, start=e.start + start, end=e.end + start) for e in made]
+        offers += [replace(o, start=o.start + start, end=o.end + start) for o in left]
     edits += [e for e in checked.edits if id(e) not in placed]  # across sentences
     edits.sort(key=lambda e: e.start)
     result = Proofread(text, apply_edits(text, edits), edits, checked.rounds,
                        checked.variants, checked.per_word)
     return result, offers
 
-
-def _shift(edit: Edit, by: int) -> Edit:
-    return Edit(edit.start + by, edit.end + by, edit.old, edit.new, edit.source, edit.gain)
