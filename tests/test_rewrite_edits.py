@@ -93,8 +93,11 @@ def test_each_sentences_rewrite_gives_the_edits_the_judge_vouches_for(
 @pytest.mark.model
 @pytest.mark.languagetool
 def test_the_command_line_makes_the_rewrites_clear_edits() -> None:
-    plain = wordloom_json("proofread", "-", stdin=TEXT)
-    data = wordloom_json("proofread", "-", "--rewrite", stdin=TEXT)
+    # the starter model's rewrite of the second sentence has "we walked" (and of TEXT's
+    # first it drops "Last year", which is never an edit)
+    text = TEXT + " The willows along the lake were turning green, and we walks slowly home."
+    plain = wordloom_json("proofread", "-", stdin=text)
+    data = wordloom_json("proofread", "-", "--rewrite", stdin=text)
     rewrite = [e for e in data["edits"] if e["source"] == "rewrite"]
     # the checked fixes stand, but for those a rewrite edit takes the place of
     assert [e for e in data["edits"] if e["source"] != "rewrite"] == [
@@ -104,8 +107,9 @@ def test_the_command_line_makes_the_rewrites_clear_edits() -> None:
     assert all(e["gain"] > Margins().rewrite for e in rewrite)
     assert all(1.0 < o["gain"] <= Margins().rewrite for o in data["offers"])
     edits = [Edit.from_json(e) for e in data["edits"]]
-    assert data["text"] == apply_edits(TEXT, edits)
-    again = wordloom_json("proofread", "-", "--rewrite", stdin=TEXT)
+    assert data["text"] == apply_edits(text, edits)
+    assert "Last year" in data["text"]
+    again = wordloom_json("proofread", "-", "--rewrite", stdin=text)
     assert again == data  # each sentence's seed is its number: the same text, the same
 
 
@@ -176,3 +180,24 @@ def test_a_rewrite_never_changes_a_name(gemma: LogProbScorer) -> None:
     moved = borrowed_edits(original, [], [original.replace("past Leifeng", "by Leifeng")],
                            gemma, margin=-99.0, limit=None)
     assert [(o.old, o.new) for o in moved] == [("past", "by")]
+
+
+@pytest.mark.numeric
+def test_a_rewrite_keeps_numbers_and_a_sentences_opening_words(gemma: LogProbScorer
+                                                                 ) -> None:
+    """Rewrites on JFLEG dev made "5 0 years" "5 years" and "Therefore, we" "We", and the
+    judge vouched for both: a number is the writer's fact, and the judge has no context
+    for a sentence's first words, so every word dropped there looks like a gain. Here
+    Gemma gains about 6 nats on "5 0" → "4" and 3.5 on dropping "Therefore,"."""
+    from engine.writing.borrow import borrowed_edits
+
+    original = "We waited for 5 0 minutes at the station. Therefore, we was late for the concert."
+    rewrites = ["We waited for 4 minutes at the station. We was late for the concert.",
+                "I waited for 50 minutes at the station. Therefore, we were late for the "
+                "concert."]
+    found = borrowed_edits(original, [], rewrites, gemma, margin=-99.0, limit=None)
+    assert sorted((o.old, o.new) for o in found) == [
+        ("5 0", "50"), ("We", "I"), ("was", "were")], found  # digits kept; as many words
+    made, _left = adopt([], found, Margins().rewrite)
+    assert apply_edits(original, made) == original.replace("5 0", "50").replace(
+        "we was", "we were")

@@ -9,7 +9,8 @@ edit; one next to or over a checked edit is merged with it and takes its place (
 gone" → "went" where the original had "have went"). One that gains more than
 ``Margins.rewrite`` is made (``adopt``: the best first, none touching another); one that
 gains more than MARGIN and touches no edit is offered, to be taken with one click. A
-change that brings markup or a new line, or alters a name, is never tried.
+change that brings markup or a new line, alters a name or a number, or drops the words a
+sentence opens with is never tried.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def borrowed_edits(original: str, checked: Sequence[Edit], others: Sequence[str]
     for other in others:
         for a, b, new in word_changes(base, other):
             if base[a:b] == new or not _plain(base[a:b], new) or \
-                    not _keeps_names(base, a, b, new):
+                    not _keeps_names(base, a, b, new) or not _keeps_numbers(base[a:b], new) \
+                    or not _keeps_opening(base, a, b, new):
                 continue
             touched = [(e, lo, hi) for e, lo, hi in spans if a <= hi and lo <= b]
             low = min([a] + [lo for _e, lo, _hi in touched])
@@ -119,6 +121,23 @@ def _keeps_names(text: str, start: int, end: int, new: str) -> bool:
     return True
 
 
+def _keeps_numbers(old: str, new: str) -> bool:
+    """Whether a change keeps the digits it touches, in their order: "5 0 years" may become
+    "50 years", never "5 years", nor "10th" "1st"."""
+    return _NOT_DIGIT.sub("", old) == _NOT_DIGIT.sub("", new)
+
+
+def _keeps_opening(text: str, start: int, end: int, new: str) -> bool:
+    """Whether a change at a sentence's opening keeps as many words as it replaces: a
+    rewrite drops a connective there ("Therefore, we have" -> "We have"), and the judge,
+    which has no context for a sentence's first words, finds every word taken away there
+    a gain (the search never changes a first word either: ``Margins.start``)."""
+    before = text[:start].rstrip()
+    opens = not before or before[-1] in ".!?\"”"
+    return not opens or len(_WORD.findall(new)) >= len(_WORD.findall(text, start, end))
+
+
+_NOT_DIGIT = re.compile(r"\D")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _ORDINARY = frozenset(" .,;:!?'’\"“”-–()")
 
