@@ -76,9 +76,7 @@ def borrowed_edits(original: str, checked: Sequence[Edit], others: Sequence[str]
     found: dict[tuple[int, int, str], str] = {}  # the change as an edit -> the variant
     for other in others:
         for a, b, new in word_changes(base, other):
-            if base[a:b] == new or not _plain(base[a:b], new) or \
-                    not _keeps_names(base, a, b, new) or not _keeps_numbers(base[a:b], new) \
-                    or not _keeps_opening(base, a, b, new):
+            if not _worth_trying(base, a, b, new):
                 continue
             touched = [(e, lo, hi) for e, lo, hi in spans if a <= hi and lo <= b]
             low = min([a] + [lo for _e, lo, _hi in touched])
@@ -103,6 +101,13 @@ def borrowed_edits(original: str, checked: Sequence[Edit], others: Sequence[str]
     return sorted(offers, key=lambda o: -o.gain)[:limit]
 
 
+def _worth_trying(text: str, start: int, end: int, new: str) -> bool:
+    """Whether a change of ``text[start:end]`` to ``new`` may be an edit at all."""
+    old = text[start:end]
+    return old != new and _plain(old, new) and _keeps_names(text, start, end, new) and \
+        _keeps_numbers(old, new) and _keeps_opening(text, start, end, new)
+
+
 def _plain(old: str, new: str) -> bool:
     """Whether a change is words and ordinary punctuation on one line: a rewrite that
     runs into markup or chatter ("<script …>", a second paragraph) gives no edit."""
@@ -113,12 +118,15 @@ def _keeps_names(text: str, start: int, end: int, new: str) -> bool:
     """Whether a change of ``text[start:end]`` keeps every name in it: a capitalized word
     that does not begin a sentence ("Leifeng Pagoda" must not become "Leilao Pagoda")."""
     kept = set(_WORD.findall(new))
-    for match in _WORD.finditer(text, start, end):
-        before = text[:match.start()].rstrip()
-        if match.group()[0].isupper() and before and before[-1] not in ".!?:\"“" and \
-                match.group() not in kept:
-            return False
-    return True
+    return not any(match.group()[0].isupper() and match.group() not in kept and
+                   not _opens_sentence(text, match.start())
+                   for match in _WORD.finditer(text, start, end))
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether ``at`` is where a sentence of ``text`` begins (after its end marks)."""
+    before = text[:at].rstrip()
+    return not before or before[-1] in ".!?:\"“”"
 
 
 def _keeps_numbers(old: str, new: str) -> bool:
@@ -132,9 +140,8 @@ def _keeps_opening(text: str, start: int, end: int, new: str) -> bool:
     rewrite drops a connective there ("Therefore, we have" -> "We have"), and the judge,
     which has no context for a sentence's first words, finds every word taken away there
     a gain (the search never changes a first word either: ``Margins.start``)."""
-    before = text[:start].rstrip()
-    opens = not before or before[-1] in ".!?\"”"
-    return not opens or len(_WORD.findall(new)) >= len(_WORD.findall(text, start, end))
+    return not _opens_sentence(text, start) or \
+        len(_WORD.findall(new)) >= len(_WORD.findall(text, start, end))
 
 
 _NOT_DIGIT = re.compile(r"\D")
