@@ -7,7 +7,7 @@ import pytest
 
 from engine.grammar.checker import GrammarChecker
 from engine.model.scorer import LogProbScorer
-from engine.writing.borrow import Offer, adopt
+from engine.writing.borrow import Offer, adopt, touches
 from engine.writing.proofread import Edit, Margins, apply_edits, proofread_text
 from engine.writing.rewrite_edits import with_rewrites
 from helpers import assert_user_error, wordloom, wordloom_json
@@ -22,10 +22,6 @@ def _rewrites(text: str) -> list[str]:
     """Two rewrites of ``TEXT`` or of one of its sentences, as the model might write them."""
     return [text.replace("have went", "went").replace("for see", "to see"),
             text.replace("tickets was", "tickets were").replace("expensive", "expansive")]
-
-
-def _touch(a: Edit | Offer, b: Edit | Offer) -> bool:
-    return a.start <= b.end and b.start <= a.end
 
 
 def test_the_clear_gains_are_made_best_first_and_none_touches_another() -> None:
@@ -71,11 +67,11 @@ def test_each_sentences_rewrite_gives_the_edits_the_judge_vouches_for(
     # the other checked fixes stand as they were; no two edits touch
     assert [e for e in result.edits if e.source != "rewrite"] == \
         [e for e in checked.edits if e.old != "went"]
-    assert not any(_touch(a, b) for a in result.edits for b in result.edits if a is not b)
+    assert not any(touches(a, b) for a in result.edits for b in result.edits if a is not b)
     assert result.text == apply_edits(TEXT, result.edits)
     # what gains less is offered, touching no edit; a change for the worse is neither
     assert all(1.0 < o.gain <= Margins().rewrite for o in offers)
-    assert not any(_touch(o, e) for o in offers for e in result.edits)
+    assert not any(touches(o, e) for o in offers for e in result.edits)
     assert "expansive" not in result.text and all(o.new != "expansive" for o in offers)
     # no sentence is rewritten once cancelled, nor one inside a skipped span
     import threading

@@ -167,6 +167,11 @@ def _to_original(at: int, spans: Sequence[tuple[Edit, int, int]]) -> int:
     return edit.end + at - high
 
 
+def touches(a: Edit | Offer, b: Edit | Offer) -> bool:
+    """Whether two edits overlap or meet (no word between them)."""
+    return a.start <= b.end and b.start <= a.end
+
+
 def adopt(checked: Sequence[Edit], offers: Sequence[Offer], margin: float
           ) -> tuple[list[Edit], list[Offer]]:
     """The checked edits with the offers that gain more than ``margin`` made, best first,
@@ -176,12 +181,12 @@ def adopt(checked: Sequence[Edit], offers: Sequence[Offer], margin: float
     made: list[Edit] = []
     left: list[Offer] = []
     for offer in sorted(offers, key=lambda o: -o.gain):
-        if any(offer.start <= e.end and e.start <= offer.end for e in made):
+        if any(touches(offer, e) for e in made):
             continue  # its neighbour was made: judged with other words beside it
         if offer.gain > margin:
             made.append(Edit(offer.start, offer.end, offer.old, offer.new, "rewrite",
                              offer.gain))
-        elif not any(offer.start <= e.end and e.start <= offer.end for e in checked):
+        elif not any(touches(offer, e) for e in checked):
             left.append(offer)
     kept = [e for e in checked
             if not any(m.start <= e.start and e.end <= m.end for m in made)]
