@@ -7,7 +7,7 @@ import pytest
 
 from engine.grammar.checker import GrammarChecker
 from engine.model.scorer import LogProbScorer
-from engine.writing.borrow import Offer, adopt, touches
+from engine.writing.borrow import Offer, adopt, borrowed_edits, touches
 from engine.writing.proofread import Edit, Margins, apply_edits, proofread_text
 from engine.writing.rewrite_edits import with_rewrites
 from helpers import assert_user_error, wordloom, wordloom_json
@@ -149,8 +149,6 @@ def test_the_checked_card_takes_the_written_cards_clear_edits(
 def test_a_rewrite_that_runs_into_markup_gives_no_edit(gemma: LogProbScorer) -> None:
     """The model once answered "-Learn !" with "Learn!" and, on a new line, a video's
     <script> element; the judge liked it (JFLEG dev, checked + rewrite, session 20)."""
-    from engine.writing.borrow import borrowed_edits
-
     original = "-Learn ! "
     script = ('Learn!\n    <script src="https://www.example.com/embed?id=1" '
               'frameborder="true"></script> ')
@@ -166,8 +164,6 @@ def test_a_rewrite_never_changes_a_name(gemma: LogProbScorer) -> None:
     """The package's smoke run once took "Leifeng Pagoda" → "Leilao Pagoda" from the
     starter model's rewrite: a capitalized word inside a sentence is a name, and a change
     must keep it (the slot search never changes one either)."""
-    from engine.writing.borrow import borrowed_edits
-
     original = "The boats drifted past Leifeng Pagoda in the mist, and we was tired."
     rewrite = "The boats drifted past Leilao Pagoda in the mist, and we were tired."
     found = borrowed_edits(original, [], [rewrite], gemma, margin=-99.0, limit=None)
@@ -185,8 +181,6 @@ def test_a_rewrite_keeps_numbers_and_a_sentences_opening_words(gemma: LogProbSco
     judge vouched for both: a number is the writer's fact, and the judge has no context
     for a sentence's first words, so every word dropped there looks like a gain. Here
     Gemma gains about 6 nats on "5 0" → "4" and 3.5 on dropping "Therefore,"."""
-    from engine.writing.borrow import borrowed_edits
-
     original = "We waited for 5 0 minutes at the station. Therefore, we was late for the concert."
     rewrites = ["We waited for 4 minutes at the station. We was late for the concert.",
                 "I waited for 50 minutes at the station. Therefore, we were late for the "
