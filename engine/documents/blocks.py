@@ -20,6 +20,7 @@ class Run:
     bold: bool = False
     italic: bool = False
     code: bool = False
+    link: str = ""  # a hyperlink's target ("#name": a bookmark in the document)
 
 
 @dataclass
@@ -88,9 +89,14 @@ def from_markdown(text: str) -> list[Block]:
 def _runs(inline: Token) -> list[Run]:
     runs: list[Run] = []
     bold = italic = 0
+    link = ""
     for child in inline.children or []:
         kind = child.type
-        if kind == "strong_open":
+        if kind == "link_open":
+            link = str(child.attrs.get("href", ""))
+        elif kind == "link_close":
+            link = ""
+        elif kind == "strong_open":
             bold += 1
         elif kind == "strong_close":
             bold -= 1
@@ -99,20 +105,21 @@ def _runs(inline: Token) -> list[Run]:
         elif kind == "em_close":
             italic -= 1
         elif kind == "text":
-            _add(runs, Run(child.content, bold > 0, italic > 0))
+            _add(runs, Run(child.content, bold > 0, italic > 0, link=link))
         elif kind == "code_inline":
-            runs.append(Run(child.content, bold > 0, italic > 0, code=True))
+            runs.append(Run(child.content, bold > 0, italic > 0, code=True, link=link))
         elif kind in ("softbreak", "hardbreak"):
-            _add(runs, Run(" " if kind == "softbreak" else "\n", bold > 0, italic > 0))
+            _add(runs, Run(" " if kind == "softbreak" else "\n", bold > 0, italic > 0,
+                           link=link))
         elif kind == "image":
-            _add(runs, Run(child.content, bold > 0, italic > 0))  # its alt text
+            _add(runs, Run(child.content, bold > 0, italic > 0, link=link))  # its alt text
     return runs
 
 
 def _add(runs: list[Run], run: Run) -> None:
     """Join a run to the one before when they look the same."""
-    if runs and (runs[-1].bold, runs[-1].italic, runs[-1].code) == (run.bold, run.italic,
-                                                                     run.code):
+    if runs and (runs[-1].bold, runs[-1].italic, runs[-1].code, runs[-1].link) == \
+            (run.bold, run.italic, run.code, run.link):
         runs[-1].text += run.text
     elif run.text:
         runs.append(run)
@@ -122,6 +129,30 @@ _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
 
 
 def _md_runs(runs: list[Run]) -> str:
+    """Runs as Markdown: emphasis per run, one link around the runs that share it."""
+    out: list[str] = []
+    index = 0
+    while index < len(runs):
+        link = runs[index].link
+        end = index + 1
+        while end < len(runs) and runs[end].link == link:
+            end += 1
+        text = _md_looks(runs[index:end])
+        if link and text.strip():  # the spaces around a link's words stay outside it
+            core = text.strip()
+            lead, tail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+            text = f"{lead}[{core}]({_target(link)}){tail}"
+        out.append(text)
+        index = end
+    return "".join(out).replace("\n", "  \n")
+
+
+def _target(link: str) -> str:
+    """A link target as CommonMark reads it back (in <...> when it has spaces)."""
+    return f"<{link}>" if any(c in link for c in " ()<>") else link
+
+
+def _md_looks(runs: list[Run]) -> str:
     out = []
     for run in runs:
         if run.code:
@@ -135,25 +166,34 @@ def _md_runs(runs: list[Run]) -> str:
         lead, tail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
         mark = ("**" if run.bold else "") + ("*" if run.italic else "")
         out.append(f"{lead}{mark}{core}{mark[::-1]}{tail}")
-    return "".join(out).replace("\n", "  \n")
+    return "".join(out)
 
 
 def to_markdown(blocks: list[Block]) -> str:
     out: list[str] = []
     previous = ""
+    counts: dict[int, int] = {}  # a numbered list's items so far, by nesting level
     for block in blocks:
         listed = block.kind in ("bullet", "number")
         same_list = listed and previous in ("bullet", "number") and (
             block.kind == previous or block.level > 0)
         if out and not same_list:
             out.append("")
+        if not same_list:
+            counts.clear()
+        for deeper in [level for level in counts if level > block.level]:
+            del counts[deeper]  # a sublist that ended: the next one counts from 1
+        if block.kind == "number":
+            counts[block.level] = counts.get(block.level, 0) + 1
+        else:
+            counts.pop(block.level, None)
         indent = "   " * block.level
         if block.kind == "heading":
             out.append("#" * max(1, min(6, block.level)) + " " + _md_runs(block.runs))
         elif block.kind == "bullet":
             out.append(f"{indent}- {_md_runs(block.runs)}")
         elif block.kind == "number":
-            out.append(f"{indent}1. {_md_runs(block.runs)}")
+            out.append(f"{indent}{counts[block.level]}. {_md_runs(block.runs)}")
         elif block.kind == "quote":
             out.append("> " + _md_runs(block.runs).replace("\n", "\n> "))
         elif block.kind == "code":

@@ -1,8 +1,11 @@
 """Word (.docx) in and out through blocks (python-docx).
 
-Import keeps headings, emphasis, bullet and numbered lists, quotes, code-styled text and
-tables; images, footnotes and comments cannot come across and are counted so the writer
-is told. Export writes real Word headings, list styles, quotes and tables.
+Import keeps headings, emphasis, bullet and numbered lists, quotes, code-styled text,
+tables and links, and reads every word of the body in order: inside hyperlinks, content
+controls, fields, smart tags, custom XML, alternate content, text boxes and drop caps
+(``engine/documents/docx_inline.py``). Images, footnotes and comments do not come across
+yet and are counted, so the writer is told. Export writes real Word headings, list
+styles, quotes and tables.
 """
 
 from __future__ import annotations
@@ -14,10 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.documents.blocks import Block, Run
+from engine.documents.docx_inline import W, read_inline
 from engine.errors import DocumentError
-
-MONOSPACE = ("courier", "consolas", "menlo", "mono", "code")
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def head(path: Path, size: int = 512) -> bytes:
@@ -41,31 +42,82 @@ def sniff(path: Path, data: bytes, kind: str) -> None:
 def read_docx(path: Path) -> tuple[list[Block], Counter[str]]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     sniff(path, head(path), "Word")
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise DocumentError(f"{path}: not a readable Word file ({str(exc)[:120]})") from exc
-    blocks: list[Block] = []
-    dropped: Counter[str] = Counter()
-    numbered = _numbered_lists(document)
-    names = {style.style_id: style.name or "" for style in document.styles}  # looked up once
-    for child in document.element.body.iterchildren():
-        if child.tag == W + "p":
-            _count_dropped(child, dropped)
-            block = _paragraph(Paragraph(child, document), numbered,
-                               names.get(child.style or "", ""))
-            if block is not None:
-                blocks.append(block)
-        elif child.tag == W + "tbl":
-            table = Table(child, document)
-            rows = [[" ".join(cell.text.split()) for cell in row.cells] for row in table.rows]
-            if rows:
-                blocks.append(Block("table", rows=rows))
-    return blocks, dropped
+    reader = _Body(document)
+    reader.walk(document.element.body)
+    return reader.blocks, reader.dropped
+
+
+class _Body:
+    """The body's blocks in order: paragraphs and tables, also those inside content
+    controls and custom XML, text boxes after the paragraph they are anchored in, and a
+    drop cap joined to the paragraph it starts."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.blocks: list[Block] = []
+        self.dropped: Counter[str] = Counter()
+        self.numbered = _numbered_lists(document)
+        self.names = {style.style_id: style.name or "" for style in document.styles}
+        self.rels = {rid: rel.target_ref for rid, rel in document.part.rels.items()
+                     if rel.is_external}
+        self.drop_cap: list[Run] = []
+
+    def link_for(self, rid: str) -> str:
+        return self.rels.get(rid, "")
+
+    def walk(self, parent: Any) -> None:
+        for child in parent.iterchildren():
+            if child.tag == W + "p":
+                self.paragraph(child)
+            elif child.tag == W + "tbl":
+                self.table(child)
+            elif child.tag == W + "sdt":
+                content = child.find(W + "sdtContent")
+                if content is not None:
+                    self.walk(content)
+            elif child.tag == W + "customXml":
+                self.walk(child)
+
+    def paragraph(self, element: Any) -> None:
+        from docx.text.paragraph import Paragraph
+
+        _count_dropped(element, self.dropped)
+        inline = read_inline(element, self.link_for)
+        runs = inline.runs
+        props = element.find(W + "pPr")
+        frame = props.find(W + "framePr") if props is not None else None
+        if frame is not None and frame.get(W + "dropCap") in ("drop", "margin"):
+            self.drop_cap += runs  # the big first letter, set apart in a frame
+            return
+        if self.drop_cap:
+            runs, self.drop_cap = self.drop_cap + runs, []
+        style = self.names.get(element.style or "", "")
+        block = _paragraph(Paragraph(element, self.document), runs, self.numbered, style)
+        if block is not None:
+            self.blocks.append(block)
+        for box in inline.boxes:  # what is written in its text boxes and shapes
+            self.paragraph(box)
+
+    def table(self, element: Any) -> None:
+        rows = []
+        for row in element.iter(W + "tr"):
+            cells = []
+            for cell in row.iter(W + "tc"):  # content controls may hold cells too
+                if cell.getparent() is not row and cell.getparent().tag != W + "sdtContent":
+                    continue  # a nested table's cell: read with its own cell
+                words = [" ".join("".join(r.text for r in
+                                          read_inline(p, self.link_for).runs).split())
+                         for p in cell.iter(W + "p")]
+                cells.append(" ".join(w for w in words if w))
+            rows.append(cells)
+        if rows:
+            self.blocks.append(Block("table", rows=rows))
 
 
 def _count_dropped(element: Any, dropped: Counter[str]) -> None:
@@ -102,29 +154,11 @@ def _numbered_lists(document: Any) -> set[str]:
     return out
 
 
-def _before_changes(paragraph: Any) -> list[tuple[Any, str]]:
-    """The paragraph's runs and their words as they were before its tracked changes: an
-    insertion not accepted yet is left out, a deletion's words are still there."""
-    from docx.text.run import Run as DocxRun
-
-    out = []
-    for child in paragraph._p:
-        if child.tag == W + "r":
-            run = DocxRun(child, paragraph)
-            out.append((run, run.text))
-        elif child.tag in (W + "del", W + "moveFrom"):
-            for inner in child.iter(W + "r"):
-                words = "".join(node.text or "" for node in inner.iter(W + "delText"))
-                out.append((DocxRun(inner, paragraph), words))
-    return out
-
-
-def _paragraph(paragraph: Any, numbered: set[str], style: str) -> Block | None:
-    runs = [Run(text, bool(run.bold), bool(run.italic),
-                any(m in (run.font.name or "").lower() for m in MONOSPACE))
-            for run, text in _before_changes(paragraph) if text]
-    if not runs:
+def _paragraph(paragraph: Any, runs: list[Run], numbered: set[str],
+               style: str) -> Block | None:
+    if not "".join(r.text for r in runs).strip():
         return None
+    runs = _whole_word_code(runs)
     lowered = style.lower()
     num = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
     if lowered.startswith("heading") and lowered[-1:].isdigit():
@@ -143,6 +177,24 @@ def _paragraph(paragraph: Any, numbered: set[str], style: str) -> Block | None:
     if all(r.code for r in runs):
         return Block("code", [Run("".join(r.text for r in runs), code=True)])
     return Block("paragraph", runs)
+
+
+def _whole_word_code(runs: list[Run]) -> list[Run]:
+    """A monospace font in the middle of a word is a font, not code ("Thes`e `are")."""
+    out: list[Run] = []
+    for i, run in enumerate(runs):
+        if run.code and not all(r.code for r in runs):
+            before = runs[i - 1].text[-1:] if i else ""
+            after = runs[i + 1].text[:1] if i + 1 < len(runs) else ""
+            if (before.isalnum() and run.text[:1].isalnum()) or \
+                    (after.isalnum() and run.text[-1:].isalnum()) or not run.text.strip():
+                run = Run(run.text, run.bold, run.italic, False, run.link)
+        if out and (out[-1].bold, out[-1].italic, out[-1].code, out[-1].link) == \
+                (run.bold, run.italic, run.code, run.link):
+            out[-1] = Run(out[-1].text + run.text, run.bold, run.italic, run.code, run.link)
+        else:
+            out.append(run)
+    return out
 
 
 def _list_level(style: str, num: Any) -> int:
