@@ -57,10 +57,12 @@ run: setup
 demo: setup
 	$(PY) main.py rewrite --template rewrite resources/samples/sample.md
 
-# ruff everywhere; mypy strict on the core and the command line, basic on the GUI (each
-# with a cache of its own: one shared cache is rewritten by the other's options every time)
+# ruff everywhere; the layers (import-linter's contracts in pyproject.toml); mypy strict on
+# the core and the command line, basic on the GUI (each with a cache of its own: one shared
+# cache is rewritten by the other's options every time)
 lint: venv
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m mypy --strict --cache-dir .mypy_cache/strict engine ontology render cli
 	$(PY) -m mypy --cache-dir .mypy_cache/gui gui
 
@@ -71,13 +73,14 @@ PORTABLE := build/portable-site
 # everything: the fast tier first (it fails in seconds), the rest, then the numeric tests
 # on the portable llama.cpp build (another CPU's arithmetic: AVX2, no AVX-512)
 test: setup lint llama-server
-	$(PYTEST) -m "$(FAST)"
+	$(PYTEST) -n auto -m "$(FAST)"
 	$(PYTEST) -m "not ($(FAST))"
 	@$(MAKE) --no-print-directory test-portable
 
-# what needs no model, no Java and no X server: under 90 s, for a change that touches none
+# what needs no model, no Java and no X server: under 90 s on two cores (a worker a core),
+# for a change that touches none
 test-fast: venv lint
-	$(PYTEST) -m "$(FAST)"
+	$(PYTEST) -n auto -m "$(FAST)"
 
 # the tests that assert what llama.cpp computes, on the portable build (built once)
 test-portable: setup

@@ -115,7 +115,7 @@ def main() -> int:
                         help="the model on this server (auto: start llama_cpp.server here)")
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     settings, _ = load_settings()
     server = None

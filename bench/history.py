@@ -111,7 +111,7 @@ def many_versions(folder: Path, words: int, versions: int) -> dict[str, float]:
     store.close()
     from PySide6.QtWidgets import QApplication
 
-    from gui.history_panel import HistoryPanel
+    from gui.history.panel import HistoryPanel
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     panel = HistoryPanel()
@@ -141,8 +141,8 @@ def window_saves(words: int, rounds: int, keep: bool) -> dict[str, float]:
     from gui_latency import StallMeter  # bench/gui_latency.py
 
     from engine.config import load_settings
-    from gui.main_window import MainWindow
     from gui.smoke import wait_for
+    from gui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     rng = random.Random(3)
@@ -166,7 +166,7 @@ def window_saves(words: int, rounds: int, keep: bool) -> dict[str, float]:
         cursor.insertText("x")
         wait_for(app, lambda: False, 0.1)
         start = time.perf_counter()
-        window.save()
+        window.files.save()
         save_calls.append(time.perf_counter() - start)
         wait_for(app, lambda: window.history.pending == 0, 30)
     wait_for(app, lambda: False, 0.3)

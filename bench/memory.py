@@ -103,7 +103,7 @@ def main() -> int:
     def qt() -> object:
         from PySide6.QtWidgets import QApplication
 
-        import gui.main_window  # noqa: F401  (every widget module the window imports)
+        import gui.window.main_window  # noqa: F401  (every widget module the window imports)
 
         return QApplication([])
 
@@ -138,7 +138,7 @@ def main() -> int:
         return scorer
 
     def readability() -> object:
-        from engine.writing.readability import reading_ease
+        from engine.text.readability import reading_ease
 
         return reading_ease(SENTENCE)
 

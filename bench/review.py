@@ -66,8 +66,8 @@ def main() -> int:
 
     from engine.config import load_settings
     from engine.text.split import sentences
-    from gui.main_window import MainWindow
     from gui.smoke import wait_for
+    from gui.window.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
     settings, _ = load_settings()

@@ -47,6 +47,7 @@ class Settings:
     ontology: str = ""
     autosave_seconds: int = 5
     keep_history: bool = True  # a version of each saved document in the data folder
+    reopen_last: bool = True  # start where the writer left off: document, place, docks
     theme: str = "system"
     editor_font: str = ""
     editor_font_size: int = 12
@@ -139,6 +140,7 @@ CHECKS: dict[str, Check] = {
     "ontology": _is(str),
     "autosave_seconds": _int_range(1, 3600),
     "keep_history": _is(bool),
+    "reopen_last": _is(bool),
     "theme": _choice(THEMES),
     "editor_font": _is(str),
     "editor_font_size": _int_range(6, 72),

@@ -16,7 +16,7 @@ from engine.startup import start_up
 from engine.version import __version__
 
 if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
 log = logging.getLogger("wordloom")
 
@@ -81,8 +81,8 @@ def run_gui(argv: Sequence[str]) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from gui.main_window import MainWindow
-    from gui.theme import apply_theme
+    from gui.window.main_window import MainWindow
+    from gui.window.theme import apply_theme
 
     settings, problems, orphans = start_up()  # makes the folders the log goes into
     logfile = setup_logging()
@@ -104,11 +104,16 @@ def run_gui(argv: Sequence[str]) -> int:
         from gui.smoke import run_smoke
 
         return run_smoke(app, window, args.screenshot, problems)
+    from gui.window import session
+
+    session.layout(window, window)  # the docks and the size as they were
     window.show()
     if problems:
         window.status.showMessage(problems[0], 15000)
         QMessageBox.warning(window, "Wordloom started with problems", "\n".join(problems))
     window.offer_recovery(orphans)
     for name in args.files[:1]:
-        window.open_path(Path(name))
+        window.files.open_path(Path(name))
+    if not args.files and not orphans:
+        session.reopen(window)
     return app.exec()

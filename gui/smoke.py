@@ -23,7 +23,7 @@ from engine.paths import resource_dir
 
 if TYPE_CHECKING:
     from engine.writing.optimize import Outcome
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
 SAMPLE = resource_dir() / "samples" / "sample.md"
 
@@ -104,7 +104,7 @@ def run_smoke(app: QApplication, window: MainWindow, screenshot: str | None,
         steps.append(f"{len(outcome.candidates)} candidates")
         cards = window.panel.cards
         usable = [c for c in cards if c.candidate is not None and c.candidate.text]
-        if not usable or not assist.accept(usable[0]):
+        if not usable or not assist.cards.accept(usable[0]):
             raise RuntimeError("no suggestion could be accepted")
         accepted = usable[0].candidate
         assert accepted is not None

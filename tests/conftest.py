@@ -191,7 +191,7 @@ def windows() -> Iterator[list]:
 def _window(qtbot: Any, windows: list, ready: Callable[[Any], bool],
             **overrides: object) -> Any:
     """The real app (LanguageTool off) with settings overrides, once ``ready(window)``."""
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     settings = base_settings(languagetool_mode="off", **overrides)
     save_settings(settings)
@@ -215,7 +215,7 @@ def ontology_window(qtbot: Any, windows: list) -> Callable[..., Any]:
 def plain_window(qtbot: Any, windows: list) -> Callable[[], Any]:
     """Opens the window without its workers (no model, no checkers, no ontology): for
     what the window does with documents, history and review; closed after the test."""
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     def make() -> Any:
         window = MainWindow(base_settings(languagetool_mode="off"), start_workers=False)

@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QMessageBox
 from conftest import MODEL, base_settings
 from engine.documents.journal import Journal
 from engine.paths import app_paths
-from gui.dialogs.model_manager import ModelManager
-from gui.dialogs.settings_dialog import SettingsDialog
-from gui.dialogs.template_editor import TemplateEditor
-from gui.main_window import MainWindow
+from gui.assist.template_editor import TemplateEditor
+from gui.models.model_manager import ModelManager
+from gui.window.main_window import MainWindow
+from gui.window.settings_dialog import SettingsDialog
 
 
 def test_template_editor_validates_live_and_saves(qtbot):

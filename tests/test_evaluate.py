@@ -70,14 +70,24 @@ def test_metrics_on_known_pairs():
     assert informal < 0.3 and formal > 0.9, (informal, formal)
 
 
-def test_ranking_is_stable_and_puts_limits_first():
-    def cand(index: int, score: float, broken: bool) -> Candidate:
-        return Candidate(index, index, "x", "x", score=score,
-                         violations=["too long"] if broken else [])
+def cand(index: int, score: float, broken: bool, text: str = "") -> Candidate:
+    text = text or f"Text {index}."
+    return Candidate(index, index, text, text, score=score,
+                     violations=["too long"] if broken else [])
 
+
+def test_ranking_is_stable_and_puts_limits_first():
     ordered = rank([cand(0, 0.9, True), cand(1, 0.5, False), cand(2, 0.7, False),
                     cand(3, 0.7, False)])
     assert [c.index for c in ordered] == [2, 3, 1, 0]
+
+
+def test_a_suggestion_is_shown_once_however_often_it_was_written():
+    """Two samples that agree are one card (the panel showed #3 and #4 alike), kept where
+    the better of them ranks; a text differing only in spaces is the same suggestion."""
+    ordered = rank([cand(0, 0.6, False, "The cat sat."), cand(1, 0.8, False, "The  cat sat. "),
+                    cand(2, 0.7, False, "A cat sat."), cand(3, 0.9, True, "The cat sat.")])
+    assert [c.index for c in ordered] == [1, 2]
 
 
 def test_evaluation_explains_every_score(evaluator, library):

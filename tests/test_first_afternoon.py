@@ -15,7 +15,7 @@ from engine.config import load_settings
 from engine.model.gguf import model_name
 from engine.paths import resource_dir, start_folder
 from engine.text.words import writers_word_count
-from gui.dialogs.knowledge_entry import EntryForm, KnowledgeEntryDialog
+from gui.knowledge.entry_dialog import EntryForm, KnowledgeEntryDialog
 
 TRAVEL = resource_dir() / "ontology" / "travel.owl"
 
@@ -69,8 +69,8 @@ def test_quit_asks_about_an_unsaved_knowledge_entry_and_saves_it(qtbot, ontology
 def test_one_question_lists_every_kind_of_unsaved_work(qtbot, ontology_window, tmp_path):
     """The document, the knowledge base, a template being edited and settings changed in
     the dialog: one question names them all; Discard All closes and writes nothing."""
-    from gui.dialogs.settings_dialog import SettingsDialog
-    from gui.dialogs.template_editor import TemplateEditor
+    from gui.assist.template_editor import TemplateEditor
+    from gui.window.settings_dialog import SettingsDialog
 
     window, path = kb_window(ontology_window, tmp_path)
     before = path.read_bytes()
@@ -96,7 +96,7 @@ def test_one_question_lists_every_kind_of_unsaved_work(qtbot, ontology_window, t
 
 
 def test_settings_applied_from_the_question_on_closing(qtbot, ontology_window):
-    from gui.dialogs.settings_dialog import SettingsDialog
+    from gui.window.settings_dialog import SettingsDialog
 
     window = ontology_window()
     dialog = SettingsDialog(window.settings, [], window)
@@ -200,14 +200,14 @@ def test_save_as_and_export_start_in_the_documents_folder(qtbot, ontology_window
     doc.parent.mkdir()
     doc.write_text("Once upon a time.\n")
     with qtbot.waitSignal(window.documents.opened, timeout=10000):
-        window.open_path(doc)
+        window.files.open_path(doc)
     asked: list[str] = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda _p, _t, start, _f: (asked.append(start), ("", ""))[1])
-    window.save_as()
+    window.files.save_as()
     assert asked == [str(doc)]
-    window.new_document()
-    window.save_as()  # no document path: the folder used last
+    window.files.new_document()
+    window.files.save_as()  # no document path: the folder used last
     assert Path(asked[-1]).parent == doc.parent and asked[-1].endswith("Untitled.md")
 
 
@@ -222,7 +222,7 @@ def test_the_issues_list_shows_what_is_underlined(qtbot, ontology_window):
 
 def test_a_partial_result_fills_the_list_and_says_more_may_come(qtbot):
     from engine.grammar.issues import Issue
-    from gui.issues_panel import IssuesPanel
+    from gui.grammar.issues_panel import IssuesPanel
 
     panel = IssuesPanel()
     qtbot.addWidget(panel)
@@ -276,14 +276,14 @@ def test_chinese_counts_a_word_a_character():
 def test_the_status_bar_counts_chinese_words(qtbot, ontology_window):
     window = ontology_window()
     window.editor.setPlainText("他们是我的朋友们。")
-    window._update_counts()
+    window.stats.update()
     assert window.status.counts.text().startswith("8 words")
 
 
 def test_scores_are_shown_on_demand(qtbot):
     from engine.writing.assistant import Candidate
-    from gui.candidate_card import CandidateCard
-    from gui.target import Target
+    from gui.assist.candidate_card import CandidateCard
+    from gui.assist.target import Target
 
     card = CandidateCard(0, Target(0, 9, "She go home."))
     qtbot.addWidget(card)
@@ -297,8 +297,8 @@ def test_scores_are_shown_on_demand(qtbot):
 
 def test_an_offered_edit_is_taken_with_one_click(qtbot):
     from engine.writing.assistant import Candidate
-    from gui.candidate_card import CandidateCard
-    from gui.target import Target
+    from gui.assist.candidate_card import CandidateCard
+    from gui.assist.target import Target
 
     original = "My brother have visited many countrys."
     card = CandidateCard(0, Target(0, len(original), original))
@@ -319,7 +319,7 @@ def test_an_offered_edit_is_taken_with_one_click(qtbot):
 
 def test_the_recovery_dialog_counts_words_as_the_status_bar_does(qtbot, tmp_path):
     from engine.documents.journal import Journal, JournalEntry
-    from gui.dialogs.recovery_dialog import RecoveryDialog
+    from gui.documents.recovery_dialog import RecoveryDialog
 
     entry = JournalEntry("d1", "", "Two words.\n\n他们是我的朋友们。", 0.0, 1)
     dialog = RecoveryDialog([entry], Journal(tmp_path))

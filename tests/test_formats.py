@@ -138,8 +138,8 @@ def test_convert_on_the_command_line(tmp_path):
 
 
 def test_the_editor_imports_word_and_never_saves_over_it(qtbot, tmp_path, windows):
-    from gui.dialogs.export_dialog import ExportDialog
-    from gui.main_window import MainWindow
+    from gui.documents.export_dialog import ExportDialog
+    from gui.window.main_window import MainWindow
 
     original = tmp_path / "chapter.docx"
     export_document(MANUSCRIPT, original, "Chapter")

@@ -12,7 +12,7 @@ from test_downloads import NAME, models_left, staged, write_user_catalogue
 from conftest import MODEL, base_settings
 from engine.model.download import partial_bytes
 from engine.paths import app_paths
-from gui.dialogs.model_manager import ModelManager
+from gui.models.model_manager import ModelManager
 
 DATA = MODEL.read_bytes()
 SHA = hashlib.sha256(DATA).hexdigest()

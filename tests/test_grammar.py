@@ -64,6 +64,18 @@ def test_languagetool_finds_its_share(lt_engine, sentence, flagged, start, categ
     assert (found[0].start, found[0].end) == (start, start + len(flagged))
 
 
+def test_a_word_confused_for_another_is_grammar_and_quoted_as_a_writer_reads(lt_engine):
+    """"Their → There" was underlined as a misspelling, with Harper's "Did you mean
+    `there`?" shown raw: a real word used for another is grammar, quotes are quotes."""
+    checker = GrammarChecker(base_settings(), lt=lt_engine)
+    issues = _find(checker.check("Their is a cat in the garden.").issues, "Their")
+    assert issues and {i.engine for i in issues} <= {"harper", "languagetool"}
+    assert all(i.category == "grammar" for i in issues), [(i.engine, i.category)
+                                                          for i in issues]
+    assert all("`" not in i.message for i in issues)
+    assert any("“There”" in i.message or "“there”" in i.message for i in issues)
+
+
 def test_merged_list_has_no_duplicates(lt_engine):
     checker = GrammarChecker(base_settings(), lt=lt_engine)
     text = "\n\n".join(s for s, *_ in CORPUS)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from conftest import base_settings
 from engine.config import load_settings
 from engine.text.diff import word_diff
-from gui.main_window import MainWindow
+from gui.window.main_window import MainWindow
 
 PARAGRAPH = ("hey guys, the meeting got moved to friday cuz the boss is sick. "
              "its in room 4 and we should of told everyone sooner.")
@@ -60,7 +60,7 @@ def test_generate_accept_undo(qtbot, open_window):
     pieces = word_diff(PARAGRAPH, card.candidate.text)
     assert ("line-through" in html) == any(op == "-" and t.strip() for op, t in pieces)
     assert ("underline" in html) == any(op == "+" for op, _t in pieces)
-    assert window.assist.accept(card)
+    assert window.assist.cards.accept(card)
     assert window.editor.toPlainText() == card.candidate.text
     window.editor.undo()
     assert window.editor.toPlainText() == PARAGRAPH
@@ -240,7 +240,7 @@ def test_settings_changes_reach_the_model_and_the_ontology_without_a_restart(
     from PySide6.QtWidgets import QApplication
 
     from conftest import MODEL, PIZZA
-    from gui.dialogs.model_manager import ModelManager
+    from gui.models.model_manager import ModelManager
 
     window = open_window(wait_ontology=True)
     renamed = Path(shutil.copy(MODEL, window_models(window) / "Renamed.Q4_1.gguf"))

@@ -15,7 +15,7 @@ from PySide6.QtGui import QTextCursor
 from conftest import PIZZA
 from engine.documents.ontology_links import ontology_for
 from engine.paths import resource_dir
-from gui.dialogs.knowledge_entry import EntryForm
+from gui.knowledge.entry_dialog import EntryForm
 
 TRAVEL = resource_dir() / "ontology" / "travel.owl"
 T = "http://wordloom.app/ontology/travel#"

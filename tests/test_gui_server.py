@@ -9,9 +9,9 @@ import pytest
 from conftest import MODEL, base_settings
 from engine.config import load_settings, save_settings
 from engine.model import keys
-from gui.dialogs.model_manager import ModelManager
-from gui.dialogs.settings_dialog import SettingsDialog
-from gui.hosts import ModelInfo
+from gui.models.model_manager import ModelManager
+from gui.window.hosts import ModelInfo
+from gui.window.settings_dialog import SettingsDialog
 from servers import LlamaServer
 
 TEXT = "The meeting, which had been planned for many weeks, finally took place on Monday."

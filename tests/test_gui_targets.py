@@ -7,7 +7,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPushButton
 
 from engine.config import load_settings
-from gui.main_window import MainWindow
+from gui.window.main_window import MainWindow
 
 HANGZHOU = "Hangzhou has a lake that people visits in spring, and the tea there are good."
 BEIJING = "Beijing is big city and many tourist goes to see the old palace every year."
@@ -51,7 +51,7 @@ def test_accept_after_inspecting_another_paragraph_replaces_the_first(qtbot, ope
     cursor_into(window, "Beijing is")
     with qtbot.waitSignal(window.assist.prompt_shown, timeout=60000):
         window.panel.inspect_requested.emit()
-    assert window.assist.accept(card)
+    assert window.assist.cards.accept(card)
     text = window.editor.toPlainText()
     assert BEIJING in text, "the paragraph the cursor was in was replaced"
     assert HANGZHOU not in text and card.candidate.text in text
@@ -66,7 +66,7 @@ def test_accept_from_history_goes_to_that_generations_paragraph(qtbot, open_wind
     window.panel.history_box.activated.emit(0)
     card = usable_card(window)
     assert card.target.original == HANGZHOU
-    assert window.assist.accept(card)
+    assert window.assist.cards.accept(card)
     text = window.editor.toPlainText()
     assert BEIJING in text and HANGZHOU not in text
     # the same card again: the text it would replace is no longer there
@@ -74,7 +74,7 @@ def test_accept_from_history_goes_to_that_generations_paragraph(qtbot, open_wind
     beijing_card = usable_card(window)
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     window.editor.insertPlainText(" Edited.")
-    assert not window.assist.accept(beijing_card)
+    assert not window.assist.cards.accept(beijing_card)
     assert window.editor.toPlainText().endswith("Edited.")
 
 

@@ -9,7 +9,7 @@ import time
 
 from engine.history.daily import Goal
 from engine.history.library import HistoryLibrary
-from gui import history_commands
+from gui.history import commands as history_commands
 
 
 def _opened(qtbot, plain_window, path, text: str):
@@ -34,7 +34,7 @@ def test_versions_are_kept_and_one_comes_back_as_one_undo_step(qtbot, plain_wind
     first = window.history.snapshot.versions
     assert first[0].reason == "import" and first[0].words == 7
     window.editor.setPlainText("It was a bright morning.\n\nThe end.\n")
-    assert window.save()
+    assert window.files.save()
     versions = _settled(qtbot, window, 2)
     assert [v.reason for v in versions] == ["save", "import"]
     history_commands.show(window)
@@ -95,8 +95,8 @@ def test_changes_discarded_on_quit_are_kept_as_a_version(qtbot, plain_window, tm
 
 def test_an_accepted_suggestion_can_be_undone_after_a_restart(qtbot, ontology_window, tmp_path):
     from engine.writing.assistant import Candidate
-    from gui.candidate_card import CandidateCard
-    from gui.target import Target
+    from gui.assist.candidate_card import CandidateCard
+    from gui.assist.target import Target
 
     doc = tmp_path / "letter.md"
     doc.write_text("She go home.\n", encoding="utf-8")
@@ -107,7 +107,7 @@ def test_an_accepted_suggestion_can_be_undone_after_a_restart(qtbot, ontology_wi
     card = CandidateCard(0, Target(0, 12, "She go home."))
     qtbot.addWidget(card)
     card.finish(Candidate(0, 1, "She goes home.", "She goes home.", score=0.9, scores={}))
-    assert window.assist.accept(card)
+    assert window.assist.cards.accept(card)
     assert window.editor.toPlainText() == "She goes home. Then she sleep.\n"
     versions = _settled(qtbot, window, 2)
     assert versions[0].reason == "suggestion"
@@ -169,5 +169,5 @@ def test_a_damaged_history_is_named_and_the_document_still_opens(qtbot, plain_wi
     assert window.editor.toPlainText() == "Once.\n"
     assert any("damaged" in m for m in messages)
     window.editor.setPlainText("Once upon a time.\n")
-    assert window.save()
+    assert window.files.save()
     assert [v.reason for v in _settled(qtbot, window, 2)] == ["save", "import"]

@@ -1,4 +1,4 @@
-"""gui.lane: operations run on the owner's thread, callbacks on the window's."""
+"""gui.window.lane: operations run on the owner's thread, callbacks on the window's."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import time
 import pytest
 from PySide6.QtCore import QThread
 
-import gui.lane as lane_module
+import gui.window.lane as lane_module
 from engine.errors import WordloomError
-from gui.lane import BACKGROUND_NICE, Lane, OpContext, hold_work, release_work
+from gui.window.lane import BACKGROUND_NICE, Lane, OpContext, hold_work, release_work
 
 
 class Owner:
@@ -181,7 +181,7 @@ def test_held_work_starts_anyway_after_the_limit(qtbot, monkeypatch):
 def test_first_frame_runs_after_the_first_paint_or_at_once_when_hidden(qtbot):
     from PySide6.QtWidgets import QLabel
 
-    from gui.first_frame import FirstFrame
+    from gui.window.first_frame import FirstFrame
 
     class Counted(QLabel):
         paints = 0

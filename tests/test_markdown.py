@@ -23,7 +23,7 @@ def covering(formats, start: int, end: int) -> list[QTextCharFormat]:
 
 
 def test_markdown_styling_and_underlines_together(qtbot, windows):
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     window = MainWindow(base_settings(languagetool_mode="off"), start_workers=False)
     windows.append(window)
@@ -52,7 +52,7 @@ def test_markdown_styling_and_underlines_together(qtbot, windows):
 
 
 def test_the_preview_renders_and_follows_the_editor(qtbot, windows):
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     window = MainWindow(base_settings(languagetool_mode="off"), start_workers=False)
     windows.append(window)

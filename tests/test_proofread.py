@@ -642,7 +642,7 @@ def test_proofreading_shows_the_checked_fixes_first(qtbot, open_window):
     assert "line-through" in card.body.toHtml()  # the edit shows in the diff
     assert any("“nigths” → “nights”" in r for r in first.reasons)
     assert len(done.args[0].candidates) >= 2  # the model's answer and the checkers' fixes
-    assert window.assist.accept(card)
+    assert window.assist.cards.accept(card)
     assert window.editor.toPlainText() == first.text
 
 

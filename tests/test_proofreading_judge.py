@@ -72,7 +72,7 @@ def test_the_command_line_proofreads_with_the_judge_setting(tmp_path: Path) -> N
 @pytest.mark.model
 def test_the_app_judges_with_the_judge_setting_and_passes_over_a_missing_one(
         tmp_path: Path) -> None:
-    from gui.hosts import ModelHost
+    from gui.window.hosts import ModelHost
 
     host = ModelHost(None, None)
     try:

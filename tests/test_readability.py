@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.writing.readability import (
+from engine.text.readability import (
     _VARIANT,
     grade_level,
     reading_ease,
@@ -42,7 +42,7 @@ def test_every_word_has_the_syllables_of_its_first_pronunciation() -> None:
 def test_the_table_is_made_once_into_the_cache_folder_and_is_small(
         monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     from engine.paths import app_paths
-    from engine.writing import readability
+    from engine.text import readability
 
     request.addfinalizer(word_syllables.cache_clear)  # after the real table is back
 
@@ -122,7 +122,7 @@ def test_any_mix_of_words_and_punctuation_scores_as_textstat_scores_it(
 
 
 def test_scoring_a_text_imports_neither_nltk_nor_textstat() -> None:
-    probe = ("import sys; from engine.writing.readability import reading_ease; "
+    probe = ("import sys; from engine.text.readability import reading_ease; "
              "from engine.writing.overlap import rouge_l; "
              "from engine.writing.evaluate import Evaluator; "
              "reading_ease('The cat sat on the mat. It was a good day.'); "

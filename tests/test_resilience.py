@@ -70,8 +70,8 @@ def test_the_next_start_offers_and_restores_the_text(qtbot, wordloom_home, windo
                                                      monkeypatch):
     from PySide6.QtWidgets import QPushButton
 
-    from gui.dialogs.recovery_dialog import RecoveryDialog
-    from gui.main_window import MainWindow
+    from gui.documents.recovery_dialog import RecoveryDialog
+    from gui.window.main_window import MainWindow
 
     Journal().write("crashed1", None, "Half a chapter that was never saved.", "Untitled")
     entry_file = Journal().folder / "crashed1.json"
@@ -121,7 +121,7 @@ def test_the_app_says_why_a_save_failed(qtbot, tmp_path, monkeypatch, code, wind
     import errno
 
     import engine.fsutil as fsutil
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     path = tmp_path / "chapter.md"
     path.write_text("Original chapter.\n")
@@ -139,7 +139,7 @@ def test_the_app_says_why_a_save_failed(qtbot, tmp_path, monkeypatch, code, wind
     monkeypatch.setattr(fsutil.os, "replace", fail)
     messages = []
     window.documents.save_failed.connect(messages.append)
-    assert window.save() is False
+    assert window.files.save() is False
     assert path.read_text() == "Original chapter.\n"
     assert messages and "chapter.md" in messages[0] and "unchanged" in messages[0]
     assert window.documents.dirty
@@ -149,7 +149,7 @@ def test_the_app_says_why_a_save_failed(qtbot, tmp_path, monkeypatch, code, wind
 
 
 def test_a_model_that_fails_to_load_and_a_broken_ontology(qtbot, tmp_path, windows):
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     bad_model = tmp_path / "broken.gguf"
     bad_model.write_bytes(b"GGUF" + b"\x00" * 10)
@@ -175,7 +175,7 @@ def test_a_model_that_fails_to_load_and_a_broken_ontology(qtbot, tmp_path, windo
 
 
 def test_languagetool_killed_in_the_app_comes_back(qtbot, lt_ready, windows):
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     window = MainWindow(base_settings(languagetool_mode="local"))
     windows.append(window)

@@ -45,8 +45,8 @@ def test_each_word_change_is_its_own_change():
 
 def test_a_card_takes_some_changes_and_leaves_the_rest(qtbot, ontology_window):
     from engine.writing.assistant import Candidate
-    from gui.candidate_card import CandidateCard
-    from gui.target import Target
+    from gui.assist.candidate_card import CandidateCard
+    from gui.assist.target import Target
 
     window = ontology_window()
     original = "The cat sat on the mat."
@@ -63,7 +63,7 @@ def test_a_card_takes_some_changes_and_leaves_the_rest(qtbot, ontology_window):
     assert card.chosen_text() == "The dog sat on the mat, quietly."
     card.body.anchorClicked.emit(QUrl("change:2"))  # taken again
     assert card.chosen_text() == "The dog sat on a mat, quietly."
-    assert window.assist.accept(card)
+    assert window.assist.cards.accept(card)
     assert window.editor.toPlainText() == "The dog sat on a mat, quietly.\n\nNext paragraph."
     window.editor.undo()  # one undo step
     assert window.editor.toPlainText() == f"{original}\n\nNext paragraph."
@@ -71,8 +71,8 @@ def test_a_card_takes_some_changes_and_leaves_the_rest(qtbot, ontology_window):
 
 def test_changes_can_be_left_out_from_the_keyboard(qtbot):
     from engine.writing.assistant import Candidate
-    from gui.candidate_card import CandidateCard
-    from gui.target import Target
+    from gui.assist.candidate_card import CandidateCard
+    from gui.assist.target import Target
 
     card = CandidateCard(0, Target(0, 12, "She go home."))
     qtbot.addWidget(card)

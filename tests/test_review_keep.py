@@ -6,7 +6,7 @@ from __future__ import annotations
 from engine.documents.journal import Journal
 from engine.documents.tracked import read_tracked_docx
 from engine.review.pending import Pending, Review
-from gui import review_commands
+from gui.review import commands as review_commands
 
 TEXT = "She go home.\n\nThe cat sat on the the mat."
 
@@ -51,7 +51,7 @@ def test_changes_that_no_longer_fit_are_left_out_with_a_note(qtbot, plain_window
 def test_quitting_names_the_changes_and_can_keep_them_in_a_word_file(qtbot, plain_window,
                                                                       wordloom_home, tmp_path,
                                                                       monkeypatch):
-    from gui.dialogs import export_dialog
+    from gui.documents import export_dialog
 
     window = plain_window()
     window.editor.setPlainText(TEXT)

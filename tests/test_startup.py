@@ -46,7 +46,7 @@ def test_a_models_folder_that_is_a_file_and_a_config_folder_that_cannot_be_used(
     settings, problems, _orphans = start_up()
     assert "models folder is a file" in one_line_naming(problems, paths.models)
     assert "a file is in its place" in one_line_naming(problems, paths.config)
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     window = MainWindow(settings)  # no model to find, settings that cannot be saved
     window.setProperty("quiet", True)

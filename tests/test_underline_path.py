@@ -37,9 +37,9 @@ def test_a_hidden_issue_stays_hidden_in_every_later_check():
 
 
 def test_underlines_are_no_edit_and_the_pause_check_reads_nothing_new(qtbot):
-    from gui.changes import Changes
-    from gui.editor import Editor
-    from gui.grammar_controller import GrammarController
+    from gui.editor.editor import Editor
+    from gui.grammar.controller import GrammarController
+    from gui.window.changes import Changes
 
     editor = Editor()
     grammar = GrammarController(editor, base_settings(languagetool_mode="off"), Changes())
@@ -67,7 +67,7 @@ def test_underlines_are_no_edit_and_the_pause_check_reads_nothing_new(qtbot):
 
 
 def test_a_long_queue_is_repainted_in_turns(qtbot):
-    from gui.editor import Editor
+    from gui.editor.editor import Editor
 
     editor = Editor()
     lines = [f"Line {n} has teh typo." for n in range(6000)]

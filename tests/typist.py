@@ -22,7 +22,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from engine.config import load_settings
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     progress, text = sys.argv[1], Path(sys.argv[2]).read_text(encoding="utf-8")
     app = QApplication(sys.argv[:1])

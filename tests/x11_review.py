@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import base_settings
 from engine.review.pending import Pending, Review
-from gui.main_window import MainWindow
+from gui.window.main_window import MainWindow
 
 TEXT = "She go home.\n\nThe cat sat on the the mat.\n\nIt rain today."
 

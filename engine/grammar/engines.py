@@ -8,6 +8,7 @@ download; requests go through language-tool-python.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -48,6 +49,9 @@ LT_CATEGORIES = {
     "REDUNDANCY": "style", "PLAIN_ENGLISH": "style", "WIKIPEDIA": "style",
     "GENDER_NEUTRALITY": "style", "COLLOQUIALISMS": "style", "REPETITIONS": "repetition",
     "REPETITIONS_STYLE": "repetition", "MISC": "grammar",
+    # a real word in place of another ("Their is"): LanguageTool types the category as a
+    # misspelling, but the word is spelled right, and the underline should say grammar
+    "CONFUSED_WORDS": "grammar",
 }
 HARPER_DIALECTS = {"en-GB": 1, "en-AU": 2, "en-CA": 3, "en-IN": 4}
 HARPER_PICKY_RULES = ("BoringWords", "MoreAdjective", "SpelledNumbers", "AvoidContractions")
@@ -65,6 +69,15 @@ def lt_category(match: dict[str, Any]) -> str:
     if category in LT_CATEGORIES:
         return LT_CATEGORIES[category]
     return LT_ISSUE_TYPES.get(rule.get("issueType", ""), "grammar")
+
+
+_CODE = re.compile(r"`([^`\n]*)`")
+
+
+def quoted(message: str) -> str:
+    """Harper writes its messages in Markdown ("Did you mean `their`?"): the words it
+    quotes, between quotation marks as a writer reads them."""
+    return _CODE.sub(lambda m: f"“{m.group(1)}”", message)
 
 
 class HarperEngine:
@@ -96,7 +109,7 @@ class HarperEngine:
         for rule, lints in self.linter.organized_lints(text, language=markup).items():
             for lint in lints:
                 issues.append(RawIssue(
-                    start=lint.span.start, end=lint.span.end, message=lint.message,
+                    start=lint.span.start, end=lint.span.end, message=quoted(lint.message),
                     category=HARPER_CATEGORIES.get(lint.lint_kind, "grammar"), rule=rule,
                     engine=self.name, replacements=self._replacements(lint)))
         return issues

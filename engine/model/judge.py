@@ -71,7 +71,7 @@ def judge_weights(path: str, quantization: str, gpu_layers: int) -> str:
 def _quantize(source: Path, dest: Path) -> None:
     import llama_cpp
 
-    from engine.model.llm import default_threads, quiet_llama_logs
+    from engine.model.native import default_threads, quiet_llama_logs
 
     quiet_llama_logs()
     part = dest.with_name(f".{dest.name}.{os.getpid()}.part")

@@ -8,7 +8,6 @@ and through llama.cpp's abort callback while the prompt is being processed.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import random
@@ -22,41 +21,13 @@ from engine.errors import BusyError, ContextOverflowError, ModelError
 from engine.model.chat_template import ChatTemplate
 from engine.model.generation import ChatPrompt, GenerationParams, GenerationStats, collect
 from engine.model.gguf import ModelInfo, resolve_model
+from engine.model.native import default_threads, gpu_offload_supported, quiet_llama_logs
 
 Message = dict[str, str]
 __all__ = ["ChatPrompt", "GenerationParams", "GenerationStats", "LlamaRunner", "Message",
            "collect", "default_threads", "gpu_offload_supported", "quiet_llama_logs",
            "resolve_gpu_layers"]
 log = logging.getLogger("wordloom.llama")
-_LOG_CALLBACK: Any = None
-
-
-def quiet_llama_logs() -> None:
-    """Send llama.cpp's own messages to logging: errors only, never straight to stderr."""
-    global _LOG_CALLBACK
-    if _LOG_CALLBACK is not None:
-        return
-    import llama_cpp
-
-    @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]  # ctypes, untyped
-    def forward(level: int, text: bytes, _user: Any) -> None:
-        message = text.decode("utf-8", errors="replace").rstrip()
-        if level == 3 and "removing memory module entries" not in message:  # an abort's echo
-            log.error(message)
-
-    _LOG_CALLBACK = forward
-    llama_cpp.llama_log_set(forward, ctypes.c_void_p(0))
-
-
-def default_threads() -> int:
-    """All the machine's cores (llama-cpp-python's own default is half of them)."""
-    return max(1, os.cpu_count() or 1)
-
-
-def gpu_offload_supported() -> bool:
-    import llama_cpp
-
-    return bool(llama_cpp.llama_supports_gpu_offload())
 
 
 def resolve_gpu_layers(requested: str | int, supported: bool | None = None) -> int:

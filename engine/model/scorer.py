@@ -121,7 +121,7 @@ class LogProbScorer:
         import llama_cpp
         from llama_cpp import _internals
 
-        from engine.model.llm import default_threads, quiet_llama_logs
+        from engine.model.native import default_threads, quiet_llama_logs
 
         quiet_llama_logs()
         self.weights_path = self._weights()

@@ -123,7 +123,7 @@ class CountCache:
 
     def _part_syllables(self, part: str) -> int:
         """One paragraph's syllables, counted once and remembered."""
-        from engine.writing.readability import syllable_count
+        from engine.text.readability import syllable_count
 
         known = self._syllables.get(part)
         if known is None:

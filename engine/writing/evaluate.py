@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.text.readability import grade_level, reading_ease
 from engine.text.words import words
 from engine.writing.assistant import Candidate
 from engine.writing.overlap import rouge_l
-from engine.writing.readability import grade_level, reading_ease
 from engine.writing.sources import Checks, FindsEntities, JudgesText
 from engine.writing.templates import Template
 
@@ -261,6 +261,16 @@ class Evaluator:
 
 def rank(candidates: list[Candidate]) -> list[Candidate]:
     """Pinned ones first (proofreading's checked fixes), then those within hard limits, then
-    by weighted score; ties keep their order."""
-    return sorted(candidates, key=lambda c: (not c.pinned, bool(c.violations), -c.score,
-                                             c.round, c.index))
+    by weighted score; ties keep their order. A text already ranked higher is not shown
+    twice (two samples often agree)."""
+    ordered = sorted(candidates, key=lambda c: (not c.pinned, bool(c.violations), -c.score,
+                                                c.round, c.index))
+    seen: set[str] = set()
+    out = []
+    for candidate in ordered:
+        key = " ".join(candidate.text.split())
+        if candidate.text and key in seen:
+            continue
+        seen.add(key)
+        out.append(candidate)
+    return out
