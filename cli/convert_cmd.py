@@ -39,9 +39,11 @@ def run(args: argparse.Namespace) -> int:
         raise DocumentError(f"{target}: is the input; choose another output file")
     left_out: Counter[str] = Counter()
     blocks = None
+    imported_media: dict[str, bytes] = {}
     if is_importable(source):
         imported = import_document(source)
         markdown, left_out, blocks = imported.markdown, imported.dropped, imported.blocks
+        imported_media = imported.media
         if imported.note() and not args.json:
             print(f"note: {source.name}: {imported.note()}", file=sys.stderr)
     else:
@@ -52,6 +54,11 @@ def run(args: argparse.Namespace) -> int:
     if target.suffix.lower() == ".pdf":
         from render import pdf  # noqa: F401  (Qt draws PDFs; imported only for them)
     export_document(markdown, target, title, args.page)
+    if imported_media and target.suffix.lower() in (".md", ".markdown"):
+        from engine.documents.files import save_media
+
+        for warning in save_media(imported_media, target.parent):
+            print(f"warning: {warning}", file=sys.stderr)
     blocks = blocks if blocks is not None else from_markdown(markdown)
     summary = {"input": str(source), "output": str(target),
                "format": target.suffix.lower().lstrip("."), "words": len(markdown.split()),

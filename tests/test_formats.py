@@ -57,7 +57,7 @@ def test_round_trips_keep_headings_emphasis_lists_quotes_and_tables(tmp_path, su
     assert not imported.dropped
 
 
-def test_word_files_from_elsewhere_come_in_and_say_what_was_left_out(tmp_path):
+def test_word_files_from_elsewhere_come_in_with_their_pictures(tmp_path):
     import docx
     from PySide6.QtGui import QColor, QImage
 
@@ -78,9 +78,12 @@ def test_word_files_from_elsewhere_come_in_and_say_what_was_left_out(tmp_path):
     document.save(str(path))
     imported = import_document(path)
     assert [(b.kind, b.level) for b in imported.blocks] == [
-        ("heading", 1), ("heading", 2), ("paragraph", 0), ("number", 0), ("bullet", 0)]
+        ("heading", 1), ("heading", 2), ("paragraph", 0), ("number", 0), ("bullet", 0),
+        ("paragraph", 0), ("paragraph", 0)]
     assert "It rained **all day**" in imported.markdown
-    assert imported.dropped["images"] == 2 and imported.note() == "left out: 2 images"
+    assert imported.markdown.count("![](notes/image1.png)") == 2  # one file, shown twice
+    assert imported.media == {"notes/image1.png": picture.read_bytes()}
+    assert not imported.dropped and imported.note() == ""
 
 
 @pytest.mark.parametrize(("data", "reason"), [

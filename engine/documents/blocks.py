@@ -21,6 +21,13 @@ class Run:
     italic: bool = False
     code: bool = False
     link: str = ""  # a hyperlink's target ("#name": a bookmark in the document)
+    note: str = ""  # a footnote's reference (its label; the run has no text)
+    image: str = ""  # an image's file (the text is its description)
+
+    @property
+    def plain(self) -> bool:
+        """Words only: a run that may join the one beside it when they look the same."""
+        return not (self.note or self.image)
 
 
 @dataclass
@@ -29,6 +36,7 @@ class Block:
     runs: list[Run] = field(default_factory=list)
     level: int = 0  # heading 1-6; list nesting from 0
     rows: list[list[str]] = field(default_factory=list)  # tables: the first row is the head
+    label: str = ""  # a footnote's ("note": level 0 its first paragraph, 1 the ones after)
 
     @property
     def text(self) -> str:
@@ -36,7 +44,9 @@ class Block:
 
 
 def parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table")
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    return MarkdownIt("commonmark").enable("table").use(footnote_plugin)
 
 
 def markdown_to_html(text: str) -> str:
@@ -49,9 +59,19 @@ def from_markdown(text: str) -> list[Block]:
     lists: list[str] = []  # "bullet" or "number", innermost last
     quote = 0
     table: list[list[str]] | None = None
+    note = ""  # the footnote being read
+    note_paragraphs = 0
     for i, token in enumerate(tokens):
         kind = token.type
-        if kind == "bullet_list_open":
+        if kind == "footnote_open":
+            note, note_paragraphs = str(token.meta.get("label", "")), 0
+        elif kind == "footnote_close":
+            note = ""
+        elif kind == "inline" and note:
+            blocks.append(Block("note", _runs(token), 1 if note_paragraphs else 0,
+                                label=note))
+            note_paragraphs += 1
+        elif kind == "bullet_list_open":
             lists.append("bullet")
         elif kind == "ordered_list_open":
             lists.append("number")
@@ -112,17 +132,21 @@ def _runs(inline: Token) -> list[Run]:
             _add(runs, Run(" " if kind == "softbreak" else "\n", bold > 0, italic > 0,
                            link=link))
         elif kind == "image":
-            _add(runs, Run(child.content, bold > 0, italic > 0, link=link))  # its alt text
+            runs.append(Run(child.content, bold > 0, italic > 0, link=link,
+                            image=str(child.attrs.get("src", ""))))
+        elif kind == "footnote_ref":
+            runs.append(Run("", note=str(child.meta.get("label", ""))))
     return runs
 
 
 def _add(runs: list[Run], run: Run) -> None:
     """Join a run to the one before when they look the same."""
-    if runs and (runs[-1].bold, runs[-1].italic, runs[-1].code, runs[-1].link) == \
+    if runs and runs[-1].plain and run.plain and \
+            (runs[-1].bold, runs[-1].italic, runs[-1].code, runs[-1].link) == \
             (run.bold, run.italic, run.code, run.link):
         runs[-1].text += run.text
     elif run.text:
-        runs.append(run)
+        runs.append(run)  # (a footnote's reference has no text: it is appended as it is)
 
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
@@ -155,6 +179,12 @@ def _target(link: str) -> str:
 def _md_looks(runs: list[Run]) -> str:
     out = []
     for run in runs:
+        if run.note:
+            out.append(f"[^{run.note}]")
+            continue
+        if run.image:
+            out.append(f"![{run.text.translate(_SPECIAL)}]({_target(run.image)})")
+            continue
         if run.code:
             out.append(f"`{run.text}`")
             continue
@@ -198,6 +228,9 @@ def to_markdown(blocks: list[Block]) -> str:
             out.append("> " + _md_runs(block.runs).replace("\n", "\n> "))
         elif block.kind == "code":
             out.append("```\n" + block.text + "\n```")
+        elif block.kind == "note":
+            text = _md_runs(block.runs).replace("\n", "\n    ")
+            out.append(f"    {text}" if block.level else f"[^{block.label}]: {text}")
         elif block.kind == "table" and block.rows:
             width = max(len(r) for r in block.rows)
             rows = [[c.replace("|", "\\|").replace("\n", " ") for c in r] +
@@ -209,3 +242,25 @@ def to_markdown(blocks: list[Block]) -> str:
             out.append(_md_runs(block.runs))
         previous = block.kind
     return "\n".join(out).rstrip() + "\n"
+
+
+def whole_word_code(runs: list[Run]) -> list[Run]:
+    """A monospace font in the middle of a word is a font, not code ("Thes`e `are")."""
+    out: list[Run] = []
+    for i, run in enumerate(runs):
+        if not run.plain:
+            out.append(run)
+            continue
+        if run.code and not all(r.code for r in runs):
+            before = runs[i - 1].text[-1:] if i else ""
+            after = runs[i + 1].text[:1] if i + 1 < len(runs) else ""
+            if (before.isalnum() and run.text[:1].isalnum()) or \
+                    (after.isalnum() and run.text[-1:].isalnum()) or not run.text.strip():
+                run = Run(run.text, run.bold, run.italic, False, run.link)
+        if out and out[-1].plain and (out[-1].bold, out[-1].italic, out[-1].code,
+                                      out[-1].link) == (run.bold, run.italic, run.code,
+                                                        run.link):
+            out[-1] = Run(out[-1].text + run.text, run.bold, run.italic, run.code, run.link)
+        else:
+            out.append(run)
+    return out

@@ -31,6 +31,10 @@ from engine.documents.blocks import Run
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+V = "{urn:schemas-microsoft-com:vml}"
+OFFICE = "{urn:schemas-microsoft-com:office:office}"
 MONOSPACE = ("courier", "consolas", "menlo", "mono", "code")
 CONTAINERS = {W + "smartTag", W + "customXml", W + "fldSimple", W + "sdtContent",
               W + "dir", W + "bdo", MC + "Fallback"}
@@ -110,6 +114,7 @@ def _run(run: Any, out: Inline, link_for: Callable[[str], str], link: str,
             flush()
             kind = "footnote" if tag == W + "footnoteReference" else "endnote"
             out.notes.append((kind, child.get(W + "id", "")))
+            out.runs.append(Run("", note=f"{kind}:{child.get(W + 'id', '')}"))
         elif tag == MC + "AlternateContent":
             chosen = child.find(MC + "Fallback")
             if chosen is None:
@@ -119,7 +124,10 @@ def _run(run: Any, out: Inline, link_for: Callable[[str], str], link: str,
                 holder = Inline()
                 _walk_run_parts(chosen, holder, out, link_for, link, deleted)
         elif tag in (W + "drawing", W + "pict", W + "object"):
+            flush()
             out.boxes += list(_box_paragraphs(child))
+            for rid, description in _images(child):
+                out.runs.append(Run(description, link=link, image=f"rid:{rid}"))
     flush()
 
 
@@ -131,8 +139,27 @@ def _walk_run_parts(node: Any, holder: Inline, out: Inline, link_for: Callable[[
             _run(child, out, link_for, link, deleted)
         elif child.tag in (W + "drawing", W + "pict", W + "object"):
             out.boxes += list(_box_paragraphs(child))
+            for rid, description in _images(child):
+                out.runs.append(Run(description, link=link, image=f"rid:{rid}"))
         elif child.tag == W + "t":
             _add(out.runs, Run(child.text or ""))
+
+
+def _images(drawing: Any) -> Iterator[tuple[str, str]]:
+    """(relationship id, description) of the pictures in a drawing: DrawingML's blips,
+    or VML's image data."""
+    described = ""
+    for props in drawing.iter(WP + "docPr"):
+        described = props.get("descr") or props.get("title") or ""
+        break
+    for blip in drawing.iter(A + "blip"):
+        if blip.get(R + "embed"):
+            yield blip.get(R + "embed"), described
+            return
+    for data in drawing.iter(V + "imagedata"):
+        if data.get(R + "id"):
+            yield data.get(R + "id"), described or data.get(OFFICE + "title", "")
+            return
 
 
 def _box_paragraphs(drawing: Any) -> Iterator[Any]:
@@ -181,7 +208,8 @@ def _symbol(code: str) -> str:
 def _add(runs: list[Run], run: Run) -> None:
     """Runs that look the same are one (Word stores a word typed letter by letter, or
     formatted one letter at a time, as a run a letter)."""
-    if runs and (runs[-1].bold, runs[-1].italic, runs[-1].code, runs[-1].link) == \
+    if runs and runs[-1].plain and run.plain and \
+            (runs[-1].bold, runs[-1].italic, runs[-1].code, runs[-1].link) == \
             (run.bold, run.italic, run.code, run.link):
         runs[-1].text += run.text
     elif run.text:

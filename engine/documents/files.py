@@ -60,6 +60,7 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     imported_from: Path | None = None  # a Word or OpenDocument file shown as Markdown
     review: dict[str, Any] | None = None  # a Word file's tracked changes, to review
+    media: dict[str, bytes] = field(default_factory=dict)  # pictures to keep beside it
 
     @property
     def title(self) -> str:
@@ -236,6 +237,25 @@ def save_document(doc: Document, text: str, path: Path | None = None, *,
     doc.path = target
     doc.text = text
     doc.disk_hash = sha256_bytes(data)
+    return warnings + save_media(doc.media, target.parent)
+
+
+def save_media(media: dict[str, bytes], folder: Path) -> list[str]:
+    """The pictures a Markdown text links to, written beside it (``name`` is relative:
+    ``story/image1.png``), each atomically; one that cannot be written is a warning."""
+    warnings = []
+    for name, blob in media.items():
+        parts = Path(name).parts
+        if not parts or ".." in parts or Path(name).is_absolute():
+            continue
+        dest = folder.joinpath(*parts)
+        try:
+            if dest.is_file() and dest.read_bytes() == blob:
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(dest, blob)
+        except OSError as exc:
+            warnings.append(f"{dest}: the picture was not saved ({_reason(exc)})")
     return warnings
 
 

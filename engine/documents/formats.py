@@ -42,7 +42,8 @@ def page_sizes(suffix: str) -> tuple[str, ...]:
 class Imported:
     markdown: str
     blocks: list[Block]
-    dropped: Counter[str] = field(default_factory=Counter)  # "images": 2, ...
+    dropped: Counter[str] = field(default_factory=Counter)  # "comments": 2, ...
+    media: dict[str, bytes] = field(default_factory=dict)  # pictures, by linked name
 
     def note(self) -> str:
         """What could not come across, in words ("" when nothing was lost)."""
@@ -77,18 +78,18 @@ def import_document(path: Path) -> Imported:
         if suffix == ".docx":
             from engine.documents.word import read_docx
 
-            blocks, dropped = read_docx(path)
+            blocks, dropped, media = read_docx(path)
         else:
             from engine.documents.opendocument import read_odt
 
-            blocks, dropped = read_odt(path)
+            blocks, dropped, media = read_odt(path)
     except DocumentError:
         raise
     except Exception as exc:  # the file came from anywhere: any parser failure is its own
         log.info("importing %s failed", path, exc_info=True)
         reason = " ".join(str(exc).split())[:120] or type(exc).__name__
         raise DocumentError(f"{path}: not a readable {kind} file ({reason})") from exc
-    return Imported(to_markdown(blocks), blocks, dropped)
+    return Imported(to_markdown(blocks), blocks, dropped, media)
 
 
 def html_page(markdown: str, title: str = "") -> str:

@@ -13,11 +13,15 @@ from __future__ import annotations
 import io
 import zipfile
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from engine.documents.blocks import Block, Run
+from engine.documents.blocks import Block, Run, whole_word_code
+from engine.documents.docx_extras import append_runs, write_footnotes
 from engine.documents.docx_inline import W, read_inline
+
+__all__ = ["W", "add_block", "add_run", "head", "read_docx", "sniff", "write_docx"]
 from engine.errors import DocumentError
 
 
@@ -39,7 +43,9 @@ def sniff(path: Path, data: bytes, kind: str) -> None:
         raise DocumentError(f"{path}: is not a {kind} file (it is not a ZIP archive)")
 
 
-def read_docx(path: Path) -> tuple[list[Block], Counter[str]]:
+def read_docx(path: Path) -> tuple[list[Block], Counter[str], dict[str, bytes]]:
+    """The body as blocks, what could not come across (counted), and the pictures' files
+    by the name the Markdown links them as (in a folder named after the document)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -50,7 +56,8 @@ def read_docx(path: Path) -> tuple[list[Block], Counter[str]]:
         raise DocumentError(f"{path}: not a readable Word file ({str(exc)[:120]})") from exc
     reader = _Body(document)
     reader.walk(document.element.body)
-    return reader.blocks, reader.dropped
+    reader.notes()
+    return reader.blocks, reader.dropped, reader.pictures(path.stem)
 
 
 class _Body:
@@ -69,7 +76,61 @@ class _Body:
         self.drop_cap: list[Run] = []
 
     def link_for(self, rid: str) -> str:
-        return self.rels.get(rid, "")
+        return str(self.rels.get(rid, ""))
+
+    def pictures(self, folder: str) -> dict[str, bytes]:
+        """Each picture's run linked to its file in ``folder`` (the files returned);
+        one whose part is missing or linked from outside is counted as left out."""
+        media: dict[str, bytes] = {}
+        parts = self.document.part.related_parts
+        for block in self.blocks:
+            for index, run in enumerate(block.runs):
+                if not run.image.startswith("rid:"):
+                    continue
+                part = parts.get(run.image[4:])
+                if part is None:
+                    self.dropped["images"] += 1
+                    block.runs[index] = Run(run.text, run.bold, run.italic, run.code,
+                                            run.link)
+                    continue
+                name = f"{folder}/{Path(str(part.partname)).name}"
+                media[name] = part.blob
+                run.image = name
+        return media
+
+    def notes(self) -> None:
+        """Footnotes and endnotes as Markdown footnotes, numbered in the order the text
+        refers to them, after the body."""
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from lxml import etree
+
+        labels: dict[str, str] = {}
+        for block in self.blocks:
+            for run in block.runs:
+                if run.note:
+                    run.note = labels.setdefault(run.note, str(len(labels) + 1))
+        if not labels:
+            return
+        found: dict[str, list[Any]] = {}
+        for rel in self.document.part.rels.values():
+            kind = {RT.FOOTNOTES: "footnote", RT.ENDNOTES: "endnote"}.get(rel.reltype)
+            if kind is None:
+                continue
+            part = rel.target_part
+            links: dict[str, str] = {rid: str(r.target_ref) for rid, r in part.rels.items()
+                                     if r.is_external}
+            root = etree.fromstring(part.blob)
+            for note in root.iter(W + kind):
+                found[f"{kind}:{note.get(W + 'id', '')}"] = [
+                    read_inline(p, partial(_target, links)).runs for p in note.iter(W + "p")]
+        for key, label in labels.items():
+            paragraphs = [runs for runs in found.get(key, []) if
+                          "".join(r.text for r in runs).strip()] or [[Run("")]]
+            for index, runs in enumerate(paragraphs):
+                if runs and runs[0].text[:1] == " ":  # the space after the note's number
+                    runs[0] = Run(runs[0].text.lstrip(), runs[0].bold, runs[0].italic,
+                                  runs[0].code, runs[0].link)
+                self.blocks.append(Block("note", runs, 1 if index else 0, label=label))
 
     def walk(self, parent: Any) -> None:
         for child in parent.iterchildren():
@@ -120,11 +181,12 @@ class _Body:
             self.blocks.append(Block("table", rows=rows))
 
 
+def _target(links: dict[str, str], rid: str) -> str:
+    return links.get(rid, "")
+
+
 def _count_dropped(element: Any, dropped: Counter[str]) -> None:
-    for tag, name in ((W + "drawing", "images"), (W + "pict", "images"),
-                      (W + "footnoteReference", "footnotes"),
-                      (W + "endnoteReference", "endnotes"),
-                      (W + "commentReference", "comments"),
+    for tag, name in ((W + "commentReference", "comments"),
                       # not accepted yet: the text is read as it was before them
                       (W + "ins", "tracked changes"), (W + "del", "tracked changes"),
                       (W + "moveTo", "tracked changes"), (W + "moveFrom", "tracked changes")):
@@ -156,9 +218,9 @@ def _numbered_lists(document: Any) -> set[str]:
 
 def _paragraph(paragraph: Any, runs: list[Run], numbered: set[str],
                style: str) -> Block | None:
-    if not "".join(r.text for r in runs).strip():
+    if not "".join(r.text for r in runs).strip() and all(r.plain for r in runs):
         return None
-    runs = _whole_word_code(runs)
+    runs = whole_word_code(runs)
     lowered = style.lower()
     num = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
     if lowered.startswith("heading") and lowered[-1:].isdigit():
@@ -179,24 +241,6 @@ def _paragraph(paragraph: Any, runs: list[Run], numbered: set[str],
     return Block("paragraph", runs)
 
 
-def _whole_word_code(runs: list[Run]) -> list[Run]:
-    """A monospace font in the middle of a word is a font, not code ("Thes`e `are")."""
-    out: list[Run] = []
-    for i, run in enumerate(runs):
-        if run.code and not all(r.code for r in runs):
-            before = runs[i - 1].text[-1:] if i else ""
-            after = runs[i + 1].text[:1] if i + 1 < len(runs) else ""
-            if (before.isalnum() and run.text[:1].isalnum()) or \
-                    (after.isalnum() and run.text[-1:].isalnum()) or not run.text.strip():
-                run = Run(run.text, run.bold, run.italic, False, run.link)
-        if out and (out[-1].bold, out[-1].italic, out[-1].code, out[-1].link) == \
-                (run.bold, run.italic, run.code, run.link):
-            out[-1] = Run(out[-1].text + run.text, run.bold, run.italic, run.code, run.link)
-        else:
-            out.append(run)
-    return out
-
-
 def _list_level(style: str, num: Any) -> int:
     if num is not None and num.ilvl is not None and num.ilvl.val is not None:
         return min(int(num.ilvl.val), 8)
@@ -210,9 +254,16 @@ def write_docx(blocks: list[Block], title: str = "") -> bytes:
     if title:
         document.core_properties.title = title
     styles: dict[str, Any] = {}  # looking a style up by name each time is slow
+    notes = write_footnotes(document, blocks)
     for block in blocks:
+        if block.kind == "note":
+            continue  # in the footnotes' part
         paragraph = add_block(document, block, styles)
-        if paragraph is not None:
+        if paragraph is None:
+            continue
+        if any(run.link or run.note for run in block.runs):
+            append_runs(paragraph, document.part, block.runs, notes)
+        else:
             for run in block.runs:
                 add_run(paragraph, run)
     buffer = io.BytesIO()

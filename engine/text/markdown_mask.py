@@ -1,6 +1,7 @@
 """Markdown that is not prose, blanked out for a grammar checker that reads plain text.
 
-Code blocks, inline code, URLs, link targets, images' addresses and HTML tags become
+Code blocks, inline code, URLs, link targets, images' addresses, footnote marks and HTML
+tags become
 spaces of the same length, so every offset LanguageTool reports still points at the
 writer's text. (Harper reads Markdown itself.)
 """
@@ -15,6 +16,7 @@ _INLINE = [
     re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"),  # a link's or image's target
     re.compile(r"<[^>\n]{1,200}>"),  # HTML tags and <autolinks>
     re.compile(r"\bhttps?://[^\s)>\]]+|\bwww\.[^\s)>\]]+"),  # bare URLs
+    re.compile(r"\[\^[^\]\s]+\]:?"),  # footnote marks ("[^1]", "[^1]:")
 ]
 
 

@@ -77,7 +77,7 @@ def _import(path: Path) -> Document:
                 "plain paragraphs while they are pending."])
     imported = import_document(path)
     note = f"; {imported.note()}" if imported.note() else ""
-    return Document(text=imported.markdown, imported_from=path, warnings=[
+    return Document(text=imported.markdown, imported_from=path, media=imported.media, warnings=[
         f"Imported {path.name} as Markdown{note}. Save keeps Markdown; Export writes "
         f"{'Word' if path.suffix.lower() == '.docx' else 'OpenDocument'} again."])
 

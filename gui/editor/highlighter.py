@@ -34,6 +34,7 @@ _INLINE = [  # (pattern, style); later ones win where they overlap
     (re.compile(r"(?<![*\w])([*_])(?=\S)(.+?)(?<=\S)\1(?![*\w])"), "italic"),
     (re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|<https?://[^>\n]+>"), "link"),
     (re.compile(r"`+[^`\n]*`+"), "code"),
+    (re.compile(r"\[\^[^\]\s]+\]:?"), "marker"),  # a footnote's mark, or where it starts
 ]
 IN_FENCE = 1  # block state: inside a fenced code block
 _MARKS = re.compile(r"[*_`\[<]")

@@ -25,9 +25,13 @@ class StatusBar(QStatusBar):
             label.setMargin(2)
             self.addPermanentWidget(label)
         self.states: dict[str, str] = {}
-        self.messageChanged.connect(lambda text: text or self.setToolTip(""))
+        self.messageChanged.connect(self._message_changed)
 
-    def showMessage(self, message: str, timeout: int = 0) -> None:  # noqa: N802 (Qt's name)
+    def _message_changed(self, text: str) -> None:
+        if not text:
+            self.setToolTip("")
+
+    def showMessage(self, message: str, timeout: int | None = 0) -> None:
         """A message that does not fit beside the permanent parts ends in "…", whole in
         the tooltip (a status bar clips its message without a sign)."""
         taken = sum(label.sizeHint().width() + 8 for label in self.findChildren(QLabel)
@@ -36,7 +40,7 @@ class StatusBar(QStatusBar):
         metrics = QFontMetrics(self.font())
         shown = metrics.elidedText(message, Qt.TextElideMode.ElideRight, room)
         self.setToolTip(message if shown != message else "")
-        super().showMessage(shown, timeout)
+        super().showMessage(shown, timeout or 0)
 
     def set_model(self, text: str) -> None:
         self.model.setText(text)
