@@ -22,6 +22,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("output", metavar="OUT")
     parser.add_argument("--title", default="", help="the document's title (default: IN's name)")
     parser.add_argument("--page", default="A4", help="PDF page size: A4, Letter, A5, Legal")
+    parser.add_argument("--track-changes", choices=("accept", "reject", "pending"),
+                        default="accept", help="a Word file's tracked changes: made (as Word "
+                        "shows them by default), left out, or kept as tracked changes in a "
+                        ".docx")
     parser.add_argument("--json", action="store_true", help="print a summary as JSON")
     parser.set_defaults(handler=run)
 
@@ -37,11 +41,13 @@ def run(args: argparse.Namespace) -> int:
                             "or .pdf")
     if target.exists() and source.exists() and target.resolve() == source.resolve():
         raise DocumentError(f"{target}: is the input; choose another output file")
+    if args.track_changes == "pending":
+        return _pending(source, target, args.json)
     left_out: Counter[str] = Counter()
     blocks = None
     imported_media: dict[str, bytes] = {}
     if is_importable(source):
-        imported = import_document(source)
+        imported = import_document(source, accepted=args.track_changes == "accept")
         markdown, left_out, blocks = imported.markdown, imported.dropped, imported.blocks
         imported_media = imported.media
         if imported.note() and not args.json:
@@ -68,4 +74,24 @@ def run(args: argparse.Namespace) -> int:
         print_json(summary)
     else:
         print(f"{target}: {summary['words']} words, {summary['bytes']} bytes")
+    return 0
+
+
+def _pending(source: Path, target: Path, as_json: bool) -> int:
+    """A Word file's tracked changes kept as tracked changes in another .docx."""
+    from engine.documents.tracked import read_tracked_docx, write_tracked_docx
+
+    if source.suffix.lower() != ".docx" or target.suffix.lower() != ".docx":
+        raise DocumentError(f"{target}: --track-changes pending keeps tracked changes from "
+                            "a .docx in a .docx; choose accept or reject for other files")
+    tracked = read_tracked_docx(source)
+    written = write_tracked_docx(target, tracked.text, tracked.changes)
+    summary = {"input": str(source), "output": str(target), "format": "docx",
+               "changes": len(tracked.changes), "revisions": written,
+               "authors": tracked.authors, "bytes": target.stat().st_size}
+    if as_json:
+        print_json(summary)
+    else:
+        print(f"{target}: {len(tracked.changes)} tracked change(s) kept, "
+              f"{summary['bytes']} bytes")
     return 0

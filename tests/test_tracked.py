@@ -146,12 +146,52 @@ def _docx_with(tmp_path: Path, paragraph_xml: str) -> Path:
     return path
 
 
-def test_nested_or_broken_tracked_changes_are_refused_in_one_line(tmp_path):
-    nested = _docx_with(tmp_path, '<w:p><w:del w:id="1" w:author="A"><w:ins w:id="2" '
-                        'w:author="B"><w:r><w:t>x</w:t></w:r></w:ins></w:del></w:p>')
-    with pytest.raises(DocumentError, match="inside another one") as caught:
-        read_tracked_docx(nested)
-    assert "\n" not in str(caught.value)
+def _views(read) -> tuple[str, str]:
+    """Accept all, reject all."""
+    return Review(read.text, list(read.changes)).accepted_text(), read.text
+
+
+def test_an_insertion_partly_deleted_by_a_second_reviewer_is_read_as_word_shows_it(tmp_path):
+    """Two review rounds: Ann inserted words, Bob deleted some of them. Before, the whole
+    file was refused; Word's accept all and reject all are what come out."""
+    path = _docx_with(tmp_path, '<w:p><w:r><w:t xml:space="preserve">The </w:t></w:r>'
+                      '<w:ins w:id="1" w:author="Ann"><w:r><w:t xml:space="preserve">very '
+                      '</w:t></w:r><w:del w:id="2" w:author="Bob"><w:r><w:delText xml:space='
+                      '"preserve">old </w:delText></w:r></w:del></w:ins><w:r><w:t>house.'
+                      '</w:t></w:r></w:p>')
+    read = read_tracked_docx(path)
+    assert _views(read) == ("The very house.", "The house.")
+    assert [(c.new, c.author) for c in read.changes] == [("very ", "Ann")]
+    assert read.authors == ["Ann", "Bob"] and "Bob deleted “old” inside Ann's" in read.notes[0]
+    gone = _docx_with(tmp_path, '<w:p><w:del w:id="1" w:author="A"><w:ins w:id="2" '
+                      'w:author="B"><w:r><w:t>x</w:t></w:r></w:ins></w:del><w:r><w:t>y</w:t>'
+                      '</w:r></w:p>')
+    assert _views(read_tracked_docx(gone)) == ("y", "y")  # inserted, then deleted: neither
+
+
+def test_a_paragraph_split_or_joined_while_tracked_is_a_change(tmp_path):
+    split = ('<w:p><w:pPr><w:rPr><w:ins w:id="1" w:author="Ann"/></w:rPr></w:pPr><w:r><w:t>'
+             "One half.</w:t></w:r></w:p><w:p><w:r><w:t>Other half.</w:t></w:r></w:p>")
+    joined = ('<w:p><w:pPr><w:rPr><w:del w:id="2" w:author="Bob"/></w:rPr></w:pPr><w:r><w:t>'
+              "First</w:t></w:r></w:p><w:p><w:r><w:t>second.</w:t></w:r></w:p>")
+    read = read_tracked_docx(_docx_with(tmp_path, split + joined))
+    accepted, rejected = _views(read)
+    assert accepted == "One half.\n\nOther half.\n\nFirstsecond."
+    assert rejected == "One half.Other half.\n\nFirst\n\nsecond."
+    assert [c.author for c in read.changes] == ["Ann", "Bob"]
+
+
+def test_insertions_side_by_side_by_one_author_are_one_change(tmp_path):
+    path = _docx_with(tmp_path, '<w:p><w:ins w:id="1" w:author="Ann" w:date="2026-01-01T10:00:'
+                      '00Z"><w:r><w:t xml:space="preserve">brand </w:t></w:r></w:ins><w:ins '
+                      'w:id="2" w:author="Ann" w:date="2026-01-01T10:01:00Z"><w:r><w:t '
+                      'xml:space="preserve">new </w:t></w:r></w:ins><w:r><w:t>words.</w:t>'
+                      "</w:r></w:p>")
+    read = read_tracked_docx(path)
+    assert [c.new for c in read.changes] == ["brand new "]
+
+
+def test_broken_tracked_files_are_refused_in_one_line(tmp_path):
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(DocumentError, match="not a readable Word file"):
@@ -334,3 +374,29 @@ def test_libreoffice_reads_tracked_changes_in_headings_lists_and_emphasis(tmp_pa
     assert content.count("<text:changed-region") == revisions == 10
     assert "<text:h" in content and "<text:list" in content  # a heading and a list there
     assert _odt_body_text(odt) == _shown(Review(MARKDOWN, changes).accepted_text())
+
+
+def test_convert_chooses_what_becomes_of_tracked_changes(tmp_path):
+    """accept (the default: the text as Word shows it), reject, or pending (kept as
+    tracked changes, in a .docx only)."""
+    from helpers import assert_user_error, wordloom, wordloom_json
+
+    source = _docx_with(tmp_path, '<w:p><w:r><w:t xml:space="preserve">The </w:t></w:r>'
+                        '<w:ins w:id="1" w:author="Ann"><w:r><w:t xml:space="preserve">very '
+                        '</w:t></w:r></w:ins><w:del w:id="2" w:author="Bob"><w:r><w:delText '
+                        'xml:space="preserve">old </w:delText></w:r></w:del><w:r><w:t>house.'
+                        "</w:t></w:r></w:p>")
+    for choice, expected in (("accept", "The very house.\n"), ("reject", "The old house.\n")):
+        out = tmp_path / f"{choice}.md"
+        args = ["convert", str(source), str(out)] + (
+            ["--track-changes", choice] if choice != "accept" else [])
+        assert wordloom(*args).returncode == 0
+        assert out.read_text(encoding="utf-8") == expected
+    kept = tmp_path / "kept.docx"
+    summary = wordloom_json("convert", str(source), str(kept), "--track-changes", "pending",
+                            "--json")
+    assert summary["changes"] == 2 and summary["authors"] == ["Ann", "Bob"]
+    again = read_tracked_docx(kept)
+    assert _views(again) == ("The very house.", "The old house.")
+    assert_user_error(wordloom("convert", str(source), str(tmp_path / "x.md"),
+                               "--track-changes", "pending"), "pending keeps tracked")

@@ -52,15 +52,17 @@ class Inline:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (kind, id) in order
 
 
-def read_inline(paragraph: Any, link_for: Callable[[str], str]) -> Inline:
-    """``paragraph``: a ``w:p`` element; ``link_for``: a relationship id's target."""
+def read_inline(paragraph: Any, link_for: Callable[[str], str],
+                accepted: bool = False) -> Inline:
+    """``paragraph``: a ``w:p`` element; ``link_for``: a relationship id's target;
+    ``accepted``: the words as they are with the tracked changes made (else before)."""
     out = Inline()
-    _walk(paragraph, out, link_for, "", False)
+    _walk(paragraph, out, link_for, "", False, accepted)
     return out
 
 
 def _walk(node: Any, out: Inline, link_for: Callable[[str], str], link: str,
-          deleted: bool) -> None:
+          deleted: bool, accepted: bool = False) -> None:
     for child in node:
         tag = child.tag
         if tag == W + "r":
@@ -68,23 +70,25 @@ def _walk(node: Any, out: Inline, link_for: Callable[[str], str], link: str,
         elif tag == W + "hyperlink":
             target = link_for(child.get(R + "id", "")) if child.get(R + "id") else ""
             anchor = child.get(W + "anchor")
-            _walk(child, out, link_for, target or (f"#{anchor}" if anchor else ""), deleted)
+            _walk(child, out, link_for, target or (f"#{anchor}" if anchor else ""), deleted,
+                  accepted)
         elif tag in CONTAINERS:
-            _walk(child, out, link_for, link, deleted)
+            _walk(child, out, link_for, link, deleted, accepted)
         elif tag == W + "sdt":
             content = child.find(W + "sdtContent")
             if content is not None:
-                _walk(content, out, link_for, link, deleted)
+                _walk(content, out, link_for, link, deleted, accepted)
         elif tag == MC + "AlternateContent":
             chosen = child.find(MC + "Fallback")
             if chosen is None:
                 chosen = child.find(MC + "Choice")
             if chosen is not None:
-                _walk(chosen, out, link_for, link, deleted)
+                _walk(chosen, out, link_for, link, deleted, accepted)
         elif tag in (W + "del", W + "moveFrom"):
-            _walk(child, out, link_for, link, True)
-        elif tag in SKIPPED:
-            continue
+            if not accepted:  # made, a deletion leaves nothing
+                _walk(child, out, link_for, link, True)
+        elif tag in SKIPPED and accepted:
+            _walk(child, out, link_for, link, deleted, accepted)
 
 
 def _run(run: Any, out: Inline, link_for: Callable[[str], str], link: str,

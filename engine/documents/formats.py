@@ -60,8 +60,9 @@ def is_importable(path: Path) -> bool:
     return path.suffix.lower() in IMPORTABLE
 
 
-def import_document(path: Path) -> Imported:
-    """A Word or OpenDocument file as Markdown; DocumentError with the reason otherwise."""
+def import_document(path: Path, accepted: bool = False) -> Imported:
+    """A Word or OpenDocument file as Markdown; DocumentError with the reason otherwise.
+    ``accepted``: a Word file's tracked changes made (else its text before them)."""
     suffix = path.suffix.lower()
     if suffix not in IMPORTABLE:
         known = ", ".join(IMPORTABLE)
@@ -78,7 +79,7 @@ def import_document(path: Path) -> Imported:
         if suffix == ".docx":
             from engine.documents.word import read_docx
 
-            blocks, dropped, media = read_docx(path)
+            blocks, dropped, media = read_docx(path, accepted)
         else:
             from engine.documents.opendocument import read_odt
 

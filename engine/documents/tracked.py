@@ -16,7 +16,7 @@ import io
 import zipfile
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -246,11 +246,13 @@ class Tracked:
     changes: list[Pending]
     authors: list[str]
     skipped: int = 0  # formatting changes (bold, styles): not shown as pending
+    notes: list[str] = field(default_factory=list)  # changes inside changes, in words
 
 
 def read_tracked_docx(path: Path) -> Tracked:
     """The paragraphs of a ``.docx`` with their tracked insertions and deletions as pending
-    changes. Nested or malformed revisions are refused in one line."""
+    changes. A change inside another is read as Word shows it; a malformed file is refused
+    in one line."""
     from lxml import etree
 
     sniff(path, head(path), "Word")
@@ -268,14 +270,15 @@ def read_tracked_docx(path: Path) -> Tracked:
     if body is None:
         raise DocumentError(f"{path}: has no document body")
     reader = _Reader(path)
+    mark: tuple[str, str, str] | None = None  # the last paragraph's mark, if tracked
     for paragraph in body.iter(W + "p"):
         if reader.parts:
-            reader.parts.append("\n\n")
-            reader.pos += 2
+            reader.paragraph_break(mark)
         reader.paragraph(paragraph)
+        mark = _mark(paragraph)
     reader.close_pair()
     return Tracked("".join(reader.parts), reader.changes, sorted(reader.authors),
-                   reader.skipped)
+                   reader.skipped, reader.notes)
 
 
 class _Reader:
@@ -286,7 +289,27 @@ class _Reader:
         self.changes: list[Pending] = []
         self.authors: set[str] = set()
         self.skipped = 0
+        self.notes: list[str] = []  # changes inside changes, in words
         self.open: dict[str, Any] | None = None  # a deletion waiting for its insertion
+
+    def paragraph_break(self, mark: tuple[str, str, str] | None) -> None:
+        """The break between two paragraphs; a tracked one is a change like any other:
+        an inserted mark split a paragraph, a deleted one joins two."""
+        self.close_pair()
+        if mark is None:
+            self.parts.append("\n\n")
+            self.pos += 2
+            return
+        kind, author, date = mark
+        self.authors.add(author)
+        if kind == "ins":
+            self.changes.append(Pending(len(self.changes), self.pos, self.pos, "", "\n\n",
+                                        f"word: {author}", author=author, date=date))
+            return
+        self.parts.append("\n\n")
+        self.changes.append(Pending(len(self.changes), self.pos, self.pos + 2, "\n\n", "",
+                                    f"word: {author}", author=author, date=date))
+        self.pos += 2
 
     def paragraph(self, paragraph: Any) -> None:
         for child in paragraph:
@@ -329,14 +352,25 @@ class _Reader:
         return text
 
     def revision(self, element: Any, inserted: bool) -> None:
-        for inner in element.iter():
-            if inner is not element and _local(inner.tag) in _REVISIONS:
-                raise DocumentError(f"{self.path}: has a tracked change inside another "
-                                    "one; accept or reject them in Word first")
-        runs = [r for r in element if _local(r.tag) == "r"]
+        """An insertion or a deletion. A deletion inside an insertion (a second reviewer
+        took back part of the first one's words), or an insertion inside a deletion,
+        leaves its words in neither the text before the changes nor after them: it is
+        noted, and the outer change keeps the rest."""
         author = element.get(W + "author") or "someone"
         date = element.get(W + "date") or ""
         self.authors.add(author)
+        runs = []
+        for child in element:
+            name = _local(child.tag)
+            if name == "r":
+                runs.append(child)
+            elif name in _REVISIONS:
+                inner = " ".join(self.text(r, keep=False) for r in child.iter(W + "r"))
+                other = child.get(W + "author") or "someone"
+                self.authors.add(other)
+                verb = "deleted" if name in ("del", "moveFrom") else "inserted"
+                self.notes.append(f"{other} {verb} “{inner.strip()}” inside {author}'s "
+                                  f"{'insertion' if inserted else 'deletion'}")
         if inserted:
             words = "".join(self.text(r, keep=False) for r in runs)
             if not words:
@@ -346,6 +380,11 @@ class _Reader:
                 self.close_pair()
                 return
             self.close_pair()
+            last = self.changes[-1] if self.changes else None
+            if last is not None and not last.old and last.start == self.pos and \
+                    last.author == author and last.new != "\n\n":
+                self.changes[-1] = replace(last, new=last.new + words)  # one insertion
+                return
             self.changes.append(Pending(len(self.changes), self.pos, self.pos, "", words,
                                         f"word: {author}", author=author, date=date))
             return
@@ -369,6 +408,19 @@ class _Reader:
         self.changes.append(Pending(len(self.changes), found["start"], found["end"],
                                     found["old"], found["new"], f"word: {found['author']}",
                                     author=found["author"], date=found["date"]))
+
+
+def _mark(paragraph: Any) -> tuple[str, str, str] | None:
+    """("ins" or "del", author, date) when the paragraph's mark is a tracked change."""
+    props = paragraph.find(W + "pPr")
+    look = props.find(W + "rPr") if props is not None else None
+    if look is None:
+        return None
+    for kind in ("ins", "del"):
+        found = look.find(W + kind)
+        if found is not None:
+            return kind, found.get(W + "author") or "someone", found.get(W + "date") or ""
+    return None
 
 
 def _local(tag: object) -> str:

@@ -43,9 +43,11 @@ def sniff(path: Path, data: bytes, kind: str) -> None:
         raise DocumentError(f"{path}: is not a {kind} file (it is not a ZIP archive)")
 
 
-def read_docx(path: Path) -> tuple[list[Block], Counter[str], dict[str, bytes]]:
+def read_docx(path: Path, accepted: bool = False
+              ) -> tuple[list[Block], Counter[str], dict[str, bytes]]:
     """The body as blocks, what could not come across (counted), and the pictures' files
-    by the name the Markdown links them as (in a folder named after the document)."""
+    by the name the Markdown links them as (in a folder named after the document).
+    ``accepted``: with its tracked changes made (else as it was before them)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -54,7 +56,7 @@ def read_docx(path: Path) -> tuple[list[Block], Counter[str], dict[str, bytes]]:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise DocumentError(f"{path}: not a readable Word file ({str(exc)[:120]})") from exc
-    reader = _Body(document)
+    reader = _Body(document, accepted)
     reader.walk(document.element.body)
     reader.notes()
     return reader.blocks, reader.dropped, reader.pictures(path.stem)
@@ -65,8 +67,9 @@ class _Body:
     controls and custom XML, text boxes after the paragraph they are anchored in, and a
     drop cap joined to the paragraph it starts."""
 
-    def __init__(self, document: Any) -> None:
+    def __init__(self, document: Any, accepted: bool = False) -> None:
         self.document = document
+        self.accepted = accepted
         self.blocks: list[Block] = []
         self.dropped: Counter[str] = Counter()
         self.numbered = _numbered_lists(document)
@@ -148,8 +151,9 @@ class _Body:
     def paragraph(self, element: Any) -> None:
         from docx.text.paragraph import Paragraph
 
-        _count_dropped(element, self.dropped)
-        inline = read_inline(element, self.link_for)
+        if not self.accepted:
+            _count_dropped(element, self.dropped)
+        inline = read_inline(element, self.link_for, self.accepted)
         runs = inline.runs
         props = element.find(W + "pPr")
         frame = props.find(W + "framePr") if props is not None else None

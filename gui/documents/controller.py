@@ -74,7 +74,9 @@ def _import(path: Path) -> Document:
                 tracked.text, tracked.changes).to_json(), warnings=[
                 f"Imported {path.name} with {len(tracked.changes)} tracked change(s) by "
                 f"{by}: they are in the Review dock to accept or reject; the text is its "
-                "plain paragraphs while they are pending."])
+                "plain paragraphs while they are pending."] + [
+                f"{path.name}: {note} (in neither the text nor the changes, as in Word)"
+                for note in tracked.notes[:3]])
     imported = import_document(path)
     note = f"; {imported.note()}" if imported.note() else ""
     return Document(text=imported.markdown, imported_from=path, media=imported.media, warnings=[
