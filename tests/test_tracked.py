@@ -400,3 +400,29 @@ def test_convert_chooses_what_becomes_of_tracked_changes(tmp_path):
     assert _views(again) == ("The very house.", "The old house.")
     assert_user_error(wordloom("convert", str(source), str(tmp_path / "x.md"),
                                "--track-changes", "pending"), "pending keeps tracked")
+
+
+def test_a_moves_two_halves_stay_paired(tmp_path, plain_window):
+    path = _docx_with(
+        tmp_path,
+        '<w:p><w:moveFromRangeStart w:id="1" w:author="Ann" w:name="move1"/><w:moveFrom '
+        'w:id="2" w:author="Ann"><w:r><w:t xml:space="preserve">Moved words. </w:t></w:r>'
+        '</w:moveFrom><w:moveFromRangeEnd w:id="1"/><w:r><w:t>Stays.</w:t></w:r></w:p>'
+        '<w:p><w:r><w:t xml:space="preserve">Second. </w:t></w:r><w:moveToRangeStart '
+        'w:id="3" w:author="Ann" w:name="move1"/><w:moveTo w:id="4" w:author="Ann"><w:r>'
+        '<w:t xml:space="preserve">Moved words. </w:t></w:r></w:moveTo><w:moveToRangeEnd '
+        'w:id="3"/></w:p>')
+    read = read_tracked_docx(path)
+    assert [c.pair for c in read.changes] == ["move1", "move1"]
+    assert _views(read) == ("Stays.\n\nSecond. Moved words. ",
+                            "Moved words. Stays.\n\nSecond. ")
+    window = plain_window()
+    window.editor.setPlainText(read.text)
+    window.review.restore(Review(read.text, list(read.changes)).to_json())
+    window.review.accept(read.changes[0].id)  # one half chosen: both are made
+    assert window.editor.toPlainText() == "Stays.\n\nSecond. Moved words. "
+    assert window.review.review.changes == []
+    window.editor.undo_step()
+    assert window.editor.toPlainText() == read.text and len(window.review.review.changes) == 2
+    window.review.reject(read.changes[1].id)
+    assert window.editor.toPlainText() == read.text and window.review.review.changes == []

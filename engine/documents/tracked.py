@@ -290,6 +290,7 @@ class _Reader:
         self.authors: set[str] = set()
         self.skipped = 0
         self.notes: list[str] = []  # changes inside changes, in words
+        self.move = ""  # the move whose range is open (its name pairs its two halves)
         self.open: dict[str, Any] | None = None  # a deletion waiting for its insertion
 
     def paragraph_break(self, mark: tuple[str, str, str] | None) -> None:
@@ -321,6 +322,10 @@ class _Reader:
                 self.revision(child, inserted=True)
             elif name in ("del", "moveFrom"):
                 self.revision(child, inserted=False)
+            elif name in ("moveFromRangeStart", "moveToRangeStart"):
+                self.move = child.get(W + "name") or f"move {child.get(W + 'id', '')}"
+            elif name in ("moveFromRangeEnd", "moveToRangeEnd"):
+                self.move = ""
             elif name in ("hyperlink", "smartTag", "sdt", "fldSimple", "customXml"):
                 for run in child.iter(W + "r"):
                     self.close_pair()
@@ -358,6 +363,7 @@ class _Reader:
         noted, and the outer change keeps the rest."""
         author = element.get(W + "author") or "someone"
         date = element.get(W + "date") or ""
+        pair = (self.move or "move") if _local(element.tag) in ("moveFrom", "moveTo") else ""
         self.authors.add(author)
         runs = []
         for child in element:
@@ -375,31 +381,34 @@ class _Reader:
             words = "".join(self.text(r, keep=False) for r in runs)
             if not words:
                 return
-            if self.open is not None and self.open["author"] == author:
+            if self.open is not None and self.open["author"] == author and \
+                    self.open["pair"] == pair == "":
                 self.open["new"] += words
                 self.close_pair()
                 return
             self.close_pair()
             last = self.changes[-1] if self.changes else None
             if last is not None and not last.old and last.start == self.pos and \
-                    last.author == author and last.new != "\n\n":
+                    last.author == author and last.new != "\n\n" and last.pair == pair:
                 self.changes[-1] = replace(last, new=last.new + words)  # one insertion
                 return
             self.changes.append(Pending(len(self.changes), self.pos, self.pos, "", words,
-                                        f"word: {author}", author=author, date=date))
+                                        f"word: {author}", author=author, date=date,
+                                        pair=pair))
             return
         start = self.pos
         words = "".join(self.text(r) for r in runs)  # a deletion's words are the text's
         if not words:
             return
         if self.open is not None and self.open["end"] == start and \
-                self.open["author"] == author and not self.open["new"]:
+                self.open["author"] == author and not self.open["new"] and \
+                self.open["pair"] == pair:
             self.open["old"] += words
             self.open["end"] = self.pos
             return
         self.close_pair()
         self.open = {"start": start, "end": self.pos, "old": words, "new": "",
-                     "author": author, "date": date}
+                     "author": author, "date": date, "pair": pair}
 
     def close_pair(self) -> None:
         if self.open is None:
@@ -407,7 +416,8 @@ class _Reader:
         found, self.open = self.open, None
         self.changes.append(Pending(len(self.changes), found["start"], found["end"],
                                     found["old"], found["new"], f"word: {found['author']}",
-                                    author=found["author"], date=found["date"]))
+                                    author=found["author"], date=found["date"],
+                                    pair=found.get("pair", "")))
 
 
 def _mark(paragraph: Any) -> tuple[str, str, str] | None:

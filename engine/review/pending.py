@@ -31,6 +31,7 @@ class Pending:
     gain: float = 0.0  # how much likelier the model found the text with it (nats)
     author: str = "Wordloom"
     date: str = ""  # ISO 8601, for a change read from a Word file
+    pair: str = ""  # a Word move's name: its two halves are accepted or rejected together
 
     @property
     def kind(self) -> str:
@@ -87,6 +88,12 @@ class Review:
             if change.id == change_id:
                 return change
         raise KeyError(change_id)
+
+    def paired(self, ids: Iterable[int]) -> set[int]:
+        """``ids`` and the other half of each move among them."""
+        chosen = set(ids)
+        pairs = {c.pair for c in self.changes if c.id in chosen and c.pair}
+        return chosen | {c.id for c in self.changes if c.pair and c.pair in pairs}
 
     def sources(self) -> list[str]:
         return sorted({c.source for c in self.changes})

@@ -269,12 +269,12 @@ class ReviewController(QObject):
         return offsets.to_utf16(change.start), offsets.to_utf16(change.end)
 
     def accept(self, change_id: int) -> None:
-        """Make one change, as one undo step."""
-        self.accept_all(ids={change_id})
+        """Make one change (both halves of a move), as one undo step."""
+        self.accept_all(ids=self.review.paired({change_id}))
 
     def reject(self, change_id: int) -> None:
-        """Leave one change out, as one undo step."""
-        self._rejected([self.review.reject(change_id)])
+        """Leave one change out (both halves of a move), as one undo step."""
+        self._rejected([self.review.reject(i) for i in sorted(self.review.paired({change_id}))])
 
     def accept_all(self, source: str | None = None, ids: set[int] | None = None) -> int:
         """Every pending change (of ``source``, or the ``ids``), as one undo step."""
