@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QGuiApplication
@@ -25,31 +24,8 @@ from engine.documents.formats import export_document, page_sizes
 from engine.documents.tracked import write_tracked_docx
 from engine.errors import DocumentError
 from engine.review.pending import Review
-from gui.documents.commands import FileCommands
-from gui.documents.controller import DocumentController
-from gui.editor.editor import Editor
-from gui.review.controller import ReviewController
-from gui.window.preferences import Preferences
-from gui.window.status_bar import StatusBar
+from gui.documents.parts import ExportWindow
 from render import pdf  # noqa: F401  (teaches export_document to write .pdf)
-
-
-class ExportWindow(Protocol):
-    """What exporting uses of the window."""
-
-    @property
-    def documents(self) -> DocumentController: ...
-    @property
-    def files(self) -> FileCommands: ...
-    @property
-    def editor(self) -> Editor: ...
-    @property
-    def review(self) -> ReviewController: ...
-    @property
-    def preferences(self) -> Preferences: ...
-    @property
-    def status(self) -> StatusBar: ...
-    def window(self) -> QWidget: ...
 
 FORMATS = {"Word (.docx)": ".docx", "OpenDocument (.odt)": ".odt", "PDF (.pdf)": ".pdf",
            "Web page (.html)": ".html", "Markdown (.md)": ".md"}

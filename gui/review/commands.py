@@ -6,37 +6,18 @@ from __future__ import annotations
 from functools import partial
 from typing import Protocol
 
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import QDockWidget
 
 from gui.assist.controller import AssistController
-from gui.documents.commands import FileCommands
-from gui.documents.controller import DocumentController
-from gui.editor.editor import Editor
-from gui.review.controller import ReviewController
+from gui.documents.parts import ExportWindow
 from gui.review.margin import ReviewMargin
 from gui.review.panel import ReviewPanel
 from gui.window.changes import Changes
-from gui.window.preferences import Preferences
-from gui.window.status_bar import StatusBar
 
 
-class ReviewWindow(Protocol):
+class ReviewWindow(ExportWindow, Protocol):
     """What the review's commands use of the window (exporting's needs among them)."""
 
-    @property
-    def documents(self) -> DocumentController: ...
-    @property
-    def files(self) -> FileCommands: ...
-    @property
-    def editor(self) -> Editor: ...
-    @property
-    def preferences(self) -> Preferences: ...
-    @property
-    def status(self) -> StatusBar: ...
-    def window(self) -> QWidget: ...
-
-    @property
-    def review(self) -> ReviewController: ...
     @property
     def review_panel(self) -> ReviewPanel: ...
     @property
