@@ -104,7 +104,8 @@ def test_restoring_asks_first_when_changes_would_be_set_aside(qtbot, plain_windo
     window.setProperty("quiet", False)
     _restore_oldest(qtbot, window, versions)
     qtbot.waitUntil(lambda: bool(asked) and window.history.pending == 0, timeout=10000)
-    assert "1 of the 2 changes still to review do not fit" in asked[0]
+    assert "1 of the 2 changes still to review does not fit this version and is set" \
+        in asked[0]
     assert window.editor.toPlainText() == SECOND  # the writer said no: nothing changed
     assert len(window.review.review.changes) == 2
     assert len(window.history.snapshot.versions) == 2

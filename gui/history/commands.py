@@ -60,9 +60,11 @@ def put_back(window: HistoryWindow, text: str) -> str | None:
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(
             window.window(), "Restore this version?",
-            f"{lost} of the {total} changes still to review do not fit this version and "
-            "will be set aside; the others stay. Undo after restoring brings back your "
-            "text and every change.", buttons.Yes | buttons.Cancel, buttons.Cancel)
+            f"{lost} of the {total} changes still to review "
+            f"{'does' if lost == 1 else 'do'} not fit this version and "
+            f"{'is' if lost == 1 else 'are'} set aside; the others stay. Undo after "
+            "restoring brings back your text and every change.",
+            buttons.Yes | buttons.Cancel, buttons.Cancel)
         if answer != buttons.Yes:
             return None
     set_aside = review.replace_text(text)
