@@ -426,3 +426,13 @@ def test_a_moves_two_halves_stay_paired(tmp_path, plain_window):
     assert window.editor.toPlainText() == read.text and len(window.review.review.changes) == 2
     window.review.reject(read.changes[1].id)
     assert window.editor.toPlainText() == read.text and window.review.review.changes == []
+
+
+def test_the_review_dock_names_a_paragraph_break(tmp_path, plain_window):
+    split = ('<w:p><w:pPr><w:rPr><w:ins w:id="1" w:author="Ann"/></w:rPr></w:pPr><w:r><w:t>'
+             "One half.</w:t></w:r></w:p><w:p><w:r><w:t>Other half.</w:t></w:r></w:p>")
+    read = read_tracked_docx(_docx_with(tmp_path, split))
+    window = plain_window()
+    window.editor.setPlainText(read.text)
+    window.review.restore(Review(read.text, list(read.changes)).to_json())
+    assert window.review_panel.list.item(0).text().startswith("¶1  + → ¶ break")

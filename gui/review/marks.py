@@ -60,8 +60,8 @@ def colours(dark: bool) -> tuple[QColor, QColor]:
 
 
 def change_tip(change: Pending) -> str:
-    old = html.escape(change.old.strip()) or "—"
-    new = html.escape(change.new.strip()) or "(removed)"
+    old = html.escape(change.old.strip()) or ("¶ break" if "\n" in change.old else "—")
+    new = html.escape(change.new.strip()) or ("¶ break" if "\n" in change.new else "(removed)")
     why = f"; the model finds it likelier by {change.gain:.1f}" if change.gain else ""
     return (f"<b>{old}</b> → <b>{new}</b><br><small>{html.escape(change.source)}"
             f"{why}</small>")

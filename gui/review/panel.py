@@ -98,7 +98,8 @@ class ReviewPanel(QWidget):
             if wanted != ALL and change.source != wanted:
                 continue
             paragraph = bisect_right(breaks, change.start) + 1 if text else 0
-            old, new = change.old.strip() or "+", change.new.strip() or "(remove)"
+            old = change.old.strip() or ("¶ break" if "\n" in change.old else "+")
+            new = change.new.strip() or ("¶ break" if "\n" in change.new else "(remove)")
             where = f"¶{paragraph}  " if paragraph else ""
             item = QListWidgetItem(f"{where}{old} → {new}    · {change.source}")
             item.setData(Qt.ItemDataRole.UserRole, change.id)
