@@ -4,9 +4,12 @@ or (``--server``) engine.model.server against a bare HTTP client on the same ser
 Both load the same model with the same context, threads, prompt, seed and sampling, and
 run alternately in one process, so the machine's mood affects both alike. With a server,
 it also measures how fast the server stops after a cancel: the time to the first token of
-the next request, against that time for a request to an idle server.
+the next request, against that time for a request to an idle server. ``--busy N`` runs the
+same rounds again beside N processes that each spin a core (``bench/busy.py``): the
+engine's decode rate against bare llama-cpp-python's under the same load, and each
+against its quiet rate.
 
-    .venv/bin/python bench/llm.py [--rounds 6] [--max-tokens 128] [--model PATH]
+    .venv/bin/python bench/llm.py [--rounds 6] [--max-tokens 128] [--model PATH] [--busy N]
     .venv/bin/python bench/llm.py --server URL   # or --server auto: llama_cpp.server here
 """
 
@@ -21,6 +24,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent))  # after the packages (bench/ontology.py)
+
+from busy import busy, ratio
 
 from engine.config import load_settings
 from engine.model.gguf import resolve_model
@@ -165,6 +171,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--max-tokens", type=int, default=128)
     parser.add_argument("--model", default=None)
+    parser.add_argument("--busy", type=int, default=0, metavar="N",
+                        help="also run beside N processes that each spin a core")
     parser.add_argument("--server", metavar="URL", default=None,
                         help="measure the server backend on this server (auto: start one)")
     args = parser.parse_args()
@@ -184,16 +192,30 @@ def main() -> int:
                            verbose=False)
     print(f"model {Path(runner.weights_path).name}, threads {runner.threads}, "
           f"device {runner.device_label}, max_tokens {args.max_tokens}")
-    results: dict[str, list[tuple[float, float, int]]] = {"engine": [], "bare": []}
     run_engine(runner, 16, 0)  # warm both up
     run_bare(bare, 16, 0)
-    for rnd in range(args.rounds):
-        order = ("engine", "bare") if rnd % 2 == 0 else ("bare", "engine")
-        for name in order:
-            fn = run_engine if name == "engine" else run_bare
-            target = runner if name == "engine" else bare
-            results[name].append(fn(target, args.max_tokens, 1000 + rnd))
-    report(results)
+
+    def rounds() -> dict[str, list[tuple[float, float, int]]]:
+        results: dict[str, list[tuple[float, float, int]]] = {"engine": [], "bare": []}
+        for rnd in range(args.rounds):
+            order = ("engine", "bare") if rnd % 2 == 0 else ("bare", "engine")
+            for name in order:
+                fn = run_engine if name == "engine" else run_bare
+                target = runner if name == "engine" else bare
+                results[name].append(fn(target, args.max_tokens, 1000 + rnd))
+        return results
+
+    quiet = rounds()
+    report(quiet)
+    if args.busy:
+        with busy(args.busy):
+            loaded = rounds()
+        print(f"beside {args.busy} busy core(s):")
+        report(loaded)
+        for name in ("engine", "bare"):
+            rate = statistics.median(r[1] for r in loaded[name])
+            alone = statistics.median(r[1] for r in quiet[name])
+            print(f"{name:>6}: busy decode {ratio(rate, alone)}x its quiet rate")
     runner.close()
     bare.close()
     return 0

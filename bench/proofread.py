@@ -1,6 +1,6 @@
 """How fast the checked fixes are: a 25-word sentence, scoring included.
 
-    .venv/bin/python bench/proofread.py [--repeat 20] [--model PATH] [--json]
+    .venv/bin/python bench/proofread.py [--repeat 20] [--model PATH] [--busy N] [--json]
 
 Times ``proofread_text`` (both checkers, candidate edits, the model's scoring) on
 25-word sentences of its own, each one fresh to the checkers' cache, against the
@@ -8,7 +8,9 @@ checkers' plain fixes on the same sentences in the same run (the baseline). Prin
 and p90 per sentence, sentences per second, the scorer's variants and tokens per
 sentence, its context's memory, and the ratio to the baseline. And the LanguageTool
 server's CPU time in the 0.3 s after it has answered a check (p50): work that competes
-with the model's threads for the machine's cores.
+with the model's threads for the machine's cores. ``--busy N`` times the same sentences
+again beside N processes that each spin a core (``bench/busy.py``) and adds ``busy_*``
+figures with their ratios to the quiet run.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent))  # after the packages (bench/ontology.py)
+
+from busy import busy, ratio
 
 from engine.config import load_settings
 from engine.grammar.autofix import apply_fixes
@@ -74,22 +79,9 @@ def context_bytes(scorer: LogProbScorer) -> int:
     return int(kv + scorer._most_rows * scorer._vocab * 4)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--model", help="the judge (default: the settings' judge, else their "
-                        "model)")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    settings, _ = load_settings()
-    checker = GrammarChecker(settings)
-    checker.start(wait=True)
-    scorer = judge_for(settings, args.model)
-    scorer.load()
-    texts = [SENTENCES[i % len(SENTENCES)].format(n=i + 2) for i in range(args.repeat)]
-    assert all(len(text.split()) == 25 for text in texts), "the sentences are 25 words"
-    for text in texts[:2]:  # warm both: the first check and the first decode are slow
-        proofread_text(text.replace(" ", "  ", 1), checker.check(text).issues, scorer)
+def measure(texts: list[str], checker: GrammarChecker, scorer: LogProbScorer
+            ) -> tuple[list[float], list[float], list[int], list[int]]:
+    """Each sentence's checked fixes (timed), and the checkers' plain fixes (timed)."""
     timed, plain, variants, tokens = [], [], [], []
     for text in texts:
         before = scorer.evaluated_tokens
@@ -101,6 +93,32 @@ def main() -> int:
         began = time.perf_counter()
         apply_fixes(text + " ", checker.check(text + " ").issues)  # new to the cache too
         plain.append(time.perf_counter() - began)
+    return timed, plain, variants, tokens
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--model", help="the judge (default: the settings' judge, else their "
+                        "model)")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--busy", type=int, default=0, metavar="N",
+                        help="also time it beside N processes that each spin a core")
+    args = parser.parse_args()
+    settings, _ = load_settings()
+    checker = GrammarChecker(settings)
+    checker.start(wait=True)
+    scorer = judge_for(settings, args.model)
+    scorer.load()
+    texts = [SENTENCES[i % len(SENTENCES)].format(n=i + 2) for i in range(args.repeat)]
+    assert all(len(text.split()) == 25 for text in texts), "the sentences are 25 words"
+    for text in texts[:2]:  # warm both: the first check and the first decode are slow
+        proofread_text(text.replace(" ", "  ", 1), checker.check(text).issues, scorer)
+    timed, plain, variants, tokens = measure(texts, checker, scorer)
+    loaded: list[float] = []
+    if args.busy:
+        with busy(args.busy):  # the same sentences, each made new to the checkers' cache
+            loaded = measure([t.replace(" ", "  ", 2) for t in texts], checker, scorer)[0]
     memory = context_bytes(scorer)
     after = checker_cpu_after(checker, [t.replace(" ", " \n", 1) for t in texts[:8]])
     checker.close()
@@ -116,6 +134,14 @@ def main() -> int:
         "scorer_context_mib": round(memory / 2**20, 1),
         "languagetool_cpu_after_check_ms": after,
     }
+    if loaded:
+        busy_p50 = statistics.median(loaded)
+        figures.update({
+            "busy": args.busy, "busy_p50_s": round(busy_p50, 3),
+            "busy_p90_s": round(sorted(loaded)[int(0.9 * len(loaded))], 3),
+            "busy_sentences_per_s": round(len(loaded) / sum(loaded), 2),
+            "busy_vs_quiet_p50": ratio(busy_p50, p50),
+            "busy_p90_vs_p50": ratio(sorted(loaded)[int(0.9 * len(loaded))], busy_p50)})
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
