@@ -91,7 +91,7 @@ def read(path: Path) -> tuple[str | None, int]:
 
 def tracked_views(path: Path) -> tuple[str, str] | None:
     """Accept-all and reject-all of a Word file's tracked changes, as Wordloom reads them."""
-    from engine.documents.tracked import read_tracked_docx
+    from engine.documents.tracked_reader import read_tracked_docx
     from engine.review.pending import Review
 
     try:

@@ -79,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _pending(source: Path, target: Path, as_json: bool) -> int:
     """A Word file's tracked changes kept as tracked changes in another .docx."""
-    from engine.documents.tracked import read_tracked_docx, write_tracked_docx
+    from engine.documents.tracked import write_tracked_docx
+    from engine.documents.tracked_reader import read_tracked_docx
 
     if source.suffix.lower() != ".docx" or target.suffix.lower() != ".docx":
         raise DocumentError(f"{target}: --track-changes pending keeps tracked changes from "

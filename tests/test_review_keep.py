@@ -4,7 +4,7 @@ come back after a crash, are named when quitting, and export as Word tracked cha
 from __future__ import annotations
 
 from engine.documents.journal import Journal
-from engine.documents.tracked import read_tracked_docx
+from engine.documents.tracked_reader import read_tracked_docx
 from engine.review.pending import Pending, Review
 from gui.review import commands as review_commands
 

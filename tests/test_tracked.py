@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.documents.formats import import_document
-from engine.documents.tracked import read_tracked_docx, write_tracked_docx
+from engine.documents.tracked import write_tracked_docx
+from engine.documents.tracked_reader import read_tracked_docx
 from engine.errors import DocumentError
 from engine.review.pending import Pending, Review, from_edits
 from engine.writing.proofread import Edit, apply_edits

@@ -8,7 +8,7 @@ numbered lists (nested), block quotes, code and simple tables.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -125,28 +125,31 @@ def _runs(inline: Token) -> list[Run]:
         elif kind == "em_close":
             italic -= 1
         elif kind == "text":
-            _add(runs, Run(child.content, bold > 0, italic > 0, link=link))
+            append_run(runs, Run(child.content, bold > 0, italic > 0, link=link))
         elif kind == "code_inline":
             runs.append(Run(child.content, bold > 0, italic > 0, code=True, link=link))
         elif kind in ("softbreak", "hardbreak"):
-            _add(runs, Run(" " if kind == "softbreak" else "\n", bold > 0, italic > 0,
+            append_run(runs, Run(" " if kind == "softbreak" else "\n", bold > 0, italic > 0,
                            link=link))
         elif kind == "image":
-            runs.append(Run(child.content, bold > 0, italic > 0, link=link,
-                            image=str(child.attrs.get("src", ""))))
+            append_run(runs, Run(child.content, bold > 0, italic > 0, link=link,
+                                 image=str(child.attrs.get("src", ""))))
         elif kind == "footnote_ref":
-            runs.append(Run("", note=str(child.meta.get("label", ""))))
+            append_run(runs, Run("", note=str(child.meta.get("label", ""))))
     return runs
 
 
-def _add(runs: list[Run], run: Run) -> None:
-    """Join a run to the one before when they look the same."""
+def append_run(runs: list[Run], run: Run) -> None:
+    """Add ``run`` at the end, joined to the one before when both are words in the same
+    look (Word stores a word typed letter by letter, or formatted one letter at a time, as
+    a run a letter). A footnote's reference or a picture is never joined; an empty run of
+    words is left out."""
     if runs and runs[-1].plain and run.plain and \
             (runs[-1].bold, runs[-1].italic, runs[-1].code, runs[-1].link) == \
             (run.bold, run.italic, run.code, run.link):
-        runs[-1].text += run.text
-    elif run.text:
-        runs.append(run)  # (a footnote's reference has no text: it is appended as it is)
+        runs[-1] = replace(runs[-1], text=runs[-1].text + run.text)
+    elif run.text or not run.plain:
+        runs.append(run)
 
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
@@ -248,19 +251,11 @@ def whole_word_code(runs: list[Run]) -> list[Run]:
     """A monospace font in the middle of a word is a font, not code ("Thes`e `are")."""
     out: list[Run] = []
     for i, run in enumerate(runs):
-        if not run.plain:
-            out.append(run)
-            continue
-        if run.code and not all(r.code for r in runs):
+        if run.plain and run.code and not all(r.code for r in runs):
             before = runs[i - 1].text[-1:] if i else ""
             after = runs[i + 1].text[:1] if i + 1 < len(runs) else ""
             if (before.isalnum() and run.text[:1].isalnum()) or \
                     (after.isalnum() and run.text[-1:].isalnum()) or not run.text.strip():
-                run = Run(run.text, run.bold, run.italic, False, run.link)
-        if out and out[-1].plain and (out[-1].bold, out[-1].italic, out[-1].code,
-                                      out[-1].link) == (run.bold, run.italic, run.code,
-                                                        run.link):
-            out[-1] = Run(out[-1].text + run.text, run.bold, run.italic, run.code, run.link)
-        else:
-            out.append(run)
+                run = replace(run, code=False)
+        append_run(out, run)
     return out

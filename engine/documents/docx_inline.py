@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.documents.blocks import Run
+from engine.documents.blocks import Run, append_run
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -49,7 +49,6 @@ SUB_KEYS = set("0123456789+-=()")
 class Inline:
     runs: list[Run] = field(default_factory=list)
     boxes: list[Any] = field(default_factory=list)  # w:p of text boxes anchored here
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (kind, id) in order
 
 
 def read_inline(paragraph: Any, link_for: Callable[[str], str],
@@ -79,9 +78,7 @@ def _walk(node: Any, out: Inline, link_for: Callable[[str], str], link: str,
             if content is not None:
                 _walk(content, out, link_for, link, deleted, accepted)
         elif tag == MC + "AlternateContent":
-            chosen = child.find(MC + "Fallback")
-            if chosen is None:
-                chosen = child.find(MC + "Choice")
+            chosen = _alternate(child)
             if chosen is not None:
                 _walk(chosen, out, link_for, link, deleted, accepted)
         elif tag in (W + "del", W + "moveFrom"):
@@ -98,10 +95,10 @@ def _run(run: Any, out: Inline, link_for: Callable[[str], str], link: str,
 
     def flush() -> None:
         if text:
-            _add(out.runs, _shaped("".join(text), look, link))
+            append_run(out.runs, _shaped("".join(text), look, link))
             text.clear()
 
-    for child in run:
+    for child in _parts(run):
         tag = child.tag
         if tag == (W + "delText" if deleted else W + "t"):
             text.append(child.text or "")
@@ -117,16 +114,7 @@ def _run(run: Any, out: Inline, link_for: Callable[[str], str], link: str,
         elif tag in (W + "footnoteReference", W + "endnoteReference"):
             flush()
             kind = "footnote" if tag == W + "footnoteReference" else "endnote"
-            out.notes.append((kind, child.get(W + "id", "")))
             out.runs.append(Run("", note=f"{kind}:{child.get(W + 'id', '')}"))
-        elif tag == MC + "AlternateContent":
-            chosen = child.find(MC + "Fallback")
-            if chosen is None:
-                chosen = child.find(MC + "Choice")
-            if chosen is not None:
-                flush()
-                holder = Inline()
-                _walk_run_parts(chosen, holder, out, link_for, link, deleted)
         elif tag in (W + "drawing", W + "pict", W + "object"):
             flush()
             out.boxes += list(_box_paragraphs(child))
@@ -135,18 +123,25 @@ def _run(run: Any, out: Inline, link_for: Callable[[str], str], link: str,
     flush()
 
 
-def _walk_run_parts(node: Any, holder: Inline, out: Inline, link_for: Callable[[str], str],
-                    link: str, deleted: bool) -> None:
-    """A run's alternate content: its text (an emoji) or its drawing's text boxes."""
-    for child in node:
-        if child.tag == W + "r":
-            _run(child, out, link_for, link, deleted)
-        elif child.tag in (W + "drawing", W + "pict", W + "object"):
-            out.boxes += list(_box_paragraphs(child))
-            for rid, description in _images(child):
-                out.runs.append(Run(description, link=link, image=f"rid:{rid}"))
-        elif child.tag == W + "t":
-            _add(out.runs, Run(child.text or ""))
+def _alternate(element: Any) -> Any:
+    """The branch of ``mc:AlternateContent`` to read: the fallback, which every reader
+    understands, else the choice."""
+    chosen = element.find(MC + "Fallback")
+    return chosen if chosen is not None else element.find(MC + "Choice")
+
+
+def _parts(run: Any) -> Iterator[Any]:
+    """A run's children, alternate content read through its chosen branch (its text, an
+    emoji, or its drawing), a run inside that branch through its own children."""
+    for child in run:
+        if child.tag == MC + "AlternateContent":
+            chosen = _alternate(child)
+            if chosen is not None:
+                yield from _parts(chosen)
+        elif child.tag == W + "r":
+            yield from _parts(child)
+        else:
+            yield child
 
 
 def _images(drawing: Any) -> Iterator[tuple[str, str]]:
@@ -207,14 +202,3 @@ def _symbol(code: str) -> str:
     if 0xF000 <= value <= 0xF0FF:  # a symbol font's private area: its ASCII slot
         value -= 0xF000
     return chr(value) if value >= 0x20 else ""
-
-
-def _add(runs: list[Run], run: Run) -> None:
-    """Runs that look the same are one (Word stores a word typed letter by letter, or
-    formatted one letter at a time, as a run a letter)."""
-    if runs and runs[-1].plain and run.plain and \
-            (runs[-1].bold, runs[-1].italic, runs[-1].code, runs[-1].link) == \
-            (run.bold, run.italic, run.code, run.link):
-        runs[-1].text += run.text
-    elif run.text:
-        runs.append(run)

@@ -81,7 +81,7 @@ def import_document(path: Path, accepted: bool = False) -> Imported:
 
             blocks, dropped, media = read_docx(path, accepted)
         else:
-            from engine.documents.opendocument import read_odt
+            from engine.documents.odt_reader import read_odt
 
             blocks, dropped, media = read_odt(path)
     except DocumentError:

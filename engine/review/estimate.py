@@ -39,9 +39,8 @@ def _fit(samples: list[tuple[int, float]]) -> tuple[float, float]:
     if n >= 3 and spread > 0:
         slope = sum((x - mean_x) * (y - mean_y) for x, y in samples) / spread
         fixed = mean_y - slope * mean_x
-        if slope >= 0 and fixed >= 0:
-            return fixed, slope
-        if slope < 0:
+        if slope < 0:  # longer pieces no slower: all of it is the fixed part
             return mean_y, 0.0
-        return 0.0, sum(y for _, y in samples) / max(1, sum(x for x, _ in samples))
-    return 0.0, sum(y for _, y in samples) / max(1, sum(x for x, _ in samples))
+        if fixed >= 0:
+            return fixed, slope
+    return 0.0, mean_y / mean_x if mean_x else 0.0

@@ -64,7 +64,7 @@ def _import(path: Path) -> Document:
     with tracked changes opens as its paragraphs before them, the changes pending in the
     Review dock (never merged silently)."""
     if path.suffix.lower() == ".docx":
-        from engine.documents.tracked import read_tracked_docx
+        from engine.documents.tracked_reader import read_tracked_docx
         from engine.review.pending import Review
 
         tracked = read_tracked_docx(path)

@@ -54,7 +54,6 @@ class ReviewController(QObject):
         self.cancel_event: threading.Event | None = None
         self.total = 0
         self.done = 0
-        self.started = 0.0
         self.chars_done = 0
         self.chars_total = 0
         self.deciding = False  # the review is making changes itself: not the writer's edits
@@ -98,7 +97,6 @@ class ReviewController(QObject):
         self.chars_done = 0
         self.pieces_done = 0
         self.estimate = Estimate()
-        self.started = time.monotonic()
         self.cancel_event = threading.Event()
         self.progress.emit(0, self.total, -1.0)
         self._next()

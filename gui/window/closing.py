@@ -8,34 +8,23 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QDialog, QMainWindow
 
-from gui.assist.controller import AssistController
-from gui.documents.commands import FileCommands
-from gui.documents.controller import DocumentController
 from gui.grammar.controller import GrammarController
 from gui.history.controller import HistoryController
 from gui.knowledge.consistency_check import ConsistencyCheck
 from gui.knowledge.controller import KnowledgeController
 from gui.review import commands as review_commands
-from gui.review.controller import ReviewController
 from gui.window import session
 from gui.window.unsaved_dialog import HoldsUnsaved, Unsaved
 
 
 class ClosingWindow(review_commands.ReviewWindow, session.SessionWindow, Protocol):
-    """What closing uses of the window: every part that holds work or runs a worker."""
+    """What closing uses of the window: every part that holds work or runs a worker (the
+    document, the review and the assistant come with the review's own needs)."""
 
-    @property
-    def files(self) -> FileCommands: ...
-    @property
-    def documents(self) -> DocumentController: ...
-    @property
-    def review(self) -> ReviewController: ...
     @property
     def knowledge(self) -> KnowledgeController | None: ...
     @property
     def consistency(self) -> ConsistencyCheck | None: ...
-    @property
-    def assist(self) -> AssistController | None: ...
     @property
     def grammar(self) -> GrammarController | None: ...
     @property

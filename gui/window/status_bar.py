@@ -20,8 +20,9 @@ class StatusBar(QStatusBar):
         self.language.setAccessibleName("Document language")
         self.counts = QLabel("0 words")
         self.saved = QLabel("Saved")
-        for label in (self.model, self.speed, self.grammar, self.language, self.counts,
-                      self.saved):
+        self.permanent = (self.model, self.speed, self.grammar, self.language, self.counts,
+                          self.saved)
+        for label in self.permanent:
             label.setMargin(2)
             self.addPermanentWidget(label)
         self.states: dict[str, str] = {}
@@ -34,8 +35,8 @@ class StatusBar(QStatusBar):
     def showMessage(self, message: str, timeout: int | None = 0) -> None:
         """A message that does not fit beside the permanent parts ends in "…", whole in
         the tooltip (a status bar clips its message without a sign)."""
-        taken = sum(label.sizeHint().width() + 8 for label in self.findChildren(QLabel)
-                    if label.isVisible() and label.parent() is self)
+        taken = sum(label.sizeHint().width() + 8 for label in self.permanent
+                    if label.isVisible())
         room = max(80, self.width() - taken - 24)
         metrics = QFontMetrics(self.font())
         shown = metrics.elidedText(message, Qt.TextElideMode.ElideRight, room)
