@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 SYSDEPS := $(VENV)/.sysdeps
 LLAMA_FLAGS := $(VENV)/.llama-cmake-args
 
-.PHONY: setup sysdeps venv llama model languagetool llama-server run demo test test-fast test-portable lint bench package package-test clean
+.PHONY: setup sysdeps venv llama model languagetool llama-server epubcheck run demo test test-fast test-portable lint bench package package-test clean
 
 setup: sysdeps venv llama model languagetool
 
@@ -72,7 +72,7 @@ PORTABLE := build/portable-site
 
 # everything: the fast tier first (it fails in seconds), the rest, then the numeric tests
 # on the portable llama.cpp build (another CPU's arithmetic: AVX2, no AVX-512)
-test: setup lint llama-server
+test: setup lint llama-server epubcheck
 	$(PYTEST) -n auto -m "$(FAST)"
 	$(PYTEST) -m "not ($(FAST))"
 	@$(MAKE) --no-print-directory test-portable
@@ -89,6 +89,10 @@ test-portable: setup
 	  rm -rf $(PORTABLE) && $(PIP) install -q --no-deps --target $(PORTABLE) "$$wheel" && \
 	  echo "$$wheel" > $(PORTABLE)/.wheel; fi
 	PYTHONPATH=$(PORTABLE) WORDLOOM_LLAMA_BUILD=portable $(PYTEST) -m numeric
+
+# the official EPUBCheck, which the tests run on built books (tests only)
+epubcheck: venv
+	@$(PY) packaging/provision_epubcheck.py
 
 # llama.cpp's own server for tests/test_server_backend.py (built once into the cache)
 llama-server: venv

@@ -15,7 +15,7 @@ from engine.errors import WordloomError
 from engine.version import __version__
 
 COMMANDS = ("generate", "rewrite", "proofread", "check", "facts", "templates", "models",
-            "convert", "ontology", "history", "stats")
+            "convert", "ontology", "history", "stats", "project")
 Handler = Callable[[argparse.Namespace], int]
 
 

@@ -22,6 +22,7 @@ REAL = app_paths()
 MODEL = REAL.models / DEFAULT_MODEL_FILE
 JUDGE = REAL.judges / JUDGE_MODEL_FILE  # the proofreading judge make setup installs
 LT_HOME = REAL.languagetool
+EPUBCHECK = REAL.cache / "epubcheck" / "lib"  # packaging/provision_epubcheck.py
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 PIZZA = DATA / "pizza.owl"
@@ -37,7 +38,8 @@ PIZZA = DATA / "pizza.owl"
 # that uses either without saying so fails instead of quietly making the fast tier slow.
 NEEDS_BY_FIXTURE = {"runner": "model", "scorer": "model", "gemma": "model",
                     "open_window": "model", "lt_ready": "languagetool",
-                    "lt_engine": "languagetool", "checker": "languagetool"}
+                    "lt_engine": "languagetool", "checker": "languagetool",
+                    "epubcheck": "java"}
 NEEDS_BY_MODULE = {
     # the model running (in this process, a server or the command line) in every test
     "test_judge": ("model", "numeric"), "test_server_backend": ("model", "numeric"),
@@ -116,6 +118,7 @@ def java_only_if_needed(monkeypatch: pytest.MonkeyPatch) -> None:
 def wordloom_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "wordloom-home"
     monkeypatch.setenv(HOME_ENV, str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))  # the desktop's trash
     app_paths().ensure()
     save_settings(base_settings())
     return home
@@ -130,6 +133,24 @@ def runner() -> Iterator[object]:
     shared.load()
     yield shared
     shared.close()
+
+
+@pytest.fixture(scope="session")
+def epubcheck() -> Callable[[Path], str]:
+    """The official EPUBCheck (make test fetches it): runs it on a book, returns its
+    report."""
+    import subprocess
+
+    if not any(EPUBCHECK.glob("epubcheck-*.jar")):
+        raise pytest.UsageError(f"EPUBCheck is missing ({EPUBCHECK}): run 'make test'")
+
+    def check(book: Path) -> str:
+        done = subprocess.run(["java", "-cp", f"{EPUBCHECK}/*",
+                               "com.adobe.epubcheck.tool.Checker", str(book)],
+                              capture_output=True, text=True, timeout=300)
+        return done.stdout + done.stderr
+
+    return check
 
 
 @pytest.fixture(scope="session")

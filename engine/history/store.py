@@ -42,7 +42,7 @@ EXACT_CHARS = 200_000
 DEFAULT_CAP = 64 * 1024 * 1024  # bytes per document, after which the oldest unnamed go
 TIDY_EVERY = 20  # versions between two checks of the cap within a day
 REASONS = ("save", "suggestion", "review", "writing", "restore", "before-restore", "snapshot",
-           "import")
+           "import", "before-replace", "replace")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS lines(id INTEGER PRIMARY KEY, hash BLOB UNIQUE NOT NULL,

@@ -27,6 +27,7 @@ from engine.history.codec import Version
 REASONS = {"save": "saved", "suggestion": "before a suggestion",
            "review": "before a review change", "writing": "while writing",
            "restore": "restored", "before-restore": "before a restore",
+           "before-replace": "before a project replace", "replace": "project replace",
            "snapshot": "kept by hand", "import": "as opened"}
 EMPTY = ("No versions yet. Wordloom keeps one each time you save, before each suggestion you "
          "accept, and once an hour while you write.")
