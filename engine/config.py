@@ -53,6 +53,8 @@ class Settings:
     editor_font_size: int = 12
     word_wrap: bool = True
     recent_files: list[str] = field(default_factory=list)
+    recent_projects: list[str] = field(default_factory=list)  # folders, the open one first
+    project_open: bool = False  # a project was open when the window last closed
     last_folder: str = ""  # where the writer last opened, saved or exported a file
     last_template: str = "proofread"  # the AI panel opens on the template used last
 
@@ -146,6 +148,8 @@ CHECKS: dict[str, Check] = {
     "editor_font_size": _int_range(6, 72),
     "word_wrap": _is(bool),
     "recent_files": _str_list,
+    "recent_projects": _str_list,
+    "project_open": _is(bool),
     "last_folder": _is(str),
 }
 

@@ -20,12 +20,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from engine.documents.files import decode_bytes
 from engine.errors import DocumentError
 from engine.paths import app_paths
 from engine.text.words import writers_word_count
 
+_T = TypeVar("_T")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs(path TEXT PRIMARY KEY, hash TEXT NOT NULL,
                                 words INTEGER NOT NULL);
@@ -43,7 +45,7 @@ class Hit:
     column: int  # 1-based, in code points
     length: int
     context: str
-    offset: int = 0  # in the document's text (code points)
+    at: int = 0  # where the hit starts in ``context``
 
     def to_json(self) -> dict[str, object]:
         return {"path": self.path, "line": self.line, "column": self.column,
@@ -115,7 +117,7 @@ class SearchIndex:
             db.close()
             self._local.db = None
 
-    def _guarded(self, work: Callable[[sqlite3.Connection], object]) -> object:
+    def _guarded(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
         """Run ``work``; a damaged index is thrown away and rebuilt empty, once."""
         try:
             return work(self._db())
@@ -128,7 +130,7 @@ class SearchIndex:
 
     def known(self) -> dict[str, str]:
         rows = self._guarded(lambda db: db.execute("SELECT path, hash FROM docs").fetchall())
-        return dict(rows)  # type: ignore[arg-type]
+        return {str(path): str(digest) for path, digest in rows}
 
     def sync(self, paths: Iterable[str], *, cancel: threading.Event | None = None,
              pause: Callable[[], None] | None = None) -> int:
@@ -172,7 +174,7 @@ class SearchIndex:
     def known_hash(self, rel: str) -> str:
         row = self._guarded(lambda db: db.execute("SELECT hash FROM docs WHERE path=?",
                                                   (rel,)).fetchone())
-        return str(row[0]) if row else ""  # type: ignore[index]
+        return str(row[0]) if row else ""
 
     def _put(self, rel: str, text: str, digest: str) -> None:
         def work(db: sqlite3.Connection) -> None:
@@ -204,7 +206,7 @@ class SearchIndex:
 
     def words(self) -> dict[str, int]:
         rows = self._guarded(lambda db: db.execute("SELECT path, words FROM docs").fetchall())
-        return dict(rows)  # type: ignore[arg-type]
+        return {str(path): int(words) for path, words in rows}
 
     # -- searching -------------------------------------------------------------------------
 
@@ -222,7 +224,7 @@ class SearchIndex:
         by_doc: dict[str, list[Hit]] = {}
         rank: dict[str, float] = {}
         count = 0
-        for text, path, line, score in rows:  # type: ignore[attr-defined]
+        for text, path, line, score in rows:
             for match in pattern.finditer(text):
                 if match.end() == match.start():
                     continue
@@ -260,4 +262,4 @@ def _hit(path: str, line: int, text: str, match: re.Match[str]) -> Hit:
     left = ("…" + left.split(" ", 1)[-1]) if start > CONTEXT and " " in left else left
     right = (right.rsplit(" ", 1)[0] + "…") if len(text) - end > CONTEXT and " " in right \
         else right
-    return Hit(path, line, start + 1, end - start, f"{left}{match.group(0)}{right}")
+    return Hit(path, line, start + 1, end - start, f"{left}{match.group(0)}{right}", len(left))

@@ -198,7 +198,7 @@ class Project:
         docs = set(found.documents)
         hashes = {rel: self._hash(rel, st) for rel, st in found.documents.items()}
         listed = set(self.manifest.paths())
-        unlisted_by_hash = {}
+        unlisted_by_hash: dict[str, str] = {}
         for rel in docs - listed:
             unlisted_by_hash.setdefault(hashes[rel], rel)
         items = []

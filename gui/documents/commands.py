@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from engine.config import Settings
@@ -57,6 +58,12 @@ class FileCommands(QObject):
         docs.changed_on_disk.connect(self._changed_on_disk)
         docs.warning.connect(lambda m: host.status.showMessage(m, 10000))
         host.editor.document().modificationChanged.connect(self.update_title)
+        host.editor.document_swapped.connect(self._swapped)
+
+    def _swapped(self, old: QTextDocument, new: QTextDocument) -> None:
+        old.modificationChanged.disconnect(self.update_title)
+        new.modificationChanged.connect(self.update_title)
+        self.update_title()
 
     def tell(self, title: str, message: str) -> None:
         """A message in the status bar, and in a box unless the window is quiet (tests,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QWidget
 
 from engine.documents.files import (
@@ -82,6 +84,23 @@ def _import(path: Path) -> Document:
     return Document(text=imported.markdown, imported_from=path, media=imported.media, warnings=[
         f"Imported {path.name} as Markdown{note}. Save keeps Markdown; Export writes "
         f"{'Word' if path.suffix.lower() == '.docx' else 'OpenDocument'} again."])
+
+
+@dataclass
+class SetAside:
+    """A document taken out of the editor whole (its QTextDocument keeps the text, the
+    undo history and the cursors) while another is shown: a project's open documents."""
+
+    doc: Document
+    doc_id: str
+    text: QTextDocument
+    lock: DocumentLock | None
+    cursor: int = 0
+    review: object = None  # the review's own part (gui.review.controller.stash)
+
+    @property
+    def dirty(self) -> bool:
+        return self.text.isModified()
 
 
 class DocumentController(QObject):
@@ -161,6 +180,35 @@ class DocumentController(QObject):
             self.review_restored.emit(doc.review)
         for line in doc.warnings:
             self.warning.emit(line)
+
+    def set_aside(self, keeper: QObject) -> SetAside:
+        """Take the document out of the editor, whole, leaving an empty one shown; the
+        journal keeps its unsaved text meanwhile."""
+        self.pause.stop()
+        self.write_journal()
+        cursor = self.editor.textCursor().position()
+        text = self.editor.swap_document(keeper)
+        kept = SetAside(self.doc, self.doc_id, text, self.lock, cursor)
+        self.lock = None
+        self.doc = Document()
+        self.doc_id = Journal.new_id()
+        self._journaled = self._journaled_review = ""
+        return kept
+
+    def take_up(self, kept: SetAside, keeper: QObject) -> None:
+        """Show a document set aside, as it was left (the one shown now must be clean or
+        set aside itself)."""
+        self.release()
+        self.journal.discard(self.doc_id)
+        shown = self.editor.swap_document(keeper, kept.text)
+        shown.deleteLater()
+        self.doc, self.doc_id, self.lock = kept.doc, kept.doc_id, kept.lock
+        self._journaled = kept.text.toPlainText() if kept.dirty else ""
+        self._journaled_review = ""
+        cursor = self.editor.textCursor()
+        cursor.setPosition(min(kept.cursor, kept.text.characterCount() - 1))
+        self.editor.setTextCursor(cursor)
+        self.opened.emit(self.doc)
 
     def offer_recovery(self, parent: QWidget,
                        orphans: list[JournalEntry] | None = None) -> None:

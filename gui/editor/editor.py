@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
@@ -14,9 +14,10 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QTextCursor,
+    QTextDocument,
     QTextOption,
 )
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
 
 from engine.grammar.issues import Issue, Span
 from engine.text.offsets import utf16_len
@@ -33,6 +34,7 @@ class Editor(QPlainTextEdit):
     # the text itself changed (typing, undo, a load); the document's contentsChanged also
     # fires when the highlighter repaints underlines, which is no edit
     text_edited = Signal()
+    document_swapped = Signal(object, object)  # the QTextDocument shown before, and now
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +58,29 @@ class Editor(QPlainTextEdit):
         self.document().setDocumentMargin(18)
         self.base_point_size = 12.0
         self.document().setModified(False)  # setting the margin counts as a change
+
+    # -- documents -----------------------------------------------------------------------
+
+    def swap_document(self, keeper: QObject, document: QTextDocument | None = None
+                      ) -> QTextDocument:
+        """Show ``document`` (a new, empty one when None) and return the one shown until
+        now, whole: its text, its undo history and its cursors. ``keeper`` becomes its
+        parent (Qt deletes a replaced document that is the editor's child)."""
+        old = self.document()
+        if document is None:
+            document = QTextDocument()
+            document.setDocumentLayout(QPlainTextDocumentLayout(document))
+            document.setDefaultFont(old.defaultFont())
+            document.setDocumentMargin(old.documentMargin())
+        old.setParent(keeper)
+        old.contentsChange.disconnect(self.text_edited)
+        document.setParent(self)
+        self.highlighter.setDocument(document)
+        self.setDocument(document)
+        document.contentsChange.connect(self.text_edited)
+        self.document_swapped.emit(old, document)
+        self.text_edited.emit()  # underlines and counts for the text now shown
+        return old
 
     # -- issues --------------------------------------------------------------------------
 

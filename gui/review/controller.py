@@ -205,6 +205,31 @@ class ReviewController(QObject):
         """What the recovery journal keeps: the changes still to review (None: none)."""
         return self.review.to_json() if self.review.changes else None
 
+    def stash(self) -> tuple[Review, Decisions] | None:
+        """Set the review of the document shown aside (another is about to be shown in the
+        editor): its pending changes and its decisions, or None when it has neither.
+        Proofreading that runs is cancelled first (what it found stays pending)."""
+        self.cancel()
+        kept = (self.review, self.decisions) if self.review.changes or self.decisions \
+            else None
+        if self.tracking:
+            self.editor.document().contentsChange.disconnect(self._contents_change)
+            self.tracking = False
+        self.review, self.decisions = Review(""), Decisions()
+        self._draw()
+        self.changed.emit()
+        return kept
+
+    def unstash(self, kept: tuple[Review, Decisions] | None) -> None:
+        """The review set aside with the document now shown again."""
+        if kept is None:
+            self._refresh()
+            return
+        self.review, self.decisions = kept
+        self.editor.document().contentsChange.connect(self._contents_change)
+        self.tracking = True
+        self._refresh()
+
     # -- keeping the review in step with the text ------------------------------------------
 
     def _track(self) -> None:

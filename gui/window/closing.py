@@ -12,6 +12,7 @@ from gui.grammar.controller import GrammarController
 from gui.history.controller import HistoryController
 from gui.knowledge.consistency_check import ConsistencyCheck
 from gui.knowledge.controller import KnowledgeController
+from gui.project.commands import ProjectCommands
 from gui.review import commands as review_commands
 from gui.window import session
 from gui.window.unsaved_dialog import HoldsUnsaved, Unsaved
@@ -29,6 +30,8 @@ class ClosingWindow(review_commands.ReviewWindow, session.SessionWindow, Protoco
     def grammar(self) -> GrammarController | None: ...
     @property
     def history(self) -> HistoryController: ...
+    @property
+    def projects(self) -> ProjectCommands: ...
 
 
 def unsaved_work(window: ClosingWindow) -> list[Unsaved]:
@@ -44,6 +47,8 @@ def unsaved_work(window: ClosingWindow) -> list[Unsaved]:
         items.append(Unsaved(f"{pending} proofreading change(s) still to review",
                              "Save writes them into a Word file as tracked changes",
                              partial(review_commands.keep_in_word, window)))
+    for title, save in window.projects.controller.unsaved():
+        items.append(Unsaved(f"The document “{title}”", "open in the project", save))
     if window.knowledge is not None:
         items += window.knowledge.unsaved()
     for dialog in window.window().findChildren(QDialog):
@@ -62,6 +67,7 @@ def shut_down(window: ClosingWindow) -> None:
     if window.grammar is not None:
         window.grammar.stop()
     window.documents.close_clean()
+    window.projects.controller.close()
     window.history.keep_unsaved()
     window.history.stop()  # after what is queued: the last versions are written
     main = window.window()

@@ -30,6 +30,9 @@ from gui.history.stats_panel import StatsPanel
 from gui.knowledge.consistency_check import ConsistencyCheck
 from gui.knowledge.controller import KnowledgeController
 from gui.knowledge.panel import OntologyPanel
+from gui.project.commands import ProjectCommands
+from gui.project.dock import ProjectDock
+from gui.project.search_panel import SearchPanel
 from gui.review import commands as review_commands
 from gui.review.controller import ReviewController
 from gui.review.margin import ReviewMargin
@@ -78,6 +81,15 @@ class MainWindow(QMainWindow):
             self.docks[key].hide()
             self.docks[key].visibilityChanged.connect(
                 partial(history_commands.roomy, self.docks[key]))
+        self.project_dock = ProjectDock()
+        self._dock("project", "Project", self.project_dock, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.docks["ontology"], self.docks["project"])
+        self.docks["ontology"].raise_()
+        self.search_panel = SearchPanel()
+        self._dock("search", "Project Search", self.search_panel,
+                   Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.docks["issues"], self.docks["search"])
+        self.docks["search"].hide()
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.resizeDocks([self.docks["assistant"], self.docks["ontology"]], [430, 300],
@@ -119,6 +131,7 @@ class MainWindow(QMainWindow):
             self.assist.lane_taken = lambda: self.review.running
         self.preferences = Preferences(self)
         self.files = FileCommands(self)
+        self.projects = ProjectCommands(self, self.project_dock, self.search_panel)
         self.knowledge = KnowledgeController(self) if self.assist is not None else None
         if self.knowledge is not None:
             self.editor.add_to_knowledge.connect(self.knowledge.add_from_selection)

@@ -15,6 +15,7 @@ from gui.documents.commands import FileCommands
 from gui.editor.editor import Editor
 from gui.history import commands as history_commands
 from gui.knowledge.controller import KnowledgeController
+from gui.project.commands import ProjectCommands
 from gui.review.controller import ReviewController
 from gui.window.actions import Key, add_action, call, fill_recent
 from gui.window.preferences import Preferences
@@ -42,6 +43,8 @@ class MenuWindow(history_commands.HistoryWindow, Protocol):
     def review(self) -> ReviewController: ...
     @property
     def knowledge(self) -> KnowledgeController | None: ...
+    @property
+    def projects(self) -> ProjectCommands: ...
     def focus_templates(self) -> None: ...
     def check_ontology(self) -> None: ...
     def find_replace(self) -> None: ...
@@ -87,6 +90,12 @@ def menus(window: MenuWindow) -> list[tuple[str, list[Entry]]]:
             ("Save &As…", window.files.save_as, Key.SaveAs, "saveas"),
             ("&Export…", window.export_dialog, "Ctrl+E", "export"),
             None,
+            ("New &Project…", window.projects.new_project, None, "newproject"),
+            ("Open Pro&ject…", window.projects.open_dialog, "Ctrl+Shift+J", "openproject"),
+            "recentprojects",
+            ("&Build the Book…", window.projects.build, "Ctrl+Shift+B", "build"),
+            ("Close Projec&t", window.projects.close_project, None, "closeproject"),
+            None,
             ("Version &History", partial(history_commands.show, window), "Ctrl+Shift+H",
              "history"),
             ("Name This &Version…", partial(history_commands.name_version, window),
@@ -100,6 +109,8 @@ def menus(window: MenuWindow) -> list[tuple[str, list[Entry]]]:
             ("&Redo", editor.redo_step, Key.Redo, "redo"),
             None,
             ("&Find and Replace…", window.find_replace, Key.Find, "findreplace"),
+            ("Find in Pro&ject…", window.projects.show_search, "Ctrl+Shift+F", "findproject"),
+            ("&Go to Document…", window.projects.go_to, "Ctrl+P", "gotodocument"),
             ("Select &Paragraph", editor.select_paragraph, "Ctrl+Alt+P", "selectparagraph"),
             None,
             ("Se&ttings…", prefs.open_settings, "Ctrl+,", "settings"),
@@ -143,7 +154,9 @@ DOCK_KEYS = {"assistant": ("&AI Assistant", "Ctrl+Shift+A"), "issues": ("&Issues
              "preview": ("Markdown &Preview", "Ctrl+Shift+P"),
              "review": ("&Review", "Ctrl+Shift+R"),
              "history": ("&Version History", "Ctrl+Alt+H"),
-             "stats": ("&Statistics", "Ctrl+Shift+G")}
+             "stats": ("&Statistics", "Ctrl+Shift+G"),
+             "project": ("Pro&ject", "Ctrl+Alt+J"),
+             "search": ("Project Searc&h", "Ctrl+Alt+F")}
 
 
 def build_menus(window: MenuWindow) -> None:
@@ -172,6 +185,16 @@ def _special(window: MenuWindow, menu: QMenu, entry: str) -> None:
 
         prefs.recent_changed.connect(refill)
         refill()
+    elif entry == "recentprojects":
+        recent = menu.addMenu("Recent Projec&ts")
+        recent.setObjectName("recentprojects")
+        projects = window.projects
+
+        def refill_projects() -> None:
+            fill_recent(recent, window.settings.recent_projects, projects.open_path)
+
+        projects.recent_changed.connect(refill_projects)
+        refill_projects()
     elif entry == "wrap":
         wrap = add_action(window.window(), menu, "&Word Wrap", window.preferences.toggle_wrap,
                           "Alt+Z", "wordwrap")

@@ -1,0 +1,324 @@
+"""The project's commands in the window: New, Open and Recent Projects, the tree's
+operations, Search and Replace across the project, Build, and Go to Document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol, cast
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QInputDialog
+
+from engine.config import Settings
+from engine.errors import WordloomError
+from engine.project.index import Hit
+from engine.project.model import TEMPLATES
+from engine.project.replace import Applied, FileReplace, apply, preview, undo
+from gui.documents.commands import FileCommands
+from gui.project.controller import ProjectController, ProjectHost, _Job
+from gui.project.dock import ProjectDock
+from gui.project.search_panel import SearchPanel
+from gui.window.preferences import Preferences
+
+
+class ProjectWindow(ProjectHost, Protocol):
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def preferences(self) -> Preferences: ...
+    @property
+    def docks(self) -> dict[str, QDockWidget]: ...
+    @property
+    def files(self) -> FileCommands: ...
+
+
+class ProjectCommands(QObject):
+    previewed = Signal(object)  # (files, notes) or an error
+    recent_changed = Signal()
+
+    def __init__(self, window: ProjectWindow, dock: ProjectDock, search: SearchPanel) -> None:
+        super().__init__(window.window())
+        self.window = window
+        self.dock, self.search = dock, search
+        self.controller = ProjectController(window)
+        self.files: list[FileReplace] = []
+        self.applied: Applied | None = None
+        c = self.controller
+        c.changed.connect(self.redraw)
+        c.message.connect(lambda m: window.status.showMessage(m, 10000))
+        c.searched.connect(self._searched)
+        c.indexed.connect(lambda _n: self.redraw())
+        self.previewed.connect(self._previewed)
+        dock.open_requested.connect(c.open_document)
+        dock.new_document.connect(self.new_document)
+        dock.new_folder.connect(self.new_folder)
+        dock.rename.connect(self.rename)
+        dock.delete.connect(lambda rel: self._tree_op(lambda p: p.delete(rel),
+                                                      f"{rel} sent to the trash (Undo "
+                                                      "brings it back)"))
+        dock.undo.connect(self.undo_tree)
+        dock.place.connect(lambda rel: self._tree_op(lambda p: p.place(rel)))
+        dock.status_set.connect(lambda rel, s: self._tree_op(lambda p: p.set_item(rel,
+                                                                                   status=s)))
+        dock.moved.connect(lambda rel, parent, index: self._tree_op(
+            lambda p: p.move(rel, parent, None if index < 0 else index)))
+        search.find_requested.connect(self._find)
+        search.preview_requested.connect(self._preview)
+        search.apply_requested.connect(self.apply_replace)
+        search.undo_requested.connect(self.undo_replace)
+        search.hit_chosen.connect(self._hit)
+        window.documents.opened.connect(lambda _d: self.redraw())
+
+    # -- opening ----------------------------------------------------------------------------
+
+    def new_project(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window.window(), "New Project: choose "
+                                                  "or make its folder", str(Path.home()))
+        if not folder:
+            return
+        template, ok = QInputDialog.getItem(self.window.window(), "New Project",
+                                            "Start with:", list(TEMPLATES), 0, False)
+        if not ok:
+            return
+        self.create(Path(folder), template)
+
+    def create(self, folder: Path, template: str = "empty", title: str = "") -> bool:
+        from engine.project.model import Project
+
+        try:
+            Project.init(folder, title, template, lock=False)
+        except WordloomError as exc:
+            self.window.files.tell("No project made", str(exc))
+            return False
+        return self.open_folder(folder)
+
+    def open_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window.window(), "Open Project",
+                                                  str(Path.home()))
+        if folder:
+            self.open_path(Path(folder))
+
+    def open_path(self, folder: Path) -> None:
+        self.open_folder(folder)
+
+    def open_folder(self, folder: Path) -> bool:
+        try:
+            project = self.controller.open(folder)
+        except WordloomError as exc:
+            self.window.status.showMessage(str(exc), 15000)
+            self.window.files.tell("Cannot open the project", str(exc))
+            return False
+        settings = self.window.settings
+        others = [p for p in settings.recent_projects if p != str(project.root)]
+        settings.recent_projects = [str(project.root), *others[:9]]
+        settings.project_open = True
+        self.window.preferences.persist()
+        self.recent_changed.emit()
+        self.window.docks["project"].show()
+        self.window.docks["project"].raise_()
+        self.window.status.showMessage(f"Opened the project {project.manifest.title}"
+                                       + (" (read-only)" if project.read_only else ""), 6000)
+        first = project.documents()[:1]
+        if first and not self.controller.holds(self.window.documents.doc.path) and \
+                not self.window.documents.dirty:
+            self.controller.open_document(first[0])
+        return True
+
+    def close_project(self) -> None:
+        self.controller.close()
+        self.window.settings.project_open = False
+        self.window.preferences.persist()
+
+    # -- the tree ---------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        project = self.controller.project
+        if project is None:
+            self.dock.show_tree("", [], {}, False)
+            return
+        words = self.controller.index.words() if self.controller.index else {}
+        shown = self.window.documents.doc.path
+        rel = shown.resolve().relative_to(project.root).as_posix() \
+            if self.controller.holds(shown) and shown is not None else ""
+        title = project.manifest.title + (" (read-only)" if project.read_only else "")
+        self.dock.show_tree(f"{title}: {sum(words.get(d, 0) for d in project.documents()):,}"
+                            " words", project.tree(), words, not project.read_only, rel,
+                            project.undo_label())
+
+    def _tree_op(self, op: object, said: str = "") -> None:
+        project = self.controller.project
+        if project is None:
+            return
+        try:
+            op(project)  # type: ignore[operator]
+        except WordloomError as exc:
+            self.window.status.showMessage(str(exc), 10000)
+            return
+        if said:
+            self.window.status.showMessage(said, 8000)
+        self.controller.changed_tree()
+
+    def _ask(self, title: str, label: str, text: str = "") -> str:
+        name, ok = QInputDialog.getText(self.window.window(), title, label, text=text)
+        return name.strip() if ok else ""
+
+    def new_document(self, folder: str) -> None:
+        name = self._ask("New Document", "Name:")
+        if name and self.controller.project is not None:
+            made: list[str] = []
+            self._tree_op(lambda p: made.append(p.new_document(folder, name)))
+            if made:
+                self.controller.open_document(made[0])
+
+    def new_folder(self, folder: str) -> None:
+        name = self._ask("New Folder", "Name:")
+        if name:
+            self._tree_op(lambda p: p.new_folder(folder, name))
+
+    def rename(self, rel: str) -> None:
+        current = Path(rel.rstrip("/"))
+        name = self._ask("Rename", "New name:", current.stem if not rel.endswith("/")
+                         else current.name)
+        if not name or self.controller.project is None:
+            return
+        shown = self.window.documents
+        old_path = self.controller.project.path(rel)
+        new: list[str] = []
+        self._tree_op(lambda p: new.append(p.rename(rel, name)))
+        if new and shown.doc.path is not None and (shown.doc.path == old_path or
+                                                   old_path in shown.doc.path.parents):
+            shown.doc.path = self.controller.project.path(new[0]) / \
+                shown.doc.path.relative_to(old_path) if rel.endswith("/") else \
+                self.controller.project.path(new[0])
+            self.window.files.update_title()
+
+    def undo_tree(self) -> None:
+        project = self.controller.project
+        if project is not None and project.undo_label():
+            self._tree_op(lambda p: self.window.status.showMessage(f"Undone: {p.undo()}", 6000))
+
+    # -- search and replace -----------------------------------------------------------------
+
+    def show_search(self) -> None:
+        self.window.docks["search"].show()
+        self.window.docks["search"].raise_()
+        self.search.query.setFocus()
+        self.search.query.selectAll()
+
+    def _find(self, query: str, whole: bool, case: bool, regex: bool) -> None:
+        if self.controller.project is None:
+            self.search.summary.setText("Open a project first (File → Open Project…)")
+            return
+        self.controller.search(query, whole_word=whole, case=case, regex=regex)
+
+    def _searched(self, result: object) -> None:
+        if isinstance(result, Exception):
+            self.search.summary.setText(str(result))
+            return
+        hits, took = cast("tuple[list[Hit], float]", result)
+        self.search.show_hits(hits, took)
+
+    def _hit(self, hit: Hit) -> None:
+        self.controller.open_document(hit.path, hit if hit.length else None)
+
+    def _preview(self, old: str, new: str, whole: bool, case: bool, regex: bool) -> None:
+        project = self.controller.project
+        if project is None:
+            self.search.summary.setText("Open a project first (File → Open Project…)")
+            return
+        unsaved = {p for p, k in self.controller.aside.items() if k.dirty}
+        if self.window.documents.dirty and self.window.documents.doc.path is not None:
+            unsaved.add(self.window.documents.doc.path)
+        chosen = [r for r in project.documents() + project.unplaced
+                  if project.path(r) not in unsaved]
+        left = [p.name for p in unsaved if self.controller.holds(p)]
+        QThreadPool.globalInstance().start(_Job(
+            lambda: (*preview(project, old, new, whole_word=whole, case=case, regex=regex,
+                              only=chosen), left), self.previewed))
+
+    def _previewed(self, result: object) -> None:
+        if isinstance(result, Exception):
+            self.search.summary.setText(str(result))
+            return
+        files, notes, left = cast("tuple[list[FileReplace], list[str], list[str]]", result)
+        if left:
+            notes = [*notes, f"Not searched, as they have unsaved edits: {', '.join(left)}."]
+        self.files = files
+        self.search.show_changes(files, notes)
+
+    def apply_replace(self) -> None:
+        project = self.controller.project
+        if project is None or not self.files:
+            return
+        ticked = self.search.ticked()
+        for item in self.files:
+            keep = ticked.get(item.path, set())
+            for change in list(item.review.changes):
+                if change.id not in keep:
+                    item.review.reject(change.id)
+        try:
+            self.applied = apply(project, self.files)
+        except WordloomError as exc:
+            self.search.summary.setText(str(exc))
+            return
+        done = self.applied
+        self.files = []
+        self.search.results.clear()
+        self.search.apply_button.setEnabled(False)
+        self.search.undo_button.setEnabled(bool(done.files))
+        count = sum(1 for _ in done.files)
+        self.search.summary.setText(f"Replaced in {count} document(s); a version of each "
+                                    "was kept first. " + " ".join(done.notes))
+        self.controller._taken_in({p for p, _b, _h in done.files})
+
+    def undo_replace(self) -> None:
+        project = self.controller.project
+        if project is None or self.applied is None:
+            return
+        notes = undo(project, self.applied)
+        paths = {p for p, _b, _h in self.applied.files}
+        self.applied = None
+        self.search.undo_button.setEnabled(False)
+        self.search.summary.setText("The replace was undone in every document. " +
+                                    " ".join(notes))
+        self.controller._taken_in(paths)
+
+    # -- build and go to ---------------------------------------------------------------------
+
+    def build(self) -> None:
+        from dataclasses import replace as with_
+
+        from engine.project.build import build
+        from gui.project.build_dialog import PRESET, BuildDialog
+
+        project = self.controller.project
+        if project is None:
+            self.window.status.showMessage("Open a project first (File → Open Project…)", 8000)
+            return
+        dialog = BuildDialog(project, self.window.window())
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        preset, target = dialog.preset(), dialog.target()
+        if target.suffix.lower() == ".pdf":
+            from render import pdf  # noqa: F401  (Qt draws PDFs; imported only for them)
+        try:
+            chapters = build(project, target, preset)
+            if not project.read_only:
+                project.manifest.builds[PRESET] = with_(preset, only=preset.only)
+                project._commit(project.manifest)
+        except WordloomError as exc:
+            self.window.files.tell("The book was not built", str(exc))
+            return
+        self.window.status.showMessage(f"Built {target.name}: {len(chapters)} chapter(s)",
+                                       10000)
+
+    def go_to(self) -> None:
+        from gui.project.switcher import QuickSwitcher
+
+        project = self.controller.project
+        if project is None:
+            self.window.status.showMessage("Open a project first (File → Open Project…)", 8000)
+            return
+        switcher = QuickSwitcher(project.documents() + project.unplaced, self.window.window())
+        if switcher.exec() == QDialog.DialogCode.Accepted and switcher.chosen():
+            self.controller.open_document(switcher.chosen())
