@@ -118,7 +118,13 @@ def java_only_if_needed(monkeypatch: pytest.MonkeyPatch) -> None:
 def wordloom_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "wordloom-home"
     monkeypatch.setenv(HOME_ENV, str(home))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))  # the desktop's trash
+    data_home = tmp_path / "xdg-data"  # the desktop's trash (Send2Trash reads it at import)
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    from send2trash import plat_other
+
+    monkeypatch.setattr(plat_other, "XDG_DATA_HOME", os.fsencode(data_home))
+    monkeypatch.setattr(plat_other, "HOMETRASH_B", os.fsencode(data_home / "Trash"))
+    monkeypatch.setattr(plat_other, "HOMETRASH", str(data_home / "Trash"))
     app_paths().ensure()
     save_settings(base_settings())
     return home
