@@ -302,3 +302,26 @@ def test_a_huge_folder_and_a_symlink_loop(tmp_path: Path) -> None:
     assert json.loads(made.stdout)["documents"] == ["a.md"]
     assert "again: a link to a folder, not followed" in made.stderr
     assert "self.md: skipped" in made.stderr
+
+
+def test_the_watcher_reports_outside_changes_once_settled(book: Path) -> None:
+    import threading
+
+    from engine.project.watch import ProjectWatcher
+
+    reports: list[set[str]] = []
+    arrived = threading.Event()
+    watcher = ProjectWatcher(book, lambda paths: (reports.append(paths), arrived.set()),
+                             settle=0.2)
+    watcher.start()
+    try:
+        write(book / "Part Two" / "04 New.md", "# New\n")
+        os.rename(book / "03 Letter.md" if (book / "03 Letter.md").exists() else
+                  book / "Part Two" / "03 Letter.md", book / "Part Two" / "03 Note.md")
+        write(book / ".hidden.md", "not reported\n")
+        assert arrived.wait(10)
+    finally:
+        watcher.stop()
+    assert len(reports) == 1
+    assert {"Part Two/04 New.md", "Part Two/03 Letter.md", "Part Two/03 Note.md"} <= reports[0]
+    assert not [p for p in reports[0] if ".hidden" in p]

@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.documents.blocks import markdown_to_html
+from engine.documents.blocks import parser
 from engine.documents.formats import export_document
 from engine.errors import DocumentError
 from engine.fsutil import atomic_write_bytes
@@ -139,6 +139,7 @@ def epub_bytes(project: Project, preset: BuildPreset, parts: list[Chapter]) -> b
     book.add_item(style)
     spine: list[object] = []
     toc: list[object] = []
+    as_text = parser().disable(["html_inline", "html_block"])  # "<angles>" are words here
     if preset.title_page:
         page = epub.EpubHtml(title=meta.title, file_name="title.xhtml", lang=lang)
         page.content = (f"<h1>{html.escape(meta.title)}</h1>"
@@ -148,7 +149,7 @@ def epub_bytes(project: Project, preset: BuildPreset, parts: list[Chapter]) -> b
         spine.append(page)
     for n, chapter in enumerate(parts, 1):
         name = f"chapter-{n:03d}.xhtml"
-        body, inner = _anchored(markdown_to_html(chapter.markdown), preset.separator)
+        body, inner = _anchored(as_text.render(chapter.markdown), preset.separator)
         page = epub.EpubHtml(title=chapter.title, file_name=name, lang=lang)
         page.content = body
         page.add_item(style)
