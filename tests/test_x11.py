@@ -86,3 +86,63 @@ def test_the_review_keys_on_a_real_x_server(display, tmp_path):
     assert state["pending"] == [[" the", ""], ["rain", "rains"]] and state["rows"] == 2
     # the click beside the text chose "rain → rains" and showed its words
     assert state["chosen"] == 2 and state["selected"] == "rain"
+
+
+def test_a_project_searched_replaced_and_built_on_a_real_x_server(display, tmp_path,
+                                                                  epubcheck):
+    """Real X events type the query and the replacement and press Replace… and Replace
+    Ticked; the book is then built through File → Build's dialog, and its words are the
+    documents' words."""
+    import re
+    import zipfile
+
+    xdotool = shutil.which("xdotool")
+    if xdotool is None:
+        raise pytest.UsageError("xdotool is missing: run 'make setup' (packaging/sysdeps.sh)")
+    book = tmp_path / "book"
+    (book / "Part One").mkdir(parents=True)
+    (book / "Part One" / "01.md").write_text("# Arrival\n\nMr. Darcy came.\n")
+    (book / "Part One" / "02.md").write_text("# The Ball\n\nDarcy's pride. 杭州.\n")
+    done = subprocess.run([sys.executable, str(REPO / "main.py"), "project", "init",
+                           str(book), "--title", "Pride"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display,
+           "WORDLOOM_HOME": str(tmp_path / "home")}
+    out, trigger, epub = tmp_path / "state.json", tmp_path / "go", tmp_path / "Pride.epub"
+    app = subprocess.Popen([sys.executable, str(REPO / "tests" / "x11_project.py"), str(out),
+                            str(trigger), str(book), str(epub)], env=env,
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        line = app.stdout.readline().split()
+        assert line and line[0] == "ready", line
+        query, replacement, preview, apply = (line[1:3], line[3:5], line[5:7], line[7:9])
+
+        def xdo(*args: str) -> None:
+            subprocess.run([xdotool, *args], env=env, check=True, timeout=30)
+
+        xdo("mousemove", *query, "click", "1")
+        xdo("type", "--delay", "40", "Darcy")
+        xdo("key", "Return")
+        xdo("mousemove", *replacement, "click", "1")
+        xdo("type", "--delay", "40", "Bingley")
+        xdo("mousemove", *preview, "click", "1")
+        xdo("sleep", "1.5")
+        xdo("mousemove", *apply, "click", "1")
+        xdo("sleep", "1")
+        trigger.touch()
+        app.wait(60)
+    finally:
+        if app.poll() is None:
+            app.kill()
+    state = json.loads(out.read_text())
+    assert state["platform"] == "xcb"
+    assert (state["query"], state["replacement"]) == ("Darcy", "Bingley")
+    assert "Replaced in 2 document(s)" in state["summary"], state
+    assert (book / "Part One" / "02.md").read_text() == "# The Ball\n\nBingley's pride. 杭州.\n"
+    with zipfile.ZipFile(epub) as built:
+        pages = sorted(n for n in built.namelist() if "chapter-" in n)
+        text = " ".join(re.sub(r"<[^>]+>", " ", built.read(n).decode()) for n in pages)
+    for doc in ("01.md", "02.md"):
+        assert all(word in text for word in
+                   re.findall(r"\w+", (book / "Part One" / doc).read_text())), doc
+    assert "0 fatals / 0 errors" in epubcheck(epub)

@@ -212,43 +212,41 @@ class SearchIndex:
 
     def search(self, query: str, *, whole_word: bool = False, case: bool = False,
                regex: bool = False, order: list[str] | None = None,
-               limit: int = 5_000) -> tuple[list[Hit], float]:
-        """Every hit of ``query``: grouped by document, the documents with the most hits
-        (then the best ranked) first, in reading order within one; and the milliseconds
-        it took."""
+               limit: int = 1_000) -> tuple[list[Hit], float]:
+        """The hits of ``query`` (the first ``limit``, in the book's order): grouped by
+        document, the documents with the most hits first (then the book's order), in
+        reading order within one; and the milliseconds it took."""
         started = time.perf_counter()
         if not query:
             return [], 0.0
         pattern = search_pattern(query, whole_word=whole_word, case=case, regex=regex)
         rows = self._guarded(lambda db: self._candidates(db, query, regex))
+        place = {p: n for n, p in enumerate(order or [])}
         by_doc: dict[str, list[Hit]] = {}
-        rank: dict[str, float] = {}
         count = 0
-        for text, path, line, score in rows:
+        for text, path, line in rows:
             for match in pattern.finditer(text):
                 if match.end() == match.start():
                     continue
                 by_doc.setdefault(path, []).append(_hit(path, int(line), text, match))
-                rank[path] = min(rank.get(path, 0.0), float(score))
                 count += 1
             if count >= limit:
                 break
-        place = {p: n for n, p in enumerate(order or [])}
-        docs = sorted(by_doc, key=lambda p: (-len(by_doc[p]), rank[p], place.get(p, 1 << 30), p))
+        docs = sorted(by_doc, key=lambda p: (-len(by_doc[p]), place.get(p, 1 << 30), p))
         hits = [h for p in docs for h in sorted(by_doc[p], key=lambda h: (h.line, h.column))]
         return hits, (time.perf_counter() - started) * 1000
 
     @staticmethod
-    def _candidates(db: sqlite3.Connection, query: str,
-                    regex: bool) -> list[tuple[str, str, int, float]]:
+    def _candidates(db: sqlite3.Connection, query: str, regex: bool) -> sqlite3.Cursor:
+        """The lines that may hold a hit, read lazily (a common word stops at the limit)."""
         if regex:  # no literal part is certain to be there ("cat|dog", "colou?r")
-            return db.execute("SELECT text, path, line, 0.0 FROM lines").fetchall()
+            return db.execute("SELECT text, path, line FROM lines")
         if len(query) >= 3:
             phrase = '"' + query.replace('"', '""') + '"'
-            return db.execute("SELECT text, path, line, bm25(lines) FROM lines WHERE lines "
-                              "MATCH ? ORDER BY rank", (phrase,)).fetchall()
-        return db.execute("SELECT text, path, line, 0.0 FROM lines WHERE text LIKE ? "
-                          "ESCAPE '\\'", (_like(query),)).fetchall()
+            return db.execute("SELECT text, path, line FROM lines WHERE lines MATCH ?",
+                              (phrase,))
+        return db.execute("SELECT text, path, line FROM lines WHERE text LIKE ? "
+                          "ESCAPE '\\'", (_like(query),))
 
 
 def _like(text: str) -> str:

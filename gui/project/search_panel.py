@@ -22,6 +22,8 @@ from engine.project.index import Hit
 from engine.project.replace import FileReplace
 
 HIT = Qt.ItemDataRole.UserRole
+LIMIT = 1_000  # engine.project.index.SearchIndex.search's
+EXPANDED = 20  # documents opened in the list; the rest open with a click
 
 
 class SearchPanel(QWidget):
@@ -118,7 +120,6 @@ class SearchPanel(QWidget):
             if group is None:
                 group = QTreeWidgetItem([hit.path, ""])
                 groups[hit.path] = group
-                self.results.addTopLevelItem(group)
             shown = (f"{hit.context[:hit.at]}«{hit.context[hit.at:hit.at + hit.length]}»"
                      f"{hit.context[hit.at + hit.length:]}")
             item = QTreeWidgetItem([f"line {hit.line}", shown])
@@ -128,9 +129,15 @@ class SearchPanel(QWidget):
         for path, group in groups.items():
             group.setText(1, f"{group.childCount()} hit(s)")
             group.setData(0, HIT, Hit(path, 1, 1, 0, ""))
-        self.results.expandAll()
+        self.results.addTopLevelItems(list(groups.values()))  # one layout, not one a group
+        for n in range(min(EXPANDED, self.results.topLevelItemCount())):
+            item = self.results.topLevelItem(n)
+            if item is not None:
+                item.setExpanded(True)
+        more = " (the first ones; make the search narrower for the rest)" \
+            if len(hits) >= LIMIT else ""
         self.summary.setText(f"{len(hits)} hit(s) in {len(groups)} document(s), "
-                             f"{took_ms:.0f} ms" if hits else "Not found")
+                             f"{took_ms:.0f} ms{more}" if hits else "Not found")
 
     def show_changes(self, files: list[FileReplace], notes: list[str]) -> None:
         """Each change a ticked row under its document."""
