@@ -36,6 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from history import WORDS  # bench/history.py's vocabulary
 
+from engine.paths import app_paths  # noqa: E402
+
+EPUBCHECK = app_paths().cache / "epubcheck" / "lib"  # make epubcheck; before WORDLOOM_HOME moves
 NAME = "Fitzwilliam"
 NAME_HITS = 1000
 
@@ -153,9 +156,7 @@ def engine_figures(root: Path, epubcheck: bool, out: Path) -> dict[str, float | 
     build_s = time.perf_counter() - started
     errors = None
     if epubcheck:
-        from engine.paths import app_paths
-
-        lib = app_paths().cache / "epubcheck" / "lib"
+        lib = EPUBCHECK
         checked = subprocess.run(["java", "-cp", f"{lib}/*",
                                   "com.adobe.epubcheck.tool.Checker", str(book)],
                                  capture_output=True, text=True)

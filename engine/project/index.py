@@ -28,13 +28,18 @@ from engine.paths import app_paths
 from engine.text.words import writers_word_count
 
 _T = TypeVar("_T")
+# The lines in a plain table (a scan for a short query or a regular expression reads it
+# fast), and the trigram index over it as an FTS5 external-content table.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs(path TEXT PRIMARY KEY, hash TEXT NOT NULL,
                                 words INTEGER NOT NULL);
-CREATE VIRTUAL TABLE IF NOT EXISTS lines USING fts5(text, path UNINDEXED, line UNINDEXED,
+CREATE TABLE IF NOT EXISTS body(id INTEGER PRIMARY KEY, path TEXT NOT NULL,
+                                line INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS body_path ON body(path);
+CREATE VIRTUAL TABLE IF NOT EXISTS lines USING fts5(text, content='body', content_rowid='id',
                                                     tokenize='trigram');
 """
-VERSION = "1"
+VERSION = 2  # PRAGMA user_version: an index of another version is rebuilt
 CONTEXT = 40
 
 
@@ -95,8 +100,11 @@ class SearchIndex:
                 db = sqlite3.connect(self.db_file, timeout=10)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
+                found = db.execute("PRAGMA user_version").fetchone()[0]
+                if found not in (0, VERSION):
+                    raise sqlite3.DatabaseError(f"index version {found}")
                 db.executescript(SCHEMA)
-                db.execute("PRAGMA user_version").fetchone()
+                db.execute(f"PRAGMA user_version={VERSION}")
                 db.execute("SELECT count(*) FROM docs").fetchone()
                 return db
             except sqlite3.DatabaseError:
@@ -179,10 +187,12 @@ class SearchIndex:
     def _put(self, rel: str, text: str, digest: str) -> None:
         def work(db: sqlite3.Connection) -> None:
             with db:
-                db.execute("DELETE FROM lines WHERE path=?", (rel,))
-                db.executemany("INSERT INTO lines(text, path, line) VALUES(?, ?, ?)",
-                               ((line, rel, n) for n, line in
-                                enumerate(text.split("\n"), 1) if line.strip()))
+                _drop_lines(db, rel)
+                for n, line in enumerate(text.split("\n"), 1):
+                    if line.strip():
+                        row = db.execute("INSERT INTO body(path, line, text) VALUES(?, ?, ?)",
+                                         (rel, n, line)).lastrowid
+                        db.execute("INSERT INTO lines(rowid, text) VALUES(?, ?)", (row, line))
                 db.execute("INSERT OR REPLACE INTO docs(path, hash, words) VALUES(?, ?, ?)",
                            (rel, digest, writers_word_count(text)))
         self._guarded(work)
@@ -190,14 +200,14 @@ class SearchIndex:
     def remove(self, rel: str) -> None:
         def work(db: sqlite3.Connection) -> None:
             with db:
-                db.execute("DELETE FROM lines WHERE path=?", (rel,))
+                _drop_lines(db, rel)
                 db.execute("DELETE FROM docs WHERE path=?", (rel,))
         self._guarded(work)
 
     def rename(self, old: str, new: str) -> None:
         def work(db: sqlite3.Connection) -> None:
             with db:
-                for table in ("lines", "docs"):
+                for table in ("body", "docs"):
                     db.execute(f"UPDATE {table} SET path=? WHERE path=?", (new, old))
                     if old.endswith("/"):
                         db.execute(f"UPDATE {table} SET path=? || substr(path, ?) WHERE "
@@ -240,13 +250,21 @@ class SearchIndex:
     def _candidates(db: sqlite3.Connection, query: str, regex: bool) -> sqlite3.Cursor:
         """The lines that may hold a hit, read lazily (a common word stops at the limit)."""
         if regex:  # no literal part is certain to be there ("cat|dog", "colou?r")
-            return db.execute("SELECT text, path, line FROM lines")
+            return db.execute("SELECT text, path, line FROM body")
         if len(query) >= 3:
             phrase = '"' + query.replace('"', '""') + '"'
-            return db.execute("SELECT text, path, line FROM lines WHERE lines MATCH ?",
-                              (phrase,))
-        return db.execute("SELECT text, path, line FROM lines WHERE text LIKE ? "
+            return db.execute("SELECT b.text, b.path, b.line FROM lines JOIN body b ON "
+                              "b.id = lines.rowid WHERE lines MATCH ?", (phrase,))
+        return db.execute("SELECT text, path, line FROM body WHERE text LIKE ? "
                           "ESCAPE '\\'", (_like(query),))
+
+
+def _drop_lines(db: sqlite3.Connection, rel: str) -> None:
+    """A document's lines out of the table and out of the trigram index (an external-
+    content index is told what each deleted row held)."""
+    rows = db.execute("SELECT id, text FROM body WHERE path=?", (rel,)).fetchall()
+    db.executemany("INSERT INTO lines(lines, rowid, text) VALUES('delete', ?, ?)", rows)
+    db.execute("DELETE FROM body WHERE path=?", (rel,))
 
 
 def _like(text: str) -> str:
@@ -254,10 +272,14 @@ def _like(text: str) -> str:
 
 
 def _hit(path: str, line: int, text: str, match: re.Match[str]) -> Hit:
-    start, end = match.start(), match.end()
-    left = text[max(0, start - CONTEXT):start]
-    right = text[end:end + CONTEXT]
-    left = ("…" + left.split(" ", 1)[-1]) if start > CONTEXT and " " in left else left
-    right = (right.rsplit(" ", 1)[0] + "…") if len(text) - end > CONTEXT and " " in right \
-        else right
-    return Hit(path, line, start + 1, end - start, f"{left}{match.group(0)}{right}", len(left))
+    """A hit with up to CONTEXT characters either side, cut at a space."""
+    start, end = match.span()
+    lo, hi = max(0, start - CONTEXT), end + CONTEXT
+    if lo:
+        space = text.find(" ", lo, start)
+        lo = space + 1 if space >= 0 else lo
+    if hi < len(text):
+        space = text.rfind(" ", end, hi)
+        hi = space if space >= 0 else hi
+    context = ("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else "")
+    return Hit(path, line, start + 1, end - start, context, start - lo + (1 if lo else 0))
