@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from history import WORDS  # bench/history.py's vocabulary
 
-from engine.paths import app_paths  # noqa: E402
+from engine.paths import app_paths
 
 EPUBCHECK = app_paths().cache / "epubcheck" / "lib"  # make epubcheck; before WORDLOOM_HOME moves
 NAME = "Fitzwilliam"

@@ -66,8 +66,10 @@ def search_pattern(query: str, *, whole_word: bool = False, case: bool = False,
                    regex: bool = False) -> re.Pattern[str]:
     """The pattern a search or replace looks for; a bad regular expression is one line."""
     body = query if regex else re.escape(query)
-    if whole_word:
-        body = rf"(?<!\w){body}(?!\w)" if not regex else rf"\b(?:{body})\b"
+    if whole_word and (regex or (query[:1].isalnum() and query[-1:].isalnum())):
+        body = rf"\b(?:{body})\b"  # (\b is quicker than the lookarounds below)
+    elif whole_word:
+        body = rf"(?<!\w){body}(?!\w)"
     try:
         return re.compile(body, 0 if case else re.IGNORECASE)
     except re.error as exc:
