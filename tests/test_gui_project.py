@@ -193,3 +193,29 @@ def test_build_from_the_window(opened, monkeypatch, tmp_path) -> None:
     assert [n for n in names if "chapter-" in n] == ["EPUB/chapter-001.xhtml",
                                                     "EPUB/chapter-002.xhtml"]
     assert 'only = [' in (opened.projects.controller.project.root / FILE_NAME).read_text()
+
+
+def test_the_projects_dictionary_holds_its_names_in_this_book_only(ontology_window, qtbot,
+                                                                     book) -> None:
+    from engine.grammar.wordlist import personal_dictionary
+
+    window = ontology_window()
+    (book / "03 Letter.md").write_text("# A Letter\n\nZorblatt wrote to Qwillanth.\n")
+    assert window.projects.create(book, "empty", "Pride")
+    window.projects.controller.open_document("03 Letter.md")
+
+    def flagged() -> set[str]:
+        with qtbot.waitSignal(window.grammar.checked, timeout=30000) as got:
+            window.grammar.check_now()
+        text = window.editor.toPlainText()
+        return {text[i.start:i.end] for i in got.args[0].issues}
+
+    assert {"Zorblatt", "Qwillanth"} <= flagged()
+    window.editor.add_word.emit("Zorblatt")
+    assert "Zorblatt" not in flagged()
+    assert 'dictionary = [\n    "Zorblatt",\n]' in (book / FILE_NAME).read_text()
+    assert "Zorblatt" not in personal_dictionary().items
+    window.projects.close_project()
+    assert "Zorblatt" in flagged()  # another book knows nothing of it
+    window.projects.open_folder(book)
+    assert "Zorblatt" not in flagged()

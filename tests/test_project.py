@@ -325,3 +325,9 @@ def test_the_watcher_reports_outside_changes_once_settled(book: Path) -> None:
     assert len(reports) == 1
     assert {"Part Two/04 New.md", "Part Two/03 Letter.md", "Part Two/03 Note.md"} <= reports[0]
     assert not [p for p in reports[0] if ".hidden" in p]
+
+
+def test_the_projects_dictionary_is_kept_in_the_project_file(book: Path) -> None:
+    with Project.init(book) as project:
+        assert project.add_word("Qwillanth") and not project.add_word("Qwillanth")
+    assert read_manifest(book).words == ["Qwillanth"]

@@ -109,6 +109,15 @@ class GrammarChecker:
         if new and self.harper is not None:
             self.harper.add_words(new)
 
+    def forget_words(self, words: Iterable[str]) -> None:
+        """Session words no longer right (a project's, once it closes): Harper's own
+        dictionary is made again without them."""
+        gone = {w.strip() for w in words} & self.session_words
+        if gone:
+            self.session_words -= gone
+            self._shown += 1
+            self._make_harper()
+
     def set_dictionary(self, words: Iterable[str]) -> None:
         """Replace the personal dictionary (the settings editor) and rebuild Harper's."""
         self._shown += 1

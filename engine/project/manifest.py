@@ -69,6 +69,7 @@ class Manifest:
     goal_words: int = 0
     goal_by: dt.date | None = None
     builds: dict[str, BuildPreset] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)  # the project's own dictionary
 
     def paths(self) -> list[str]:
         return [item.path for item in self.items]
@@ -77,7 +78,8 @@ class Manifest:
         return next((i for i in self.items if i.path == path), None)
 
     def copy(self) -> Manifest:
-        return replace(self, items=list(self.items), builds=dict(self.builds))
+        return replace(self, items=list(self.items), builds=dict(self.builds),
+                       words=list(self.words))
 
 
 def read_manifest(folder: Path) -> Manifest:
@@ -113,11 +115,14 @@ def _from_data(data: dict[str, Any]) -> Manifest:
     if by is not None and not isinstance(by, dt.date):
         raise ValueError("goal.by is not a date")
     builds = {str(name): _preset(raw) for name, raw in data.get("build", {}).items()}
+    words = data.get("dictionary", [])
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise ValueError("dictionary is not a list of words")
     return Manifest(title=_text(data.get("title", "Untitled project"), "title"),
                     author=_text(data.get("author", ""), "author"),
                     language=_text(data.get("language", "en"), "language"),
                     items=items, goal_words=_count(goal.get("words", 0), "goal.words"),
-                    goal_by=by, builds=builds)
+                    goal_by=by, builds=builds, words=sorted(set(words)))
 
 
 def _item(raw: Any) -> Item:
@@ -166,6 +171,8 @@ def manifest_bytes(manifest: Manifest) -> bytes:
         if manifest.goal_by:
             goal["by"] = manifest.goal_by
         data["goal"] = goal
+    if manifest.words:
+        data["dictionary"] = sorted(set(manifest.words))
     items = []
     for item in manifest.items:
         row: dict[str, Any] = {"path": item.path}

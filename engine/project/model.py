@@ -384,6 +384,18 @@ class Project:
         self.manifest.items = [new if i.path == rel else i for i in self.manifest.items]
         self._done(step)
 
+    def add_word(self, word: str) -> bool:
+        """A word for the project's dictionary (never flagged in this book); False when
+        it was there already."""
+        self._writable()
+        word = word.strip()
+        if not word or word in self.manifest.words:
+            return False
+        manifest = self.manifest.copy()
+        manifest.words = sorted({*manifest.words, word})
+        self._commit(manifest)
+        return True
+
     # -- undo ------------------------------------------------------------------------------
 
     def undo_label(self) -> str:

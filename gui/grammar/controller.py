@@ -50,6 +50,8 @@ class GrammarController(QObject):
         self.prefetching = False
         editor.text_edited.connect(self._edited)
         editor.add_word.connect(self._add_word)
+        # while a project is open, Add to Dictionary goes to its dictionary (True: taken)
+        self.project_word: Callable[[str], bool] | None = None
         editor.ignore_rule.connect(self._ignore_rule)
         editor.ignore_once.connect(self._ignore_once)
         on_state = self.lane.on_gui(self._state)
@@ -149,7 +151,13 @@ class GrammarController(QObject):
     def accept_session_words(self, words: list[str]) -> None:
         self.tell(lambda checker: checker.accept_words(words))
 
+    def forget_session_words(self, words: list[str]) -> None:
+        self.tell(lambda checker: checker.forget_words(words))
+
     def _add_word(self, word: str) -> None:
+        if self.project_word is not None and self.project_word(word):
+            self.accept_session_words([word])  # the project's dictionary keeps it
+            return
         self.tell(lambda checker: checker.add_to_dictionary(word))
 
     def _ignore_rule(self, rule: str) -> None:

@@ -15,6 +15,7 @@ from engine.project.index import Hit
 from engine.project.model import TEMPLATES
 from engine.project.replace import Applied, FileReplace, apply, preview, undo
 from gui.documents.commands import FileCommands
+from gui.grammar.controller import GrammarController
 from gui.project.controller import ProjectController, ProjectHost, _Job
 from gui.project.dock import ProjectDock
 from gui.project.search_panel import SearchPanel
@@ -30,6 +31,8 @@ class ProjectWindow(ProjectHost, Protocol):
     def docks(self) -> dict[str, QDockWidget]: ...
     @property
     def files(self) -> FileCommands: ...
+    @property
+    def grammar(self) -> GrammarController | None: ...
 
 
 class ProjectCommands(QObject):
@@ -102,12 +105,18 @@ class ProjectCommands(QObject):
         self.open_folder(folder)
 
     def open_folder(self, folder: Path) -> bool:
+        old = self.controller.project.manifest.words if self.controller.project else []
         try:
             project = self.controller.open(folder)
         except WordloomError as exc:
             self.window.status.showMessage(str(exc), 15000)
             self.window.files.tell("Cannot open the project", str(exc))
             return False
+        grammar = self.window.grammar
+        if grammar is not None:
+            grammar.forget_session_words(old)
+            grammar.accept_session_words(project.manifest.words)
+            grammar.project_word = self._project_word
         settings = self.window.settings
         others = [p for p in settings.recent_projects if p != str(project.root)]
         settings.recent_projects = [str(project.root), *others[:9]]
@@ -124,7 +133,24 @@ class ProjectCommands(QObject):
             self.controller.open_document(first[0])
         return True
 
+    def _project_word(self, word: str) -> bool:
+        project = self.controller.project
+        if project is None or project.read_only:
+            return False
+        try:
+            if project.add_word(word):
+                self.window.status.showMessage(f"“{word}” added to the dictionary of "
+                                               f"{project.manifest.title}", 6000)
+        except WordloomError as exc:
+            self.window.status.showMessage(str(exc), 10000)
+            return False
+        return True
+
     def close_project(self) -> None:
+        project = self.controller.project
+        if self.window.grammar is not None and project is not None:
+            self.window.grammar.forget_session_words(project.manifest.words)
+            self.window.grammar.project_word = None
         self.controller.close()
         self.window.settings.project_open = False
         self.window.preferences.persist()

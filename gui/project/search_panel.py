@@ -131,9 +131,9 @@ class SearchPanel(QWidget):
             group.setData(0, HIT, Hit(path, 1, 1, 0, ""))
         self.results.addTopLevelItems(list(groups.values()))  # one layout, not one a group
         for n in range(min(EXPANDED, self.results.topLevelItemCount())):
-            item = self.results.topLevelItem(n)
-            if item is not None:
-                item.setExpanded(True)
+            top = self.results.topLevelItem(n)
+            if top is not None:
+                top.setExpanded(True)
         more = " (the first ones; make the search narrower for the rest)" \
             if len(hits) >= LIMIT else ""
         self.summary.setText(f"{len(hits)} hit(s) in {len(groups)} document(s), "
