@@ -219,3 +219,29 @@ def test_the_projects_dictionary_holds_its_names_in_this_book_only(ontology_wind
     assert "Zorblatt" in flagged()  # another book knows nothing of it
     window.projects.open_folder(book)
     assert "Zorblatt" not in flagged()
+
+
+def test_project_statistics_and_its_goal(opened, qtbot, monkeypatch, book) -> None:
+    import datetime as dt
+
+    from gui.project import stats_dialog
+
+    shown = []
+
+    def answer(self) -> QDialog.DialogCode:
+        shown.append((self.summary.text(), self.table.topLevelItemCount()))
+        self.goal_words.setValue(90_000)
+        self.by_date.setChecked(True)
+        self.deadline.setDate(self.deadline.date().currentDate().addDays(9))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(stats_dialog.ProjectStatsDialog, "exec", answer)
+    opened.projects.statistics()
+    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    assert "<b>24</b> words in 3 documents" in shown[0][0] and shown[0][1] == 3
+    text = (book / FILE_NAME).read_text()
+    by = (dt.date.today() + dt.timedelta(days=9)).isoformat()
+    assert f"words = 90000\nby = {by}" in text
+    opened.projects.statistics()
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=20000)
+    assert "Goal 90,000 words by" in shown[1][0] and "89,976 to go: 8,998 words a day" in shown[1][0]

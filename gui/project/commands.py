@@ -37,6 +37,7 @@ class ProjectWindow(ProjectHost, Protocol):
 
 class ProjectCommands(QObject):
     previewed = Signal(object)  # (files, notes) or an error
+    counted = Signal(object)  # ProjectStats or an error
     recent_changed = Signal()
 
     def __init__(self, window: ProjectWindow, dock: ProjectDock, search: SearchPanel) -> None:
@@ -52,6 +53,7 @@ class ProjectCommands(QObject):
         c.searched.connect(self._searched)
         c.indexed.connect(lambda _n: self.redraw())
         self.previewed.connect(self._previewed)
+        self.counted.connect(self._counted)
         dock.open_requested.connect(c.open_document)
         dock.new_document.connect(self.new_document)
         dock.new_folder.connect(self.new_folder)
@@ -337,6 +339,37 @@ class ProjectCommands(QObject):
             return
         self.window.status.showMessage(f"Built {target.name}: {len(chapters)} chapter(s)",
                                        10000)
+
+    def statistics(self) -> None:
+        """The project's statistics, counted on a worker thread, then shown."""
+        from engine.project.stats import project_stats
+
+        project = self.controller.project
+        if project is None:
+            self.window.status.showMessage("Open a project first (File → Open Project…)", 8000)
+            return
+        self.window.status.showMessage("Counting the project…")
+        QThreadPool.globalInstance().start(_Job(lambda: project_stats(project), self.counted))
+
+    def _counted(self, result: object) -> None:
+        from engine.project.stats import ProjectStats
+        from gui.project.stats_dialog import ProjectStatsDialog
+
+        project = self.controller.project
+        if project is None or not isinstance(result, ProjectStats):
+            self.window.status.showMessage(str(result), 10000)
+            return
+        self.window.status.clearMessage()
+        dialog = ProjectStatsDialog(project.manifest.title, result, self.window.window())
+        if dialog.exec() != QDialog.DialogCode.Accepted or project.read_only:
+            return
+        words, by = dialog.goal()
+        manifest = project.manifest.copy()
+        manifest.goal_words, manifest.goal_by = words, by if words else None
+        try:
+            project._commit(manifest)
+        except WordloomError as exc:
+            self.window.status.showMessage(str(exc), 10000)
 
     def go_to(self) -> None:
         from gui.project.switcher import QuickSwitcher

@@ -94,6 +94,7 @@ def menus(window: MenuWindow) -> list[tuple[str, list[Entry]]]:
             ("Open Pro&ject…", window.projects.open_dialog, "Ctrl+Shift+J", "openproject"),
             "recentprojects",
             ("&Build the Book…", window.projects.build, "Ctrl+Shift+B", "build"),
+            ("Project Stat&istics…", window.projects.statistics, None, "projectstats"),
             ("Close Projec&t", window.projects.close_project, None, "closeproject"),
             None,
             ("Version &History", partial(history_commands.show, window), "Ctrl+Shift+H",
