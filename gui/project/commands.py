@@ -18,7 +18,9 @@ from gui.documents.commands import FileCommands
 from gui.grammar.controller import GrammarController
 from gui.project.controller import ProjectController, ProjectHost, _Job
 from gui.project.dock import ProjectDock
+from gui.project.proofread import ProjectProofread
 from gui.project.search_panel import SearchPanel
+from gui.review import commands as review_commands
 from gui.window.preferences import Preferences
 
 
@@ -73,6 +75,11 @@ class ProjectCommands(QObject):
         search.undo_requested.connect(self.undo_replace)
         search.hit_chosen.connect(self._hit)
         window.documents.opened.connect(lambda _d: self.redraw())
+        window.review.changed.connect(self.redraw)
+        self.proofread = ProjectProofread(
+            self.controller, window.review,
+            lambda: review_commands.proofread_document(window))  # type: ignore[arg-type]
+        self.proofread.message.connect(lambda m: window.status.showMessage(m, 15000))
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -171,7 +178,7 @@ class ProjectCommands(QObject):
         title = project.manifest.title + (" (read-only)" if project.read_only else "")
         self.dock.show_tree(f"{title}: {sum(words.get(d, 0) for d in project.documents()):,}"
                             " words", project.tree(), words, not project.read_only, rel,
-                            project.undo_label())
+                            project.undo_label(), self.controller.pending_counts())
 
     def _tree_op(self, op: object, said: str = "") -> None:
         project = self.controller.project

@@ -204,6 +204,21 @@ class ProjectController(QObject):
         editor.centerCursor()
         editor.setFocus()
 
+    def pending_counts(self) -> dict[str, int]:
+        """Changes still to review, by document of the project (the shown one's too)."""
+        if self.project is None:
+            return {}
+        root, out = self.project.root, {}
+        shown = self.host.documents.doc.path
+        if self.holds(shown) and shown is not None and self.host.review.review.changes:
+            out[shown.resolve().relative_to(root).as_posix()] = len(
+                self.host.review.review.changes)
+        for path, kept in self.aside.items():
+            review = kept.review[0] if isinstance(kept.review, tuple) else None
+            if review is not None and review.changes:
+                out[path.resolve().relative_to(root).as_posix()] = len(review.changes)
+        return out
+
     def unsaved(self) -> list[tuple[str, Callable[[], bool]]]:
         """The documents set aside with unsaved edits: (title, how to save it)."""
         return [(kept.doc.title, partial(self._save_aside, kept))

@@ -145,7 +145,8 @@ class ProjectDock(QWidget):
             self.open_requested.emit(rel)
 
     def show_tree(self, title: str, nodes: list[Node], words: dict[str, int], open_: bool,
-                  shown: str = "", undo_label: str = "") -> None:
+                  shown: str = "", undo_label: str = "",
+                  pending: dict[str, int] | None = None) -> None:
         """Draw the tree; ``shown``: the document in the editor (in bold)."""
         self.title.setText(title or "No project open: File → Open Project…")
         for button in self.buttons.values():
@@ -178,6 +179,8 @@ class ProjectDock(QWidget):
             target = node.item.target
             shown_words = f"{count:,}" + (f" / {target:,}" if target else "")
             status = node.item.status if node.placed and not node.item.is_folder else ""
+            if pending and pending.get(rel):
+                status = f"{status} · {pending[rel]} to review".lstrip(" ·")
             item = QTreeWidgetItem([name, shown_words, status])
             item.setData(0, PATH, rel)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)

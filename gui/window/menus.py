@@ -129,6 +129,8 @@ def menus(window: MenuWindow) -> list[tuple[str, list[Entry]]]:
         ("&Assistant", assistant),
         ("&Review", [
             ("&Proofread Document", window.proofread_document, "Ctrl+Shift+D", "proofreaddoc"),
+            ("Proofread the Pro&ject", window.projects.proofread.start, "Ctrl+Alt+Shift+D",
+             "proofreadproject"),
             ("&Cancel Proofreading", window.review.cancel, None, "cancelproofread"),
             None,
             ("&Next Change", partial(window.review_action, "next"), "Ctrl+Alt+Down",
