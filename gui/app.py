@@ -115,5 +115,7 @@ def run_gui(argv: Sequence[str]) -> int:
     for name in args.files[:1]:
         window.files.open_path(Path(name))
     if not args.files and not orphans:
+        if settings.reopen_last and settings.project_open and settings.recent_projects:
+            window.projects.open_folder(Path(settings.recent_projects[0]), show_first=False)
         session.reopen(window)
     return app.exec()

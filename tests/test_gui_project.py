@@ -246,3 +246,15 @@ def test_project_statistics_and_its_goal(opened, qtbot, monkeypatch, book) -> No
     qtbot.waitUntil(lambda: len(shown) == 2, timeout=20000)
     assert "Goal 90,000 words by" in shown[1][0]
     assert "89,976 to go: 8,998 words a day" in shown[1][0]
+
+
+def test_go_to_document_finds_it_by_part_of_its_name(opened, monkeypatch) -> None:
+    from gui.project import switcher
+
+    def answer(self) -> QDialog.DialogCode:
+        self.query.setText("ball")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(switcher.QuickSwitcher, "exec", answer)
+    opened.projects.go_to()
+    assert opened.documents.doc.path.name == "02 Ball.md"

@@ -113,7 +113,9 @@ class ProjectCommands(QObject):
     def open_path(self, folder: Path) -> None:
         self.open_folder(folder)
 
-    def open_folder(self, folder: Path) -> bool:
+    def open_folder(self, folder: Path, show_first: bool = True) -> bool:
+        """Open the project in ``folder`` (its first document too, when ``show_first`` and
+        nothing of the writer's is shown); False, with a message, when it cannot be."""
         old = self.controller.project.manifest.words if self.controller.project else []
         try:
             project = self.controller.open(folder)
@@ -137,7 +139,8 @@ class ProjectCommands(QObject):
         self.window.status.showMessage(f"Opened the project {project.manifest.title}"
                                        + (" (read-only)" if project.read_only else ""), 6000)
         first = project.documents()[:1]
-        if first and not self.controller.holds(self.window.documents.doc.path) and \
+        if show_first and first and \
+                not self.controller.holds(self.window.documents.doc.path) and \
                 not self.window.documents.dirty:
             self.controller.open_document(first[0])
         return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QVBoxLayout, QWidget
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 
 
 class QuickSwitcher(QDialog):
@@ -24,7 +24,7 @@ class QuickSwitcher(QDialog):
         layout.addWidget(self.matches)
         self.query.textChanged.connect(self._filter)
         self.matches.itemActivated.connect(lambda _i: self.accept())
-        self.query.returnPressed.connect(self.accept)
+        self.query.returnPressed.connect(self._enter)
         self.resize(460, 320)
         self._filter("")
 
@@ -34,11 +34,15 @@ class QuickSwitcher(QDialog):
             found = self.documents
         else:
             ranked = process.extract(text, self.documents, scorer=fuzz.WRatio, limit=30,
-                                     score_cutoff=50)
+                                     processor=utils.default_process, score_cutoff=50)
             found = [name for name, _score, _n in ranked]
         self.matches.addItems(found)
         if found:
             self.matches.setCurrentRow(0)
+
+    def _enter(self) -> None:
+        if self.matches.currentItem() is not None:  # nothing matches: keep typing
+            self.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
