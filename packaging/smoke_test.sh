@@ -64,6 +64,21 @@ import json, sys
 data = json.load(sys.stdin)
 assert data["words"] == 5 and data["cjk_characters"] == 3, data
 print("history and stats: a version kept, its diff shown;", data["words"], "words counted")'
+# a writing project: the search index (SQLite FTS5), the trash library and EbookLib bundled
+mkdir -p "$HOME_DIR/book/Part One"
+printf '# One\n\nMr. Darcy came to 杭州.\n' > "$HOME_DIR/book/Part One/one.md"
+"$APP" project init "$HOME_DIR/book" --title Book --json >/dev/null
+"$APP" project search "$HOME_DIR/book" 杭州 --json | .venv/bin/python -c '
+import json, sys
+data = json.load(sys.stdin)
+assert [h["path"] for h in data["hits"]] == ["Part One/one.md"], data'
+"$APP" project build "$HOME_DIR/book" "$HOME_DIR/book.epub" >/dev/null
+.venv/bin/python -c '
+import sys, zipfile
+book = zipfile.ZipFile(sys.argv[1])
+assert book.read("mimetype") == b"application/epub+zip"
+assert any("Darcy" in book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+print("project: searched (杭州) and built as EPUB")' "$HOME_DIR/book.epub"
 summary=$("$APP" --smoke --screenshot "$HOME_DIR/shot.png" 2>/dev/null | tail -n 1)
 .venv/bin/python - "$summary" <<'PY'
 import json, sys
