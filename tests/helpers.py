@@ -35,3 +35,9 @@ def assert_user_error(done: subprocess.CompletedProcess[str], *needles: str) -> 
     for needle in needles:
         assert needle in errors[0], errors[0]
 
+
+
+def write(path: Path, text: str) -> None:
+    """A file of the test's own (its folders made first)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

@@ -12,11 +12,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from engine.project.manifest import FILE_NAME
 from engine.review.pending import Pending, Review
-
-
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+from helpers import write
 
 
 @pytest.fixture
@@ -258,3 +254,16 @@ def test_go_to_document_finds_it_by_part_of_its_name(opened, monkeypatch) -> Non
     monkeypatch.setattr(switcher.QuickSwitcher, "exec", answer)
     opened.projects.go_to()
     assert opened.documents.doc.path.name == "02 Ball.md"
+
+
+def test_a_documents_target_and_synopsis(opened, monkeypatch, book) -> None:
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1000, True))
+    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+                        lambda *a, **k: ("Darcy arrives; nobody likes him.", True))
+    opened.projects.describe("Part One/01 Arrival.md", "target")
+    opened.projects.describe("Part One/01 Arrival.md", "synopsis")
+    arrival = opened.project_dock.tree.topLevelItem(1).child(0)
+    assert arrival.text(1) == "6 / 1,000" and arrival.toolTip(1).startswith("1 % of the target")
+    assert arrival.toolTip(0) == "Darcy arrives; nobody likes him."
+    text = (book / FILE_NAME).read_text()
+    assert 'synopsis = "Darcy arrives; nobody likes him."' in text and "target = 1000" in text

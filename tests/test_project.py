@@ -20,12 +20,7 @@ from engine.project.manifest import FILE_NAME, ProjectError, read_manifest
 from engine.project.model import Project
 from engine.project.replace import apply, preview, undo
 from engine.project.stats import project_stats
-from helpers import assert_user_error, wordloom, wordloom_json
-
-
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+from helpers import assert_user_error, wordloom, wordloom_json, write
 
 
 @pytest.fixture

@@ -13,11 +13,7 @@ import pytest
 from engine.project.build import build
 from engine.project.manifest import BuildPreset, ProjectError
 from engine.project.model import Project
-
-
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+from helpers import write
 
 
 @pytest.fixture

@@ -67,6 +67,7 @@ class ProjectCommands(QObject):
         dock.place.connect(lambda rel: self._tree_op(lambda p: p.place(rel)))
         dock.status_set.connect(lambda rel, s: self._tree_op(lambda p: p.set_item(rel,
                                                                                    status=s)))
+        dock.describe.connect(self.describe)
         dock.moved.connect(lambda rel, parent, index: self._tree_op(
             lambda p: p.move(rel, parent, None if index < 0 else index)))
         search.find_requested.connect(self._find)
@@ -229,6 +230,24 @@ class ProjectCommands(QObject):
                 shown.doc.path.relative_to(old_path) if rel.endswith("/") else \
                 self.controller.project.path(new[0])
             self.window.files.update_title()
+
+    def describe(self, rel: str, what: str) -> None:
+        """A document's word target or synopsis, asked for and kept in the project file."""
+        project = self.controller.project
+        item = project.manifest.item(rel) if project is not None else None
+        if item is None:
+            return
+        parent = self.window.window()
+        if what == "target":
+            words, ok = QInputDialog.getInt(parent, "Word Target", f"Words for {rel} (0: "
+                                            "none):", item.target, 0, 10_000_000, 500)
+            if ok:
+                self._tree_op(lambda p: p.set_item(rel, target=words))
+            return
+        text, ok = QInputDialog.getMultiLineText(parent, "Synopsis", f"What happens in {rel}:",
+                                                 item.synopsis)
+        if ok:
+            self._tree_op(lambda p: p.set_item(rel, synopsis=text.strip()))
 
     def undo_tree(self) -> None:
         project = self.controller.project

@@ -72,6 +72,7 @@ class ProjectDock(QWidget):
     undo = Signal()
     place = Signal(str)
     status_set = Signal(str, str)  # path, status
+    describe = Signal(str, str)  # path, "target" or "synopsis": ask the writer for it
     moved = Signal(str, str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -224,6 +225,8 @@ class ProjectDock(QWidget):
                 action.setChecked(item.text(2) == status)
                 action.triggered.connect(lambda _c=False, s=status: self.status_set.emit(rel, s))
                 statuses.addAction(action)
+            menu.addAction("Word Target…", lambda: self.describe.emit(rel, "target"))
+            menu.addAction("Synopsis…", lambda: self.describe.emit(rel, "synopsis"))
         menu.addAction("Rename…", lambda: self.rename.emit(rel))
         menu.addAction("Delete", lambda: self.delete.emit(rel))
         menu.exec(self.tree.viewport().mapToGlobal(point))
