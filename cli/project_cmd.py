@@ -6,6 +6,8 @@
     project replace DIR OLD NEW [--whole-word] [--case] [--regex] [--dry-run]
     project build DIR OUT.(epub|docx|odt|pdf|html|md) [--only PATH ...] [--preset NAME]
     project stats DIR
+    project entities DIR [--dismiss NAME ...]
+    project continuity DIR
 
 Each takes ``--json``. Commands that write (init, replace) take the project's lock and
 refuse a project open elsewhere; the others only read.
@@ -61,6 +63,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     out.add_argument("--preset", default="", help="a build preset of the project file")
     out.set_defaults(handler=run_build)
     verb("stats", "words, words written today and the goal").set_defaults(handler=run_stats)
+    entities = verb("entities", "the people and places the writing names again and again")
+    entities.add_argument("--dismiss", nargs="+", metavar="NAME", default=None,
+                          help="never propose these names again (kept in the project file)")
+    entities.set_defaults(handler=run_entities)
+    verb("continuity", "names spelled two ways: suspected misspellings and merges"
+         ).set_defaults(handler=run_continuity)
 
 
 def _options(parser: argparse.ArgumentParser) -> None:
@@ -208,4 +216,59 @@ def run_stats(args: argparse.Namespace) -> int:
     if goal:
         print(f"goal         {goal['words']:,} by {goal['by'] or 'no date'}; "
               f"{goal['per_day']:,} a day")
+    return 0
+
+
+def _bible(project: Project) -> object:
+    from engine.project.story import read_bible
+
+    index = _index(project)
+    bible, notes = read_bible(project, index=index)
+    index.close()
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
+    return bible
+
+
+def run_entities(args: argparse.Namespace) -> int:
+    from engine.project.story import dismiss, proposals
+    from engine.story.bible import StoryBible
+
+    with _open(args, write=bool(args.dismiss)) as project:
+        if args.dismiss:
+            dismiss(project, args.dismiss)
+        bible = _bible(project)
+        assert isinstance(bible, StoryBible)
+        found = proposals(project, bible)
+    if args.json:
+        print_json({"entities": [e.to_json() for e in found]})
+        return 0
+    for entity in found:
+        aliases = f" (also {', '.join(entity.aliases)})" if entity.aliases else ""
+        print(f"{len(entity.mentions):>6}  {entity.kind:<12} {entity.name}{aliases}  "
+              f"[{entity.first.path}:{entity.first.line}]")
+    return 0
+
+
+def run_continuity(args: argparse.Namespace) -> int:
+    from engine.project.story import continuity
+    from engine.story.bible import StoryBible
+    from engine.text.readability import syllable_table
+
+    with _open(args) as project:
+        bible = _bible(project)
+        assert isinstance(bible, StoryBible)
+        found, offers = continuity(project, bible,
+                                   lambda word: bool(syllable_table().lines(word.lower())))
+    if args.json:
+        print_json({"suspects": [s.to_json() for s in found],
+                    "merges": [m.to_json() for m in offers]})
+        return 0
+    for suspect in found:
+        for place in suspect.places:
+            print(f"{place.path}:{place.line}:{place.column}: {suspect.word} → "
+                  f"{suspect.suggestions[0]}?")
+    for offer in offers:
+        print(f"one entry, perhaps: {offer.names[0]} ({offer.mentions[0]}) and "
+              f"{offer.names[1]} ({offer.mentions[1]})")
     return 0

@@ -216,6 +216,20 @@ class SearchIndex:
                                    "substr(path, 1, ?) = ?", (new, len(old) + 1, len(old), old))
         self._guarded(work)
 
+    def texts(self, paths: list[str]) -> dict[str, str]:
+        """The documents' texts as indexed, lines in place (blank lines are not kept, so
+        a text is only good for reading names and places, not for writing back)."""
+        wanted = set(paths)
+        lines: dict[str, list[str]] = {}
+        rows = self._guarded(lambda db: db.execute(
+            "SELECT path, line, text FROM body ORDER BY path, line").fetchall())
+        for path, number, text in rows:
+            if path in wanted:
+                doc = lines.setdefault(path, [])
+                doc.extend([""] * (int(number) - 1 - len(doc)))
+                doc.append(text)
+        return {path: "\n".join(doc) for path, doc in lines.items()}
+
     def words(self) -> dict[str, int]:
         rows = self._guarded(lambda db: db.execute("SELECT path, words FROM docs").fetchall())
         return {str(path): int(words) for path, words in rows}

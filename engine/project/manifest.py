@@ -70,6 +70,7 @@ class Manifest:
     goal_by: dt.date | None = None
     builds: dict[str, BuildPreset] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)  # the project's own dictionary
+    dismissed: list[str] = field(default_factory=list)  # story-bible names not to propose
 
     def paths(self) -> list[str]:
         return [item.path for item in self.items]
@@ -79,7 +80,7 @@ class Manifest:
 
     def copy(self) -> Manifest:
         return replace(self, items=list(self.items), builds=dict(self.builds),
-                       words=list(self.words))
+                       words=list(self.words), dismissed=list(self.dismissed))
 
 
 def read_manifest(folder: Path) -> Manifest:
@@ -118,11 +119,15 @@ def _from_data(data: dict[str, Any]) -> Manifest:
     words = data.get("dictionary", [])
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
         raise ValueError("dictionary is not a list of words")
+    dismissed = data.get("story", {}).get("dismissed", [])
+    if not isinstance(dismissed, list) or not all(isinstance(w, str) for w in dismissed):
+        raise ValueError("story.dismissed is not a list of names")
     return Manifest(title=_text(data.get("title", "Untitled project"), "title"),
                     author=_text(data.get("author", ""), "author"),
                     language=_text(data.get("language", "en"), "language"),
                     items=items, goal_words=_count(goal.get("words", 0), "goal.words"),
-                    goal_by=by, builds=builds, words=sorted(set(words)))
+                    goal_by=by, builds=builds, words=sorted(set(words)),
+                    dismissed=sorted(set(dismissed)))
 
 
 def _item(raw: Any) -> Item:
@@ -184,6 +189,8 @@ def manifest_bytes(manifest: Manifest) -> bytes:
             row["target"] = item.target
         items.append(row)
     data["items"] = items
+    if manifest.dismissed:
+        data["story"] = {"dismissed": sorted(set(manifest.dismissed))}
     if manifest.builds:
         data["build"] = {name: {"format": p.format, "title_page": p.title_page,
                                 "headings": p.headings, "separator": p.separator,

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from engine.story.names import (
+    CJK_PLACE_CUES,
+    CJK_SAID,
     CONNECTORS,
     HONORIFICS,
     NOT_NAMES,
@@ -101,21 +103,40 @@ class StoryBible:
     def __init__(self) -> None:
         self.docs: dict[str, DocNames] = {}
         self.order: list[str] = []
+        # every document's counts added up, kept as documents come and go
+        self.mid: Counter[str] = Counter()
+        self.first: Counter[str] = Counter()
+        self.lower: Counter[str] = Counter()
 
     def update(self, path: str, text: str) -> bool:
         """Read a document again when its text changed; False when it had not."""
         known = self.docs.get(path)
         if known is not None and known.digest == digest(text):
             return False
+        if known is not None:
+            self._count(known, -1)
         self.docs[path] = read_names(text)
+        self._count(self.docs[path], 1)
         if path not in self.order:
             self.order.append(path)
         return True
 
     def remove(self, path: str) -> None:
-        self.docs.pop(path, None)
+        known = self.docs.pop(path, None)
+        if known is not None:
+            self._count(known, -1)
         if path in self.order:
             self.order.remove(path)
+
+    def _count(self, doc: DocNames, sign: int) -> None:
+        for total, part in ((self.mid, doc.mid), (self.first, doc.first),
+                            (self.lower, doc.lower)):
+            if sign > 0:
+                total.update(part)
+            else:
+                total.subtract(part)
+                for key in [k for k in part if total[k] <= 0]:
+                    del total[key]
 
     @property
     def words(self) -> int:
@@ -123,15 +144,25 @@ class StoryBible:
 
     # -- proposals -------------------------------------------------------------------------
 
+    def _every_han_use(self, forms: dict[str, list[tuple[str, Run]]]) -> None:
+        """A Chinese name found after a cue ("去杭州") is then found wherever it is used."""
+        han = [f for f in forms if _is_cjk(f)]
+        for name in han:
+            uses = []
+            for path in self.order:
+                for number, line in self.docs[path].han:
+                    at = line.find(name)
+                    while at >= 0:
+                        before = next((c for c in CJK_PLACE_CUES if line.endswith(c, 0, at)), "")
+                        after = "said" if line.startswith(CJK_SAID, at + len(name)) else ""
+                        uses.append((path, Run((name,), number, at + 1, False,
+                                               "在" if before else "", after)))
+                        at = line.find(name, at + len(name))
+            forms[name] = uses
+
     def name_words(self) -> set[str]:
-        mid: Counter[str] = Counter()
-        first: Counter[str] = Counter()
-        lower: Counter[str] = Counter()
-        for doc in self.docs.values():
-            mid.update(doc.mid)
-            first.update(doc.first)
-            lower.update(doc.lower)
-        return {w for w, n in mid.items()
+        first, lower = self.first, self.lower
+        return {w for w, n in self.mid.items()
                 if w not in NOT_NAMES and w not in HONORIFICS and len(w.rstrip(".")) > 1
                 and lower[w] <= 0.1 * (n + first[w])}
 
@@ -145,13 +176,15 @@ class StoryBible:
                 if form:
                     forms[form].append((path, run))
         _split_chance_runs(forms)
+        self._every_han_use(forms)
         groups = _group(forms)
+        place = {path: n for n, path in enumerate(self.order)}
         out = []
         for members in groups:
             mentions = sorted(
                 (Mention(path, run.line, run.column, form) for form in members
                  for path, run in forms[form]),
-                key=lambda m: (self.order.index(m.path), m.line, m.column))
+                key=lambda m: (place[m.path], m.line, m.column))
             if len(mentions) < min_mentions:
                 continue
             name = _display(members, forms)
@@ -326,9 +359,9 @@ def _group(forms: dict[str, list[tuple[str, Run]]]) -> list[list[str]]:
         elif ("male", f) in titled:
             join(f, titled[("male", f)])
         else:
-            family = [g for g in full if g.split()[-1] == f]
-            if len(family) == 1:
-                join(f, family[0])
+            bearers_of = [g for g in full if g.split()[-1] == f]
+            if len(bearers_of) == 1:
+                join(f, bearers_of[0])
     groups: dict[str, list[str]] = defaultdict(list)
     for f in forms:
         groups[find(f)].append(f)

@@ -47,9 +47,10 @@ PLACE_SUFFIXES = ("street", "park", "lodge", "hall", "house", "abbey", "castle",
                   "island", "mountain", "valley", "county", "village", "harbour")
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’\-]*\.?|[\u3400-\u9fff]+|[.!?;:]|\S")
-_CJK_PLACE = re.compile(r"(?:住在|在|到|去|从|往|离开|来自|回到|于)([\u4e00-\u9fff]{2,3}?)"
-                        r"(?=[，。、！？；：\s]|的|了|和|吧|吗|呢|去|玩|住|$)")
-_CJK_PERSON = re.compile(r"([\u4e00-\u9fff]{2,3})(?=说|问道|答道|笑道|回答)")
+CJK_PLACE_CUES = ("住在", "在", "到", "去", "从", "往", "离开", "来自", "回到", "于")
+CJK_SAID = ("说", "问道", "答道", "笑道", "回答")
+_CJK_PLACE = re.compile(rf"(?:{'|'.join(CJK_PLACE_CUES)})([\u4e00-\u9fff]{{2}})")
+_CJK_PERSON = re.compile(rf"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{{2,3}})(?={'|'.join(CJK_SAID)})")
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class DocNames:
     lower: Counter[str] = field(default_factory=Counter)  # written in lower case
     runs: list[Run] = field(default_factory=list)
     words: int = 0
+    han: list[tuple[int, str]] = field(default_factory=list)  # lines with Chinese in them
 
 
 def digest(text: str) -> str:
@@ -92,10 +94,10 @@ def read_names(text: str) -> DocNames:
 
 def _bare(token: str) -> str:
     """A token without a possessive or a full stop (honorifics keep theirs)."""
-    if token.endswith(("'s", "’s")):
-        token = token[:-2]
     if token.endswith(".") and token.lower() not in HONORIFICS and token.lower() != "st.":
         token = token[:-1]
+    if token.endswith(("'s", "’s")):
+        token = token[:-2]
     return token.rstrip("'’-")
 
 
@@ -136,7 +138,7 @@ def _read_line(line: str, number: int, out: DocNames) -> None:
                 current_start = start
             current.append((word, at))
             ends = token.endswith(".") and key not in HONORIFICS and key != "st."
-            if ends or token.endswith(("'s", "’s")):  # "Darcy's horse", "of Bingley. Jane"
+            if ends or token.rstrip(".").endswith(("'s", "’s")):  # "Darcy's horse"
                 _close(current, current_start, previous, "", number, out, line)
                 current, previous = [], key
         else:
@@ -145,12 +147,15 @@ def _read_line(line: str, number: int, out: DocNames) -> None:
             previous = key
         start = token.endswith(".") and key not in HONORIFICS
     _close(current, current_start, previous, "", number, out, line)
+    if _HAN.search(line):
+        out.han.append((number, line))
     for match in _CJK_PLACE.finditer(line):
         out.runs.append(Run((match.group(1),), number, match.start(1) + 1, False, "在", ""))
     for match in _CJK_PERSON.finditer(line):
         out.runs.append(Run((match.group(1),), number, match.start(1) + 1, False, "", "said"))
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 PRONOUNS = {"he": "male", "his": "male", "him": "male", "himself": "male",
             "she": "female", "her": "female", "hers": "female", "herself": "female"}
 _PRONOUN = re.compile(r"\b(he|his|him|himself|she|her|hers|herself)\b", re.IGNORECASE)
