@@ -41,3 +41,16 @@ def write(path: Path, text: str) -> None:
     """A file of the test's own (its folders made first)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+# A short story for the story bible's tests: a woman with nicknames, a man called by his
+# surname, two places, and capitalised words that are no names.
+STORY = """# One
+
+Elizabeth Bennet lived at Brackenford with her sister. Miss Elizabeth Bennet was clever.
+Her mother cried, "Lizzy, come!" Elizabeth laughed. However, nobody laughed with her.
+Mr. Quarrington came from Ostmere. Quarrington was proud, and the family disliked him.
+They walked in Brackenford again, and Elizabeth saw Mr. Quarrington there.
+Quarrington bowed. Later Eliza smiled at him in Ostmere.
+At last they rode to Brackenford, at a gallop, and from there to Ostmere.
+"""

@@ -10,17 +10,7 @@ from pathlib import Path
 from engine.story.bible import StoryBible
 from engine.story.continuity import suspects
 from engine.text.readability import syllable_table
-from helpers import wordloom, wordloom_json, write
-
-STORY = """# One
-
-Elizabeth Bennet lived at Brackenford with her sister. Miss Elizabeth Bennet was clever.
-Her mother cried, "Lizzy, come!" Elizabeth laughed. However, nobody laughed with her.
-Mr. Quarrington came from Ostmere. Quarrington was proud, and the family disliked him.
-They walked in Brackenford again, and Elizabeth saw Mr. Quarrington there.
-Quarrington bowed. Later Eliza smiled at him in Ostmere.
-At last they rode to Brackenford, at a gallop, and from there to Ostmere.
-"""
+from helpers import STORY, wordloom, wordloom_json, write
 
 
 def bible_of(*texts: str) -> StoryBible:

@@ -20,6 +20,7 @@ from gui.project.controller import ProjectController, ProjectHost, _Job
 from gui.project.dock import ProjectDock
 from gui.project.proofread import ProjectProofread
 from gui.project.search_panel import SearchPanel
+from gui.project.story import ProjectStory
 from gui.review import commands as review_commands
 from gui.window.preferences import Preferences
 
@@ -81,6 +82,8 @@ class ProjectCommands(QObject):
             self.controller, window.review,
             lambda: review_commands.proofread_document(window))  # type: ignore[arg-type]
         self.proofread.message.connect(lambda m: window.status.showMessage(m, 15000))
+        self.story = ProjectStory(self.controller, window.review)
+        self.story.message.connect(lambda m: window.status.showMessage(m, 10000))
 
     # -- opening ----------------------------------------------------------------------------
 

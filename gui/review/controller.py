@@ -201,6 +201,15 @@ class ReviewController(QObject):
         self._refresh()
         self.message.emit(f"{len(restored.changes)} change(s) to review: see the Review dock.")
 
+    def offer(self, changes: list[Pending], what: str) -> int:
+        """Changes found elsewhere (continuity across a project) added to the review of
+        the text shown; those that overlap a change already pending are left out."""
+        self._track()
+        added = self.review.add(changes)
+        self._refresh()
+        self.message.emit(f"{len(added)} {what} to review: see the Review dock.")
+        return len(added)
+
     def state(self) -> dict[str, object] | None:
         """What the recovery journal keeps: the changes still to review (None: none)."""
         return self.review.to_json() if self.review.changes else None

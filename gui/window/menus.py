@@ -80,6 +80,8 @@ def menus(window: MenuWindow) -> list[tuple[str, list[Entry]]]:
         ]
     assistant.append(("Check Ontology &Consistency", window.check_ontology, None,
                       "checkontology"))
+    assistant.append(("Find &People and Places…", window.projects.story.open, "Ctrl+Alt+B",
+                      "findpeople"))
     return [
         ("&File", [
             ("&New", window.files.new_document, Key.New, "new"),

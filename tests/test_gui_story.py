@@ -1,0 +1,72 @@
+"""Find People and Places in the window (offscreen, no workers): proposals read on a
+worker, accepted into the project's own knowledge base (and its dictionary), dismissed
+for good, a mention opened, and a misspelled name put into the Review dock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.project.manifest import read_manifest
+from helpers import STORY, write
+from ontology.kb import KnowledgeBase
+from ontology.story_kb import entry_names, kb_path
+
+
+@pytest.fixture
+def story(plain_window, qtbot, tmp_path: Path):
+    book = tmp_path / "book"
+    write(book / "01.md", STORY)
+    write(book / "02.md", STORY.replace("Mr. Quarrington came", "Mr. Quarington came"))
+    window = plain_window()
+    assert window.projects.create(book, "empty", "Moors")
+    qtbot.waitUntil(lambda: not window.projects.controller.indexing, timeout=20000)
+    with qtbot.waitSignal(window.projects.story.computed, timeout=30000):
+        window.projects.story.open()
+    return window
+
+
+def proposed(window) -> list[str]:
+    tree = window.projects.story.dialog.proposals
+    return [tree.topLevelItem(n).text(0) for n in range(tree.topLevelItemCount())]
+
+
+def test_proposals_accepted_into_the_projects_knowledge_base(story, qtbot) -> None:
+    dialog = story.projects.story.dialog
+    assert set(proposed(story)) == {"Elizabeth Bennet", "Quarrington", "Brackenford",
+                                    "Ostmere"}
+    assert "2 name(s) that look misspelled" not in dialog.summary.text()
+    dialog.proposals.topLevelItem(proposed(story).index("Elizabeth Bennet")).setSelected(True)
+    with qtbot.waitSignal(story.projects.story.computed, timeout=30000):
+        dialog.buttons["accept"].click()
+    root = story.projects.controller.project.root
+    kb = KnowledgeBase.open(kb_path(root))
+    assert {"Elizabeth Bennet", "Lizzy", "Eliza"} <= entry_names(kb)
+    kb.close()
+    assert "Elizabeth Bennet" not in proposed(story)  # in the knowledge base now
+    assert {"Elizabeth", "Bennet", "Lizzy"} <= set(read_manifest(root).words)
+
+
+def test_a_dismissed_proposal_stays_dismissed(story, qtbot) -> None:
+    dialog = story.projects.story.dialog
+    dialog.proposals.topLevelItem(proposed(story).index("Ostmere")).setSelected(True)
+    with qtbot.waitSignal(story.projects.story.computed, timeout=30000):
+        dialog.buttons["dismiss"].click()
+    assert "Ostmere" not in proposed(story)
+    assert "Ostmere" in read_manifest(story.projects.controller.project.root).dismissed
+
+
+def test_a_mention_opens_its_place_and_a_slip_goes_to_the_review(story) -> None:
+    dialog = story.projects.story.dialog
+    dialog.proposals.topLevelItem(proposed(story).index("Quarrington")).setSelected(True)
+    dialog.mentions.itemActivated.emit(dialog.mentions.item(0))
+    assert story.documents.doc.path.name == "01.md"
+    assert story.editor.textCursor().selectedText() == "Mr. Quarrington"
+    group = dialog.findings.topLevelItem(0)
+    assert (group.text(0), group.child(0).text(1), group.child(0).text(2)) == \
+        ("02.md", "Quarington", "Quarrington")
+    dialog.findings.itemActivated.emit(group.child(0), 0)
+    assert story.documents.doc.path.name == "02.md"
+    assert [(c.old, c.new, c.source) for c in story.review.review.changes] == [
+        ("Quarington", "Quarrington", "continuity")]
