@@ -27,6 +27,7 @@ class Lookup:
     mentions: list[Mention]
     facts: list[Fact]
     labels: dict[str, str] = field(default_factory=dict)  # iri -> display name
+    sources: dict[str, str] = field(default_factory=dict)  # iri -> the file it is from
 
     def kept(self, excluded: Iterable[str]) -> list[Fact]:
         """The facts less the ones the writer unticked."""
@@ -112,7 +113,23 @@ class Knowledge:
         mentions = self.matcher.find(text)
         facts = self.builder.facts(mentions, budget, count_tokens) if budget > 0 else []
         labels = {m.iri: self.label(m.iri) for m in mentions}
-        return Lookup(mentions, facts, labels)
+        return Lookup(mentions, facts, labels, {m.iri: self.store.path.name for m in mentions})
 
     def close(self) -> None:
         self.store.close()
+
+
+def together(first: Lookup, second: Lookup, budget: int,
+             count_tokens: TokenCounter = rough_tokens) -> Lookup:
+    """Two ontologies' lookups as one: ``first``'s facts first (a project's knowledge base
+    before the writer's global ontology), then ``second``'s while the budget lasts."""
+    facts, used, seen = [], 0, set()
+    for fact in [*first.facts, *second.facts]:
+        cost = count_tokens(fact.text)
+        if fact.text in seen or used + cost > budget:
+            continue
+        facts.append(fact)
+        seen.add(fact.text)
+        used += cost
+    return Lookup([*first.mentions, *second.mentions], facts,
+                  {**second.labels, **first.labels}, {**second.sources, **first.sources})

@@ -70,3 +70,29 @@ def test_a_mention_opens_its_place_and_a_slip_goes_to_the_review(story) -> None:
     assert story.documents.doc.path.name == "02.md"
     assert [(c.old, c.new, c.source) for c in story.review.review.changes] == [
         ("Quarington", "Quarrington", "continuity")]
+
+
+def test_prompts_know_the_book(ontology_window, qtbot, tmp_path: Path) -> None:
+    """Accepted entries give the assistant's facts, beside the writer's own ontology's,
+    each saying where it came from; the Ontology dock shows the project's."""
+    book = tmp_path / "book"
+    write(book / "01.md", STORY)
+    window = ontology_window()
+    assert window.projects.create(book, "empty", "Moors")
+    qtbot.waitUntil(lambda: not window.projects.controller.indexing, timeout=20000)
+    with qtbot.waitSignal(window.projects.story.computed, timeout=30000):
+        window.projects.story.open()
+    dialog = window.projects.story.dialog
+    dialog.proposals.topLevelItem(proposed(window).index("Quarrington")).setSelected(True)
+    with qtbot.waitSignal(window.assist.ontology_opened, timeout=60000) as opened:
+        dialog.buttons["accept"].click()
+    assert opened.args[0]["path"].endswith("story-bible.owl") and opened.args[0]["also"]
+    window.editor.setPlainText("Quarrington bowed to everyone at the ball.")
+    facts = window.panel.facts
+    qtbot.waitUntil(lambda: facts.list.count() > 0, timeout=30000)
+    shown = [facts.list.item(n) for n in range(facts.list.count())]
+    ours = [item for item in shown if "⟨story bible⟩" in item.text()]
+    assert ours and "story-bible.owl" in ours[0].toolTip()
+    assert any("Quarrington" in item.text() for item in ours)
+    window.projects.close_project()
+    qtbot.waitUntil(lambda: window.assist.project_ontology == "", timeout=10000)

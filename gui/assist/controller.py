@@ -104,6 +104,7 @@ class AssistController(QObject):
         editor.cursorPositionChanged.connect(self._cursor_moved)
         editor.selectionChanged.connect(self._cursor_moved)
         self.rate = StreamRate()
+        self.project_ontology = ""  # the open project's story bible, when it has one
 
     def order_replacements(self, text: str, issues: list[Issue],
                            done: Callable[[dict[str, tuple[str, ...]]], None]) -> None:
@@ -137,12 +138,21 @@ class AssistController(QObject):
         self.model.run(lambda host, _ctx: host.load(settings), self._loaded, self._load_failed)
 
     def start_ontology(self) -> None:
+        """Open the writer's ontology; while a project with a story bible is open, the
+        project's (shown in the Ontology dock, its facts first) with the writer's after."""
         from ontology.knowledge import default_ontology_path
 
-        path = str(default_ontology_path(self.settings))
+        own = str(default_ontology_path(self.settings))
+        path, also = (self.project_ontology, own) if self.project_ontology else (own, "")
         language = language_base(self.settings.language)
-        self.ontology.run(lambda host, _ctx: host.open(path, language),
+        self.ontology.run(lambda host, _ctx: host.open(path, language, also),
                           self._ontology_opened, self.ontology_failed.emit)
+
+    def use_project_ontology(self, path: str) -> None:
+        """A project's knowledge base to use with the writer's ("" when none is open)."""
+        if path != self.project_ontology:
+            self.project_ontology = path
+            self.start_ontology()
 
     def _loaded(self, info: ModelInfo) -> None:
         self.model_ready = True

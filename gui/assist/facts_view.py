@@ -47,16 +47,22 @@ class FactsView(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked if fact.text in self.excluded
                                else Qt.CheckState.Checked)
-            item.setToolTip(f"{fact.iri}\nDouble-click: show it in the Ontology dock")
+            source = lookup.sources.get(fact.iri, "")
+            item.setToolTip((f"From {source}\n" if source else "") +
+                            f"{fact.iri}\nDouble-click: show it in the Ontology dock")
+            if source.endswith("story-bible.owl"):
+                item.setText(f"{fact.text}  ⟨story bible⟩")
+                item.setData(Qt.ItemDataRole.UserRole + 1, fact.text)
             item.setData(Qt.ItemDataRole.UserRole, fact.iri)
             self.list.addItem(item)
         self.list.blockSignals(False)
 
     def _ticked(self, item: QListWidgetItem) -> None:
+        text = item.data(Qt.ItemDataRole.UserRole + 1) or item.text()  # without its source
         if item.checkState() == Qt.CheckState.Checked:
-            self.excluded.discard(item.text())
+            self.excluded.discard(text)
         else:
-            self.excluded.add(item.text())
+            self.excluded.add(text)
 
     def clear(self, message: str = "No ontology entities found yet.") -> None:
         self.list.clear()

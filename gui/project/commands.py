@@ -14,6 +14,7 @@ from engine.errors import WordloomError
 from engine.project.index import Hit
 from engine.project.model import TEMPLATES
 from engine.project.replace import Applied, FileReplace, apply, preview, undo
+from gui.assist.controller import AssistController
 from gui.documents.commands import FileCommands
 from gui.grammar.controller import GrammarController
 from gui.project.controller import ProjectController, ProjectHost, _Job
@@ -36,6 +37,8 @@ class ProjectWindow(ProjectHost, Protocol):
     def files(self) -> FileCommands: ...
     @property
     def grammar(self) -> GrammarController | None: ...
+    @property
+    def assist(self) -> AssistController | None: ...
 
 
 class ProjectCommands(QObject):
@@ -84,6 +87,7 @@ class ProjectCommands(QObject):
         self.proofread.message.connect(lambda m: window.status.showMessage(m, 15000))
         self.story = ProjectStory(self.controller, window.review)
         self.story.message.connect(lambda m: window.status.showMessage(m, 10000))
+        self.story.accepted.connect(lambda: self.use_story_bible(reread=True))
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -132,6 +136,7 @@ class ProjectCommands(QObject):
             grammar.forget_session_words(old)
             grammar.accept_session_words(project.manifest.words)
             grammar.project_word = self._project_word
+        self.use_story_bible()
         settings = self.window.settings
         others = [p for p in settings.recent_projects if p != str(project.root)]
         settings.recent_projects = [str(project.root), *others[:9]]
@@ -162,12 +167,28 @@ class ProjectCommands(QObject):
             return False
         return True
 
+    def use_story_bible(self, reread: bool = False) -> None:
+        """The open project's knowledge base with the writer's own, for facts and the
+        Ontology dock (``reread``: it changed on disk)."""
+        from ontology.story_kb import kb_path
+
+        assist, project = self.window.assist, self.controller.project
+        if assist is None:
+            return
+        path = kb_path(project.root) if project is not None else None
+        wanted = str(path) if path is not None and path.exists() else ""
+        if reread and wanted == assist.project_ontology:
+            assist.start_ontology()
+        else:
+            assist.use_project_ontology(wanted)
+
     def close_project(self) -> None:
         project = self.controller.project
         if self.window.grammar is not None and project is not None:
             self.window.grammar.forget_session_words(project.manifest.words)
             self.window.grammar.project_word = None
         self.controller.close()
+        self.use_story_bible()
         self.window.settings.project_open = False
         self.window.preferences.persist()
 

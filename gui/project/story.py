@@ -32,6 +32,7 @@ def known_word(word: str) -> bool:
 class ProjectStory(QObject):
     computed = Signal(object)  # Found, or an error
     message = Signal(str)
+    accepted = Signal()  # the knowledge base changed on disk
 
     def __init__(self, controller: ProjectController, review: ReviewController) -> None:
         super().__init__(controller)
@@ -117,6 +118,7 @@ class ProjectStory(QObject):
             grammar.accept_session_words(project.manifest.words)
         self.message.emit(f"{name or entity.name} is in the story bible "
                           f"({kb_path(project.root).name})")
+        self.accepted.emit()
         self.refresh()
 
     def rename(self, entity: Entity) -> None:

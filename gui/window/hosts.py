@@ -179,20 +179,32 @@ class OntologyHost:
 
     def __init__(self) -> None:
         self.knowledge: Knowledge | None = None
+        self.also: Knowledge | None = None  # the global ontology, while a project's is open
 
-    def open(self, path: str, language: str) -> dict[str, object]:
+    def open(self, path: str, language: str, also: str = "") -> dict[str, object]:
+        """Open ``path`` (shown, edited, its facts first) and, with ``also``, a second
+        ontology whose facts follow (a project's story bible, then the writer's own)."""
         from ontology.knowledge import Knowledge
 
         with one_load_at_a_time():
             knowledge = Knowledge.open(path, language)
             knowledge.matcher.warm()
+            second = Knowledge.open(also, language) if also else None
         self.close()
-        self.knowledge = knowledge
+        self.knowledge, self.also = knowledge, second
+        words = knowledge.name_words() + (second.name_words() if second else [])
         return {"path": path, "entities": len(knowledge.entities),
-                "warnings": list(knowledge.warnings), "words": knowledge.name_words()}
+                "warnings": list(knowledge.warnings), "words": words, "also": also}
 
     def lookup(self, text: str, budget: int) -> Lookup | None:
-        return self.knowledge.lookup(text, budget) if self.knowledge is not None else None
+        from ontology.knowledge import together
+
+        if self.knowledge is None:
+            return None
+        found = self.knowledge.lookup(text, budget)
+        if self.also is not None:
+            found = together(found, self.also.lookup(text, budget), budget)
+        return found
 
     def summary(self) -> tuple[str, int]:
         """The open ontology's file and how many entities it names now."""
@@ -251,9 +263,10 @@ class OntologyHost:
         return read_report(run.store, result, self.knowledge.language)
 
     def close(self) -> None:
-        knowledge, self.knowledge = self.knowledge, None  # gone before it is closed
-        if knowledge is not None:
-            knowledge.close()
+        for knowledge in (self.knowledge, self.also):
+            self.knowledge = self.also = None  # gone before they are closed
+            if knowledge is not None:
+                knowledge.close()
 
 
 @dataclass(frozen=True)
