@@ -44,7 +44,9 @@ def test_proposals_accepted_into_the_projects_knowledge_base(story, qtbot) -> No
     kb = KnowledgeBase.open(kb_path(root))
     assert {"Elizabeth Bennet", "Lizzy", "Eliza"} <= entry_names(kb)
     kb.close()
-    assert "Elizabeth Bennet" not in proposed(story)  # in the knowledge base now
+    tree = dialog.proposals  # in the knowledge base now: marked, and listed last
+    assert tree.topLevelItem(tree.topLevelItemCount() - 1).text(0) == "Elizabeth Bennet"
+    assert tree.topLevelItem(tree.topLevelItemCount() - 1).text(1) == "person ✓"
     assert {"Elizabeth", "Bennet", "Lizzy"} <= set(read_manifest(root).words)
 
 
@@ -94,5 +96,6 @@ def test_prompts_know_the_book(ontology_window, qtbot, tmp_path: Path) -> None:
     ours = [item for item in shown if "⟨story bible⟩" in item.text()]
     assert ours and "story-bible.owl" in ours[0].toolTip()
     assert any("Quarrington" in item.text() for item in ours)
-    window.projects.close_project()
-    qtbot.waitUntil(lambda: window.assist.project_ontology == "", timeout=10000)
+    with qtbot.waitSignal(window.assist.ontology_opened, timeout=60000) as reopened:
+        window.projects.close_project()  # the writer's own ontology alone again
+    assert not reopened.args[0]["also"] and window.assist.project_ontology == ""

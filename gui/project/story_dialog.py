@@ -87,10 +87,13 @@ class StoryDialog(QDialog):
                    accepted: set[str]) -> None:
         self.proposals.clear()
         fresh = [e for e in entities if not set(e.names) & accepted]
-        for entity in fresh:
-            row = QTreeWidgetItem([entity.name, entity.kind, str(len(entity.mentions)),
-                                   ", ".join(entity.aliases),
+        for entity in sorted(entities, key=lambda e: bool(set(e.names) & accepted)):
+            kept = bool(set(entity.names) & accepted)
+            row = QTreeWidgetItem([entity.name, entity.kind + (" ✓" if kept else ""),
+                                   str(len(entity.mentions)), ", ".join(entity.aliases),
                                    f"{entity.first.path}:{entity.first.line}"])
+            if kept:
+                row.setToolTip(1, "In the story bible (the project's knowledge base)")
             row.setData(0, ROW, entity)
             row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
             self.proposals.addTopLevelItem(row)
@@ -122,6 +125,11 @@ class StoryDialog(QDialog):
 
     def chosen(self) -> list[Entity]:
         return [item.data(0, ROW) for item in self.proposals.selectedItems()]
+
+    def accepted(self) -> list[Entity]:
+        """The chosen ones that are in the story bible already."""
+        return [item.data(0, ROW) for item in self.proposals.selectedItems()
+                if item.text(1).endswith("✓")]
 
     def _act(self, key: str) -> None:
         chosen = self.chosen()
