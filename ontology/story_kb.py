@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.story.bible import Entity
+from engine.story.facts import TextFact
 from ontology.kb import KnowledgeBase
-from ontology.kb_types import LABEL
+from ontology.kb_types import COMMENT, LABEL
 
 FILE_NAME = "story-bible.owl"
 CLASSES = {"person": "Person", "place": "Place", "organisation": "Organisation",
@@ -55,3 +56,16 @@ def entry_names(kb: KnowledgeBase) -> set[str]:
     for iri in kb.all_of("individual"):
         names |= {str(value) for value in kb._objects(iri, LABEL)}
     return names
+
+
+def add_text_facts(kb: KnowledgeBase, name: str, facts: list[TextFact]) -> int:
+    """Facts drawn from the text, each with its source, added to an entry's description
+    (those it has already are not added again); how many were added."""
+    iri = kb.resolve(name, ("individual",))
+    if iri is None or not facts:
+        return 0
+    old = " ".join(str(v) for v in kb._objects(iri, COMMENT))
+    new = [f.described() for f in facts if f.text not in old]
+    if new:
+        kb.update(iri, comment="\n".join([old, *new]).strip())
+    return len(new)

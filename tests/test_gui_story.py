@@ -11,6 +11,7 @@ import pytest
 from engine.project.manifest import read_manifest
 from helpers import STORY, write
 from ontology.kb import KnowledgeBase
+from ontology.kb_types import COMMENT
 from ontology.story_kb import entry_names, kb_path
 
 
@@ -99,3 +100,20 @@ def test_prompts_know_the_book(ontology_window, qtbot, tmp_path: Path) -> None:
     with qtbot.waitSignal(window.assist.ontology_opened, timeout=60000) as reopened:
         window.projects.close_project()  # the writer's own ontology alone again
     assert not reopened.args[0]["also"] and window.assist.project_ontology == ""
+
+
+def test_facts_from_the_text_go_into_the_entry_with_their_source(story, qtbot) -> None:
+    dialog = story.projects.story.dialog
+    dialog.proposals.topLevelItem(proposed(story).index("Elizabeth Bennet")).setSelected(True)
+    with qtbot.waitSignal(story.projects.story.computed, timeout=30000):
+        dialog.buttons["accept"].click()
+    dialog.proposals.clearSelection()
+    last = dialog.proposals.topLevelItem(dialog.proposals.topLevelItemCount() - 1)
+    last.setSelected(True)
+    with qtbot.waitSignal(story.projects.story.accepted, timeout=30000):
+        dialog.buttons["facts"].click()
+    kb = KnowledgeBase.open(kb_path(story.projects.controller.project.root))
+    iri = kb.resolve("Elizabeth Bennet", ("individual",))
+    description = " ".join(str(v) for v in kb._objects(iri, COMMENT))
+    kb.close()
+    assert "lives at Brackenford (01.md, line 3)" in description

@@ -111,3 +111,16 @@ def test_the_command_line(tmp_path: Path) -> None:
     assert "Ostmere" not in {e["name"] for e in json.loads(done.stdout)["entities"]}
     again = wordloom_json("project", "entities", str(book))["entities"]
     assert "Ostmere" not in {e["name"] for e in again}  # kept in the project file
+
+
+def test_facts_drawn_from_the_text_keep_their_source() -> None:
+    from engine.story.facts import facts_about
+
+    text = STORY + "Mr. Quarrington of Ostmere married Elizabeth Bennet in the spring.\n"
+    bible = bible_of(text)
+    found = bible.proposals()
+    quarrington = next(e for e in found if "Quarrington" in e.names)
+    facts = [f.described() for f in facts_about(quarrington, {"00.md": text}, found)]
+    assert facts == ["of Ostmere (00.md, line 9)", "married Elizabeth Bennet (00.md, line 9)"]
+    place = next(e for e in found if e.name == "Ostmere")
+    assert facts_about(place, {"00.md": text}, found) == []  # a place's facts are its people's

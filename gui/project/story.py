@@ -11,16 +11,18 @@ from typing import cast
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QInputDialog
 
+from engine.documents.files import open_document
 from engine.errors import WordloomError
 from engine.project.index import Hit
 from engine.project.story import as_pending, continuity, dismiss, proposals, read_bible
 from engine.story.bible import Entity, Mention, StoryBible
 from engine.story.continuity import Merge, Suspect
+from engine.story.facts import TextFact, facts_about
 from engine.text.readability import syllable_table
 from gui.project.controller import ProjectController, _Job
 from gui.project.story_dialog import StoryDialog
 from gui.review.controller import ReviewController
-from ontology.story_kb import accept, entry_names, kb_path, open_story_kb
+from ontology.story_kb import accept, add_text_facts, entry_names, kb_path, open_story_kb
 
 Found = tuple[list[Entity], list[Suspect], list[Merge], set[str]]
 
@@ -31,6 +33,7 @@ def known_word(word: str) -> bool:
 
 class ProjectStory(QObject):
     computed = Signal(object)  # Found, or an error
+    drawn = Signal(object)  # {entry name: [TextFact]}, or an error
     message = Signal(str)
     accepted = Signal()  # the knowledge base changed on disk
 
@@ -42,6 +45,7 @@ class ProjectStory(QObject):
         self.dialog: StoryDialog | None = None
         self.computing = False
         self.computed.connect(self._computed)
+        self.drawn.connect(self._drawn)
 
     def open(self) -> None:
         if self.controller.project is None:
@@ -54,6 +58,7 @@ class ProjectStory(QObject):
             self.dialog.dismiss_requested.connect(self.dismiss)
             self.dialog.place_chosen.connect(self.show_place)
             self.dialog.finding_chosen.connect(self.review_findings)
+            self.dialog.facts_requested.connect(self.add_facts)
         self.dialog.show()
         self.dialog.raise_()
         self.refresh()
@@ -120,6 +125,53 @@ class ProjectStory(QObject):
                           f"({kb_path(project.root).name})")
         self.accepted.emit()
         self.refresh()
+
+    def add_facts(self, chosen: list[Entity]) -> None:
+        """Facts the text gives about entries in the story bible, drawn on a worker."""
+        project, index, found = self.controller.project, self.controller.index, self.found
+        if project is None or found is None:
+            return
+        if not chosen:
+            self.message.emit("Choose entries that are in the story bible (marked ✓) first.")
+            return
+        paths = project.documents() + project.unplaced
+
+        def work() -> dict[str, list[TextFact]]:
+            texts = index.texts(paths) if index is not None else {}
+            for rel in paths:
+                if rel not in texts:
+                    try:
+                        texts[rel] = open_document(project.path(rel)).text
+                    except WordloomError:
+                        continue
+            return {e.name: facts_about(e, texts, found[0]) for e in chosen}
+
+        QThreadPool.globalInstance().start(_Job(work, self.drawn))
+
+    def _drawn(self, result: object) -> None:
+        project = self.controller.project
+        if project is None or isinstance(result, Exception):
+            self.message.emit(f"No facts were drawn: {result}")
+            return
+        drawn = cast(dict[str, list[TextFact]], result)
+        added = 0
+        try:
+            kb = open_story_kb(project.root, project.manifest.title)
+            try:
+                for name, facts in drawn.items():
+                    added += add_text_facts(kb, name, facts)
+                if added:
+                    kb.save()
+            finally:
+                kb.close()
+        except WordloomError as exc:
+            self.message.emit(str(exc))
+            return
+        self.message.emit(f"{added} fact(s) from the text added to the story bible" if added
+                          else "The text gives no plain facts about them (\"lives at …\", "
+                          "\"of …\", \"married …\")")
+        if added:
+            self.accepted.emit()
 
     def rename(self, entity: Entity) -> None:
         name, ok = QInputDialog.getText(self.dialog, "Rename and Accept",

@@ -31,6 +31,7 @@ class StoryDialog(QDialog):
     accept_requested = Signal(list)  # [Entity], merged into one when several
     rename_requested = Signal(object)  # Entity
     dismiss_requested = Signal(list)  # [Entity]
+    facts_requested = Signal(list)  # [Entity] in the story bible: facts from the text
     place_chosen = Signal(object)  # Mention
     finding_chosen = Signal(str)  # a document with continuity findings
 
@@ -58,7 +59,9 @@ class StoryDialog(QDialog):
                 ("accept", "&Accept", "Into the project's knowledge base (several chosen: "
                  "merged into one entry)"),
                 ("rename", "&Rename and Accept…", "Accept under another name"),
-                ("dismiss", "&Dismiss", "Never propose these again in this project")):
+                ("dismiss", "&Dismiss", "Never propose these again in this project"),
+                ("facts", "&Facts from the Text", "Short facts the text gives about the chosen "
+                 "entries in the story bible (\"lives at …\"), each with its chapter and line")):
             button = QPushButton(text)
             button.setObjectName(f"story{key}")
             button.setToolTip(tip)
@@ -126,7 +129,7 @@ class StoryDialog(QDialog):
     def chosen(self) -> list[Entity]:
         return [item.data(0, ROW) for item in self.proposals.selectedItems()]
 
-    def accepted(self) -> list[Entity]:
+    def in_bible(self) -> list[Entity]:
         """The chosen ones that are in the story bible already."""
         return [item.data(0, ROW) for item in self.proposals.selectedItems()
                 if item.text(1).endswith("✓")]
@@ -135,7 +138,9 @@ class StoryDialog(QDialog):
         chosen = self.chosen()
         if not chosen:
             return
-        if key == "accept":
+        if key == "facts":
+            self.facts_requested.emit(self.in_bible())
+        elif key == "accept":
             self.accept_requested.emit(chosen)
         elif key == "rename":
             self.rename_requested.emit(chosen[0])
