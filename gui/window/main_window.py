@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.project_dock = ProjectDock()
         self._dock("project", "Project", self.project_dock, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tabifyDockWidget(self.docks["ontology"], self.docks["project"])
-        self.docks["ontology"].raise_()
+        self.docks["project"].hide()  # shown when a project opens (View → Project)
         self.search_panel = SearchPanel()
         self._dock("search", "Project Search", self.search_panel,
                    Qt.DockWidgetArea.BottomDockWidgetArea)
