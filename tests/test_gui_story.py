@@ -97,6 +97,12 @@ def test_prompts_know_the_book(ontology_window, qtbot, tmp_path: Path) -> None:
     ours = [item for item in shown if "⟨story bible⟩" in item.text()]
     assert ours and "story-bible.owl" in ours[0].toolTip()
     assert any("Quarrington" in item.text() for item in ours)
+    window.editor.setPlainText("Quarrington bowed low.\n\nThe rain went on all day.")
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    window.assist.refresh_facts()  # the paragraph around it names him: his facts come too
+    qtbot.waitUntil(lambda: facts.entities.text() == "No ontology entities in this text."
+                    and any("⟨story bible⟩" in facts.list.item(n).text()
+                            for n in range(facts.list.count())), timeout=30000)
     with qtbot.waitSignal(window.assist.ontology_opened, timeout=60000) as reopened:
         window.projects.close_project()  # the writer's own ontology alone again
     assert not reopened.args[0]["also"] and window.assist.project_ontology == ""

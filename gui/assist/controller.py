@@ -198,10 +198,18 @@ class AssistController(QObject):
         self.facts_timer.start()
 
     def refresh_facts(self) -> None:
-        _s, _e, text, _sel = self.current_target()
+        start, end, text, _sel = self.current_target()
+        document = self.editor.document()
+        before, after = document.findBlock(start).previous(), document.findBlock(end).next()
+        while before.isValid() and not before.text().strip():  # Markdown's blank lines
+            before = before.previous()
+        while after.isValid() and not after.text().strip():
+            after = after.next()
+        around = "\n".join(block.text() for block in (before, after)
+                           if block.isValid())  # the paragraphs before and after it
         self.lookup_job += 1
         job = self.lookup_job
-        self.ontology.run(lambda host, _ctx: host.lookup(text, 200),
+        self.ontology.run(lambda host, _ctx: host.lookup(text, 200, around),
                           lambda lookup: self._looked_up(job, lookup, text))
 
     def _looked_up(self, job: int, lookup: Lookup | None, text: str) -> None:

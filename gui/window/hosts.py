@@ -196,13 +196,20 @@ class OntologyHost:
         return {"path": path, "entities": len(knowledge.entities),
                 "warnings": list(knowledge.warnings), "words": words, "also": also}
 
-    def lookup(self, text: str, budget: int) -> Lookup | None:
-        from ontology.knowledge import together
+    def lookup(self, text: str, budget: int, around: str = "") -> Lookup | None:
+        """The facts for ``text``; while a project's story bible is open, then those of
+        the people and places in the paragraphs ``around`` it, then the writer's own
+        ontology's for ``text``."""
+        from ontology.knowledge import Lookup, together
 
         if self.knowledge is None:
             return None
         found = self.knowledge.lookup(text, budget)
         if self.also is not None:
+            if around.strip():
+                near = self.knowledge.lookup(around, budget)  # facts only: its mentions'
+                found = together(found, Lookup([], near.facts, near.labels, near.sources),
+                                 budget)  # places are in another text
             found = together(found, self.also.lookup(text, budget), budget)
         return found
 
@@ -237,7 +244,9 @@ class OntologyHost:
         """The request with the facts for its exact text, less the ones the writer
         unticked, with their IRIs; and the lookup behind them, for the Facts tab."""
         subject = fact_subject(request)
-        lookup = self.lookup(subject, request.fact_budget)
+        around = "\n".join([request.before.rsplit("\n\n", 1)[-1],
+                            request.after.split("\n\n", 1)[0]])
+        lookup = self.lookup(subject, request.fact_budget, around)
         facts = lookup.kept(request.excluded_facts) if lookup is not None else []
         return (replace(request, facts=[f.text for f in facts], fact_items=facts),
                 lookup, subject)
