@@ -109,7 +109,7 @@ def test_replace_with_each_hit_ticked_then_undone(opened, qtbot, book) -> None:
     panel.query.setText("Darcy")
     panel.replacement.setText("Bingley")
     panel.whole.setChecked(True)
-    with qtbot.waitSignal(opened.projects.previewed, timeout=10000):
+    with qtbot.waitSignal(opened.projects.searching.previewed, timeout=10000):
         panel.preview_button.click()
     assert "3 change(s) in 2 document(s)" in panel.summary.text()
     ball = next(panel.results.topLevelItem(n) for n in range(2)
@@ -131,7 +131,7 @@ def test_a_document_with_unsaved_edits_is_left_out_of_a_replace(opened, qtbot, b
     panel = opened.search_panel
     panel.query.setText("Darcy")
     panel.replacement.setText("Bingley")
-    with qtbot.waitSignal(opened.projects.previewed, timeout=10000):
+    with qtbot.waitSignal(opened.projects.searching.previewed, timeout=10000):
         panel.preview_button.click()
     assert "Not searched, as they have unsaved edits: 01 Arrival.md" in panel.summary.text()
     assert [panel.results.topLevelItem(n).text(0)

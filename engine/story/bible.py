@@ -16,8 +16,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 
+from engine.story.aliases import (
+    GIVEN_TITLES,
+    group,
+    is_cjk,
+    is_given_name,
+    split_title,
+)
 from engine.story.names import (
     CJK_PLACE_CUES,
     CJK_SAID,
@@ -34,8 +40,6 @@ from engine.story.names import (
 )
 
 KINDS = ("person", "place", "organisation", "thing")
-GIVEN_TITLES = {"miss", "lady", "sir", "dame", "lord"}  # titles used with a given name
-RANKS = {"lady", "sir", "dame", "lord"}  # whose bearers no one calls by a nickname
 ORGANISATIONS = ("company", "society", "regiment", "militia", "bank", "club", "army",
                  "navy", "college", "school", "university", "council", "parliament")
 STRONG_PLACE = {"at", "in", "from", "near", "into", "towards", "toward", "through",
@@ -72,29 +76,6 @@ class Entity:
         return {"name": self.name, "kind": self.kind, "aliases": self.aliases,
                 "mentions": len(self.mentions),
                 "first": {"path": self.first.path, "line": self.first.line}}
-
-
-@cache
-def _nicknames() -> object:
-    from nicknames import NickNamer
-
-    return NickNamer()
-
-
-def given_names_of(word: str) -> set[str]:
-    """The full given names a nickname stands for ("lizzy" → {"elizabeth"})."""
-    namer = _nicknames()
-    key = word.lower()
-    found = set(namer.canonicals_of(key))  # type: ignore[attr-defined]
-    if key.endswith("y"):
-        found |= set(namer.canonicals_of(key[:-1] + "ie"))  # type: ignore[attr-defined]
-    return found
-
-
-def is_given_name(word: str) -> bool:
-    namer = _nicknames()
-    key = word.lower()
-    return bool(namer.nicknames_of(key) or namer.canonicals_of(key))  # type: ignore[attr-defined]
 
 
 class StoryBible:
@@ -146,7 +127,7 @@ class StoryBible:
 
     def _every_han_use(self, forms: dict[str, list[tuple[str, Run]]]) -> None:
         """A Chinese name found after a cue ("去杭州") is then found wherever it is used."""
-        han = [f for f in forms if _is_cjk(f)]
+        han = [f for f in forms if is_cjk(f)]
         for name in han:
             uses = []
             for path in self.order:
@@ -177,7 +158,7 @@ class StoryBible:
                     forms[form].append((path, run))
         _split_chance_runs(forms)
         self._every_han_use(forms)
-        groups = _group(forms)
+        groups = group(forms)
         place = {path: n for n, path in enumerate(self.order)}
         out = []
         for members in groups:
@@ -203,12 +184,12 @@ def _split_chance_runs(forms: dict[str, list[tuple[str, Run]]]) -> None:
     often on its own, the pair is not; its mentions go to each."""
     families: Counter[str] = Counter()  # "Bennet" in "Mr. Bennet" and "Jane Bennet"
     for f in forms:
-        title, rest = f.partition(" ")[0].lower(), _split(f)[1].split()
+        title, rest = f.partition(" ")[0].lower(), split_title(f)[1].split()
         if len(rest) >= 2 or (title in HONORIFICS and title not in GIVEN_TITLES):
             families[rest[-1]] += 1
     for form in [f for f in forms if " " in f and len(forms[f]) < 2]:
         words = form.split()
-        if _split(form)[0] or any(w.lower() in CONNECTORS for w in words) or \
+        if split_title(form)[0] or any(w.lower() in CONNECTORS for w in words) or \
                 families[words[-1]] > 1:  # "Lydia Bennet": a name and a family
             continue
         if all(len(forms.get(w, ())) >= 3 for w in words):
@@ -219,14 +200,10 @@ def _split_chance_runs(forms: dict[str, list[tuple[str, Run]]]) -> None:
                         run.after, run.pronoun)))
 
 
-def _is_cjk(word: str) -> bool:
-    return "\u3400" <= word[:1] <= "\u9fff"
-
-
 def _trim(run: Run, names: set[str]) -> str:
     """The run's name as written, without what is not part of a name ("" if nothing)."""
     words = list(run.words)
-    if len(words) == 1 and _is_cjk(words[0]):
+    if len(words) == 1 and is_cjk(words[0]):
         return words[0]
     title = words[0] if words[0].lower() in HONORIFICS else ""
     rest = words[1:] if title else words
@@ -259,118 +236,9 @@ def _titled_name(word: str) -> bool:
     return key not in NOT_NAMES and len(key.rstrip(".")) > 1
 
 
-def _split(form: str) -> tuple[str, str]:
-    """(sex of its title: "male", "female", "none" or "" when it has none, the rest)."""
-    head, _, rest = form.partition(" ")
-    sex = HONORIFICS.get(head.lower())
-    return (sex, rest) if sex is not None and rest else ("", form)
-
-
-def _group(forms: dict[str, list[tuple[str, Run]]]) -> list[list[str]]:
-    parent = {f: f for f in forms}
-
-    def find(f: str) -> str:
-        while parent[f] != f:
-            parent[f] = parent[parent[f]]
-            f = parent[f]
-        return f
-
-    def join(a: str, b: str) -> None:
-        parent[find(a)] = find(b)
-
-    size = {f: len(runs) for f, runs in forms.items()}
-    bare = [f for f in forms if not _split(f)[0]]
-    full = [f for f in bare if len(f.split()) >= 2 and not _is_cjk(f)]
-    titled = {_split(f): f for f in forms if _split(f)[0]}
-    sex_of_given: dict[str, set[str]] = defaultdict(set)  # "catherine": {"female"}
-    for (sex, rest), _form in titled.items():
-        sex_of_given[rest.split()[0].lower()].add(sex)
-    for f in bare:  # "Caroline ... she": the pronouns that follow a given name
-        said = Counter(run.pronoun for _path, run in forms[f] if run.pronoun)
-        if " " not in f and sum(said.values()) >= 3:
-            sex, count = said.most_common(1)[0]
-            if count >= 0.75 * sum(said.values()):
-                sex_of_given[f.lower()].add(sex)
-    # a title before a full name: the same person ("Miss Elizabeth Bennet")
-    for (_sex, rest), form in titled.items():
-        if rest in forms and len(rest.split()) >= 2:
-            join(form, rest)
-    # a full name with a nickname for its given name ("Miss Eliza Bennet")
-    for f in forms:
-        rest = _split(f)[1]
-        if " " not in rest or _is_cjk(rest):
-            continue
-        given, _, family = rest.partition(" ")
-        for other in full:
-            if other != rest and other.endswith(" " + family) and \
-                    other.split()[0].lower() in given_names_of(given):
-                join(f, other)
-    # a place's name with and without its kind ("Netherfield Park", "Netherfield")
-    family_names = {g.split()[-1] for g in forms if len(_split(g)[1].split()) >= 2} | \
-        {rest for (_sex, rest) in titled}
-    for f in full:
-        head, _, last = f.rpartition(" ")
-        if last.lower().endswith(PLACE_SUFFIXES) and head in forms and \
-                head not in family_names:  # "Lucas Lodge" is not "Lucas"
-            join(head, f)
-    # a full name and its bearer's title with the family name ("Mr. Darcy"), when no
-    # other full name of that family and sex could be meant ("Miss Bennet": which one?)
-    def sex_of(f: str) -> str:
-        sexes = sex_of_given.get(f.split()[0].lower(), set()) - {"none"}
-        return next(iter(sexes)) if len(sexes) == 1 else ""
-
-    bearers: Counter[tuple[str, str]] = Counter((sex_of(f), f.split()[-1]) for f in full)
-    for f in full:
-        family, sex = f.split()[-1], sex_of(f)
-        candidates = [s for s in ("male", "female") if (s, family) in titled]
-        if sex and (sex, family) in titled and bearers[(sex, family)] == 1:
-            join(f, titled[(sex, family)])
-        elif not sex and len(candidates) == 1 and \
-                bearers[(candidates[0], family)] + bearers[("", family)] == 1:
-            join(f, titled[(candidates[0], family)])
-    # a family in the plural ("the Bingleys", "the Lucases") is the name's
-    for f in forms:
-        for cut in ("es", "s"):
-            if f.endswith(cut) and f[:-len(cut)] in forms and parent[f] == f:
-                join(f, f[:-len(cut)])
-                break
-    # a title used with a given name ("Lady Catherine", "Miss Eliza", "Sir William")
-    for (_sex, rest), form in titled.items():
-        if " " in rest or form.split()[0].lower() not in GIVEN_TITLES:
-            continue
-        wider = [g for g in forms if g != form and len(_split(g)[1].split()) >= 2 and
-                 not g.lower().endswith(PLACE_SUFFIXES) and
-                 (_split(g)[1].split()[0] == rest or
-                  _split(g)[1].split()[0].lower() in given_names_of(rest))]
-        if wider:
-            join(form, max(wider, key=lambda g: size[g]))
-    # one word alone: a given name, a nickname, or a man's family name
-    for f in bare:
-        if " " in f or _is_cjk(f):
-            continue
-        by_given = [g for g in full if g.split()[0] == f]
-        by_nick = [g for g in full if g.split()[0].lower() in given_names_of(f)
-                   and not any(_split(t)[1] == g.split()[0] for t in forms
-                               if t.split()[0].lower() in RANKS)]  # no "Lady Kitty"
-        if len(by_given) == 1:
-            join(f, by_given[0])
-        elif by_nick and not by_given:
-            join(f, max(by_nick, key=lambda g: size[g]))
-        elif ("male", f) in titled:
-            join(f, titled[("male", f)])
-        else:
-            bearers_of = [g for g in full if g.split()[-1] == f]
-            if len(bearers_of) == 1:
-                join(f, bearers_of[0])
-    groups: dict[str, list[str]] = defaultdict(list)
-    for f in forms:
-        groups[find(f)].append(f)
-    return list(groups.values())
-
-
 def _display(members: list[str], forms: dict[str, list[tuple[str, Run]]]) -> str:
     """The entry's name: its fullest untitled name, else its most used form."""
-    full = [f for f in members if not _split(f)[0] and len(f.split()) >= 2
+    full = [f for f in members if not split_title(f)[0] and len(f.split()) >= 2
             and not f.split()[-1].lower().endswith(PLACE_SUFFIXES)]
     if full:
         return max(full, key=lambda f: (len(forms[f]), len(f)))
@@ -381,7 +249,7 @@ def _kind(members: list[str], runs: list[Run]) -> str:
     person = place = organisation = 0.0
     for form in members:
         words = form.split()
-        if _split(form)[0]:
+        if split_title(form)[0]:
             person += 3 * len([r for r in runs if " ".join(r.words).endswith(form)]) or 3
         if words[-1].lower().endswith(ORGANISATIONS):
             organisation += 5

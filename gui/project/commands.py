@@ -4,22 +4,21 @@ operations, Search and Replace across the project, Build, and Go to Document."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QInputDialog
 
 from engine.config import Settings
 from engine.errors import WordloomError
-from engine.project.index import Hit
 from engine.project.model import TEMPLATES
-from engine.project.replace import Applied, FileReplace, apply, preview, undo
 from gui.assist.controller import AssistController
 from gui.documents.commands import FileCommands
 from gui.grammar.controller import GrammarController
 from gui.project.controller import ProjectController, ProjectHost, _Job
 from gui.project.dock import ProjectDock
 from gui.project.proofread import ProjectProofread
+from gui.project.search import ProjectSearch
 from gui.project.search_panel import SearchPanel
 from gui.project.story import ProjectStory
 from gui.review import commands as review_commands
@@ -42,7 +41,6 @@ class ProjectWindow(ProjectHost, Protocol):
 
 
 class ProjectCommands(QObject):
-    previewed = Signal(object)  # (files, notes) or an error
     counted = Signal(object)  # ProjectStats or an error
     recent_changed = Signal()
 
@@ -51,14 +49,10 @@ class ProjectCommands(QObject):
         self.window = window
         self.dock, self.search = dock, search
         self.controller = ProjectController(window)
-        self.files: list[FileReplace] = []
-        self.applied: Applied | None = None
         c = self.controller
         c.changed.connect(self.redraw)
         c.message.connect(lambda m: window.status.showMessage(m, 10000))
-        c.searched.connect(self._searched)
         c.indexed.connect(lambda _n: self.redraw())
-        self.previewed.connect(self._previewed)
         self.counted.connect(self._counted)
         dock.open_requested.connect(c.open_document)
         dock.new_document.connect(self.new_document)
@@ -74,11 +68,7 @@ class ProjectCommands(QObject):
         dock.describe.connect(self.describe)
         dock.moved.connect(lambda rel, parent, index: self._tree_op(
             lambda p: p.move(rel, parent, None if index < 0 else index)))
-        search.find_requested.connect(self._find)
-        search.preview_requested.connect(self._preview)
-        search.apply_requested.connect(self.apply_replace)
-        search.undo_requested.connect(self.undo_replace)
-        search.hit_chosen.connect(self._hit)
+        self.searching = ProjectSearch(self.controller, window, search)
         window.documents.opened.connect(lambda _d: self.redraw())
         window.review.changed.connect(self.redraw)
         self.proofread = ProjectProofread(
@@ -278,92 +268,6 @@ class ProjectCommands(QObject):
         if project is not None and project.undo_label():
             self._tree_op(lambda p: self.window.status.showMessage(f"Undone: {p.undo()}", 6000))
 
-    # -- search and replace -----------------------------------------------------------------
-
-    def show_search(self) -> None:
-        self.window.docks["search"].show()
-        self.window.docks["search"].raise_()
-        self.search.query.setFocus()
-        self.search.query.selectAll()
-
-    def _find(self, query: str, whole: bool, case: bool, regex: bool) -> None:
-        if self.controller.project is None:
-            self.search.summary.setText("Open a project first (File → Open Project…)")
-            return
-        self.controller.search(query, whole_word=whole, case=case, regex=regex)
-
-    def _searched(self, result: object) -> None:
-        if isinstance(result, Exception):
-            self.search.summary.setText(str(result))
-            return
-        hits, took = cast("tuple[list[Hit], float]", result)
-        self.search.show_hits(hits, took)
-
-    def _hit(self, hit: Hit) -> None:
-        self.controller.open_document(hit.path, hit if hit.length else None)
-
-    def _preview(self, old: str, new: str, whole: bool, case: bool, regex: bool) -> None:
-        project = self.controller.project
-        if project is None:
-            self.search.summary.setText("Open a project first (File → Open Project…)")
-            return
-        unsaved = {p for p, k in self.controller.aside.items() if k.dirty}
-        if self.window.documents.dirty and self.window.documents.doc.path is not None:
-            unsaved.add(self.window.documents.doc.path)
-        chosen = [r for r in project.documents() + project.unplaced
-                  if project.path(r) not in unsaved]
-        left = [p.name for p in unsaved if self.controller.holds(p)]
-        QThreadPool.globalInstance().start(_Job(
-            lambda: (*preview(project, old, new, whole_word=whole, case=case, regex=regex,
-                              only=chosen), left), self.previewed))
-
-    def _previewed(self, result: object) -> None:
-        if isinstance(result, Exception):
-            self.search.summary.setText(str(result))
-            return
-        files, notes, left = cast("tuple[list[FileReplace], list[str], list[str]]", result)
-        if left:
-            notes = [*notes, f"Not searched, as they have unsaved edits: {', '.join(left)}."]
-        self.files = files
-        self.search.show_changes(files, notes)
-
-    def apply_replace(self) -> None:
-        project = self.controller.project
-        if project is None or not self.files:
-            return
-        ticked = self.search.ticked()
-        for item in self.files:
-            keep = ticked.get(item.path, set())
-            for change in list(item.review.changes):
-                if change.id not in keep:
-                    item.review.reject(change.id)
-        try:
-            self.applied = apply(project, self.files)
-        except WordloomError as exc:
-            self.search.summary.setText(str(exc))
-            return
-        done = self.applied
-        self.files = []
-        self.search.results.clear()
-        self.search.apply_button.setEnabled(False)
-        self.search.undo_button.setEnabled(bool(done.files))
-        count = sum(1 for _ in done.files)
-        self.search.summary.setText(f"Replaced in {count} document(s); a version of each "
-                                    "was kept first. " + " ".join(done.notes))
-        self.controller._taken_in({p for p, _b, _h in done.files})
-
-    def undo_replace(self) -> None:
-        project = self.controller.project
-        if project is None or self.applied is None:
-            return
-        notes = undo(project, self.applied)
-        paths = {p for p, _b, _h in self.applied.files}
-        self.applied = None
-        self.search.undo_button.setEnabled(False)
-        self.search.summary.setText("The replace was undone in every document. " +
-                                    " ".join(notes))
-        self.controller._taken_in(paths)
-
     # -- build and go to ---------------------------------------------------------------------
 
     def build(self) -> None:
@@ -423,6 +327,9 @@ class ProjectCommands(QObject):
             project._commit(manifest)
         except WordloomError as exc:
             self.window.status.showMessage(str(exc), 10000)
+
+    def show_search(self) -> None:
+        self.searching.show()
 
     def go_to(self) -> None:
         from gui.project.switcher import QuickSwitcher

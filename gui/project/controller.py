@@ -74,7 +74,7 @@ class ProjectController(QObject):
         self.indexing = False
         self._again = False
         self._cancel = threading.Event()
-        self._outside.connect(self._taken_in)
+        self._outside.connect(self.taken_in)
         self.indexed.connect(self._indexed)
         host.documents.saved.connect(self._saved)
 
@@ -249,7 +249,9 @@ class ProjectController(QObject):
         self.changed.emit()
         self.reindex()
 
-    def _taken_in(self, paths: set[str]) -> None:
+    def taken_in(self, paths: set[str]) -> None:
+        """Paths changed on disk (by another program, or by a replace): the tree, the
+        index and the documents open follow."""
         if self.project is None:
             return
         for line in self.project.refresh():
