@@ -23,9 +23,10 @@ from cli.common import print_json
 from engine.project.build import build, title_of
 from engine.project.index import SearchIndex
 from engine.project.manifest import BuildPreset, ProjectError
-from engine.project.model import TEMPLATES, Project
+from engine.project.model import Project
 from engine.project.replace import apply, count_hits, preview
 from engine.project.stats import project_stats
+from engine.project.tree import TEMPLATES
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QInputDialog
 
 from engine.config import Settings
 from engine.errors import WordloomError
-from engine.project.model import TEMPLATES
+from engine.project.tree import TEMPLATES
 from gui.assist.controller import AssistController
 from gui.documents.commands import FileCommands
 from gui.grammar.controller import GrammarController
