@@ -154,11 +154,12 @@ def test_outside_changes_reload_a_clean_document_and_ask_about_an_edited_one(
     assert "My edit. " in opened.editor.toPlainText() and opened.documents.dirty
 
 
-def test_tree_operations_and_undo(opened, monkeypatch, book) -> None:
+def test_tree_operations_and_undo(opened, qtbot, monkeypatch, book) -> None:
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Epilogue", True))
     opened.projects.new_document("")
     assert opened.documents.doc.path == book / "Epilogue.md"
-    assert ("Epilogue.md", "1", "draft") in rows(opened)
+    # its words once the index (on a worker) has read it
+    qtbot.waitUntil(lambda: ("Epilogue.md", "1", "draft") in rows(opened), timeout=10000)
     opened.project_dock.moved.emit("Epilogue.md", "Part One/", 0)
     assert rows(opened)[2][0] == "  Epilogue.md"
     assert opened.documents.doc.path is not None
