@@ -126,7 +126,7 @@ def test_a_project_searched_replaced_and_built_on_a_real_x_server(display, tmp_p
         xdo("mousemove", *replacement, "click", "1")
         xdo("type", "--delay", "40", "Bingley")
         xdo("mousemove", *preview, "click", "1")
-        xdo("sleep", "1.5")
+        assert app.stdout.readline().strip() == "previewed"  # the hits are listed, ticked
         xdo("mousemove", *apply, "click", "1")
         xdo("sleep", "1")
         trigger.touch()

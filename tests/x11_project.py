@@ -1,6 +1,7 @@
 """The window tests/test_x11.py drives with real X events: a project open, its Project
 Search dock shown. It prints ``ready`` and the screen positions of the query field, the
-replacement field, Replace… and Replace Ticked; once the file named by its second argument
+replacement field, Replace… and Replace Ticked, and ``previewed`` once the hits are
+listed; once the file named by its second argument
 exists it builds the book through File → Build's own dialog, writes what happened to its
 first argument and quits."""
 
@@ -62,6 +63,8 @@ def main() -> int:
         window.close()
         app.quit()
 
+    window.projects.searching.previewed.connect(  # after the panel's own slot has run
+        lambda _r: QTimer.singleShot(0, lambda: print("previewed", flush=True)))
     QTimer.singleShot(800, announce)
     timer = QTimer()
     timer.timeout.connect(poll)
