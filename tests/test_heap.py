@@ -52,7 +52,7 @@ def test_a_load_leaves_its_objects_out_of_the_collectors_sight() -> None:
     import gc
     import weakref
 
-    from gui.window.hosts import no_gc_pauses
+    from gui.window.loads import no_gc_pauses
 
     before = gc.get_freeze_count()
     with no_gc_pauses():
@@ -70,7 +70,7 @@ def test_big_loads_take_turns() -> None:
     import threading
     import time
 
-    from gui.window.hosts import one_load_at_a_time
+    from gui.window.loads import one_load_at_a_time
 
     order: list[str] = []
     second_waiting = threading.Event()

@@ -27,7 +27,7 @@ def project(tmp_path: Path):
     with Project.init(root, "Pride & Prejudice") as made:
         made.manifest.author = "Jane Austen"
         made.manifest.language = "en"
-        made._commit(made.manifest)
+        made.commit(made.manifest)
         yield made
 
 

@@ -25,6 +25,7 @@ from typing import TypeVar
 from engine.documents.files import decode_bytes
 from engine.errors import DocumentError
 from engine.paths import app_paths
+from engine.project.manifest import ProjectError
 from engine.text.words import writers_word_count
 
 _T = TypeVar("_T")
@@ -73,8 +74,6 @@ def search_pattern(query: str, *, whole_word: bool = False, case: bool = False,
     try:
         return re.compile(body, 0 if case else re.IGNORECASE)
     except re.error as exc:
-        from engine.project.manifest import ProjectError
-
         raise ProjectError(f"{query!r} is not a regular expression Wordloom can read "
                            f"({exc})") from exc
 

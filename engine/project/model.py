@@ -201,7 +201,7 @@ class Project(TreeOperations):
         self.on_disk = docs | folders
         listed = set(manifest.paths())
         self.unplaced = sorted((d for d in docs if d not in listed), key=natural_key)
-        self._commit(manifest)
+        self.commit(manifest)
         return said
 
     def _hash(self, rel: str, st: os.stat_result) -> str:
@@ -213,7 +213,9 @@ class Project(TreeOperations):
         except OSError:
             return ""
 
-    def _commit(self, manifest: Manifest) -> None:
+    def commit(self, manifest: Manifest) -> None:
+        """Take ``manifest`` as the project's and write it (atomically, when it changed
+        and the project is not read-only)."""
         self.manifest = manifest
         if self.read_only:
             return

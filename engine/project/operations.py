@@ -52,7 +52,7 @@ class TreeOperations:
     def refresh(self) -> list[str]:
         raise NotImplementedError
 
-    def _commit(self, manifest: Manifest) -> None:
+    def commit(self, manifest: Manifest) -> None:
         raise NotImplementedError
 
     # -- operations ------------------------------------------------------------------------
@@ -197,7 +197,7 @@ class TreeOperations:
             return False
         manifest = self.manifest.copy()
         manifest.words = sorted({*manifest.words, word})
-        self._commit(manifest)
+        self.commit(manifest)
         return True
 
     # -- undo ------------------------------------------------------------------------------

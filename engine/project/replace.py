@@ -22,6 +22,7 @@ from engine.documents.files import Document, open_document, save_document
 from engine.errors import DocumentError, HistoryError
 from engine.history.library import HistoryLibrary
 from engine.project.index import search_pattern
+from engine.project.manifest import ProjectError
 from engine.project.model import Project
 from engine.review.pending import Pending, Review
 
@@ -98,8 +99,6 @@ def apply(project: Project, files: list[FileReplace], *,
     """Write each file's accepted changes (the changes still in its review: those
     rejected are gone from it), keeping a version of each file first."""
     if project.read_only:
-        from engine.project.manifest import ProjectError
-
         raise ProjectError(f"{project.root.name} is open read-only; nothing was replaced")
     library = history or HistoryLibrary()
     done = Applied()

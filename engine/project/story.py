@@ -48,7 +48,7 @@ def dismiss(project: Project, names: list[str]) -> None:
     """Names not to propose again (kept in the project file)."""
     manifest = project.manifest.copy()
     manifest.dismissed = sorted({*manifest.dismissed, *(n.strip() for n in names if n.strip())})
-    project._commit(manifest)
+    project.commit(manifest)
 
 
 def continuity(project: Project, bible: StoryBible, known: Callable[[str], bool]

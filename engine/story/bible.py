@@ -72,7 +72,7 @@ class Entity:
     def first(self) -> Mention:
         return self.mentions[0]
 
-    def to_json(self, order: dict[str, int] | None = None) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
         return {"name": self.name, "kind": self.kind, "aliases": self.aliases,
                 "mentions": len(self.mentions),
                 "first": {"path": self.first.path, "line": self.first.line}}

@@ -85,23 +85,19 @@ def suspects(bible: StoryBible, entities: list[Entity],
 
 
 def merges(entities: list[Entity]) -> list[Merge]:
-    """Two entries whose names are one or two letters apart: one person spelled two
-    ways, perhaps."""
+    """Two entries of a kind whose names are one or two letters apart (full names only
+    with the same given name): one person spelled two ways, perhaps."""
     out = []
     for n, a in enumerate(entities):
         for b in entities[n + 1:]:
-            if a.kind != b.kind:
-                continue
-            for x in a.names:
-                close = [y for y in b.names if x != y and len(x) >= 5 and
-                         OSA.distance(x.lower(), y.lower()) <= _allowed(max(len(x), len(y)))
-                         and x.split()[0] == y.split()[0] if " " in x and " " in y] + \
-                        [y for y in b.names if " " not in x and " " not in y and x != y and
-                         len(x) >= 5 and OSA.distance(x.lower(), y.lower()) <=
-                         _allowed(max(len(x), len(y)))]
-                if close:
-                    out.append(Merge((a.name, b.name), (len(a.mentions), len(b.mentions))))
-                    break
-            else:
-                continue
+            if a.kind == b.kind and any(_one_slip(x, y) for x in a.names for y in b.names):
+                out.append(Merge((a.name, b.name), (len(a.mentions), len(b.mentions))))
     return out
+
+
+def _one_slip(x: str, y: str) -> bool:
+    if x == y or len(x) < 5 or (" " in x) != (" " in y):
+        return False
+    if " " in x and x.split()[0] != y.split()[0]:
+        return False
+    return OSA.distance(x.lower(), y.lower()) <= _allowed(max(len(x), len(y)))

@@ -23,19 +23,11 @@ from engine.writing.templates import TemplateLibrary
 from gui.assist import card_actions
 from gui.assist.panel import AssistantPanel
 from gui.assist.stream_rate import StreamRate
-from gui.assist.target import Target
+from gui.assist.target import Target, current_target, paragraphs_around
 from gui.editor.editor import Editor
-from gui.window.hosts import (
-    Chunk,
-    EntitiesOnLane,
-    GrammarHost,
-    GrammarOnLane,
-    ModelHost,
-    ModelInfo,
-    OntologyHost,
-    Stage,
-)
+from gui.window.hosts import Chunk, GrammarHost, GrammarOnLane, ModelHost, ModelInfo, Stage
 from gui.window.lane import Lane, OpContext
+from gui.window.ontology_host import EntitiesOnLane, OntologyHost
 
 if TYPE_CHECKING:
     from gui.window.changes import Changes
@@ -181,12 +173,7 @@ class AssistController(QObject):
 
     def current_target(self) -> tuple[int, int, str, bool]:
         """The selection, or the current paragraph when nothing is selected."""
-        cursor = self.editor.textCursor()
-        if cursor.hasSelection():
-            start, end = cursor.selectionStart(), cursor.selectionEnd()
-            return start, end, self.editor.text_between(start, end), True
-        start, end = self.editor.paragraph_range()
-        return start, end, self.editor.text_between(start, end), False
+        return current_target(self.editor)
 
     def _cursor_moved(self) -> None:
         _start, _end, text, selected = self.current_target()
@@ -199,14 +186,7 @@ class AssistController(QObject):
 
     def refresh_facts(self) -> None:
         start, end, text, _sel = self.current_target()
-        document = self.editor.document()
-        before, after = document.findBlock(start).previous(), document.findBlock(end).next()
-        while before.isValid() and not before.text().strip():  # Markdown's blank lines
-            before = before.previous()
-        while after.isValid() and not after.text().strip():
-            after = after.next()
-        around = "\n".join(block.text() for block in (before, after)
-                           if block.isValid())  # the paragraphs before and after it
+        around = paragraphs_around(self.editor, start, end)
         self.lookup_job += 1
         job = self.lookup_job
         self.ontology.run(lambda host, _ctx: host.lookup(text, 200, around),

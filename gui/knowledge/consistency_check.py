@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from gui.window.hosts import OntologyHost
 from gui.window.lane import Lane
+from gui.window.ontology_host import OntologyHost
 
 if TYPE_CHECKING:
     from ontology.reasoner import ConsistencyReport, HermitResult, HermitRun

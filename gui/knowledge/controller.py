@@ -19,8 +19,8 @@ from engine.text.offsets import OffsetMap
 from gui.knowledge.entry_dialog import EntryForm, KnowledgeEntryDialog
 from gui.knowledge.parts import KnowledgeWindow
 from gui.knowledge.queries import State, entry_choices, kb_state, save_work
-from gui.window.hosts import OntologyHost
 from gui.window.lane import plain_error
+from gui.window.ontology_host import OntologyHost
 from gui.window.unsaved_dialog import Unsaved
 
 if TYPE_CHECKING:

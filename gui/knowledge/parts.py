@@ -16,8 +16,8 @@ from gui.editor.editor import Editor
 from gui.knowledge.consistency_check import ConsistencyCheck
 from gui.knowledge.panel import OntologyPanel
 from gui.window.changes import Changes
-from gui.window.hosts import OntologyHost
 from gui.window.lane import Lane
+from gui.window.ontology_host import OntologyHost
 from gui.window.preferences import Preferences
 
 

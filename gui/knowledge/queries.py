@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from engine.errors import OntologyError
 
 if TYPE_CHECKING:
-    from gui.window.hosts import OntologyHost
+    from gui.window.ontology_host import OntologyHost
     from ontology.kb import KnowledgeBase
 
 State = tuple[bool, str, str, bool]  # can undo, undo text, redo text, dirty

@@ -55,7 +55,7 @@ class _Relay(QObject):
 
 
 @dataclass
-class _Job:
+class Job:
     name: str  # the file name
     source: Source
     cancel: threading.Event = field(default_factory=threading.Event)
@@ -85,7 +85,7 @@ class GetModelsTab(QWidget):
         self.catalog = load_catalog()
         self.ram = total_ram_bytes()
         self.vram = gpu_memory_bytes() if offload else 0
-        self.job: _Job | None = None
+        self.job: Job | None = None
         self.last_path = ""
         self.relay = _Relay()
         self.relay.progress.connect(self._on_progress)
@@ -267,7 +267,7 @@ class GetModelsTab(QWidget):
         return endpoint
 
     def _start(self, source: Source, catalogue_sha: str, given_sha: str) -> None:
-        job = _Job(source.file_name, source)
+        job = Job(source.file_name, source)
         relay = self.relay
 
         def work() -> None:

@@ -4,7 +4,7 @@ operations, Search and Replace across the project, Build, and Go to Document."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QInputDialog
@@ -15,14 +15,16 @@ from engine.project.tree import TEMPLATES
 from gui.assist.controller import AssistController
 from gui.documents.commands import FileCommands
 from gui.grammar.controller import GrammarController
-from gui.project.controller import ProjectController, ProjectHost, _Job
+from gui.project.controller import Job, ProjectController, ProjectHost
 from gui.project.dock import ProjectDock
 from gui.project.proofread import ProjectProofread
 from gui.project.search import ProjectSearch
 from gui.project.search_panel import SearchPanel
-from gui.project.story import ProjectStory
 from gui.review import commands as review_commands
 from gui.window.preferences import Preferences
+
+if TYPE_CHECKING:
+    from gui.project.story import ProjectStory
 
 
 class ProjectWindow(ProjectHost, Protocol):
@@ -75,9 +77,7 @@ class ProjectCommands(QObject):
             self.controller, window.review,
             lambda: review_commands.proofread_document(window))  # type: ignore[arg-type]
         self.proofread.message.connect(lambda m: window.status.showMessage(m, 15000))
-        self.story = ProjectStory(self.controller, window.review)
-        self.story.message.connect(lambda m: window.status.showMessage(m, 10000))
-        self.story.accepted.connect(lambda: self.use_story_bible(reread=True))
+        self._story: ProjectStory | None = None  # made when first asked for
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -171,6 +171,29 @@ class ProjectCommands(QObject):
             assist.start_ontology()
         else:
             assist.use_project_ontology(wanted)
+
+    @property
+    def story(self) -> ProjectStory:
+        """The story bible's commands (its reading, proposals and knowledge base load
+        only when the writer first asks for People and Places)."""
+        if self._story is None:
+            from gui.project.story import ProjectStory
+
+            self._story = ProjectStory(self.controller, self.window.review)
+            self._story.message.connect(lambda m: self.window.status.showMessage(m, 10000))
+            self._story.accepted.connect(self._story_changed)
+        return self._story
+
+    def open_story(self) -> None:
+        self.story.open()
+
+    def _story_changed(self) -> None:
+        """Entries accepted into the story bible: their names are the project's words now,
+        and its facts are read again."""
+        project, grammar = self.controller.project, self.window.grammar
+        if grammar is not None and project is not None:
+            grammar.accept_session_words(project.manifest.words)
+        self.use_story_bible(reread=True)
 
     def close_project(self) -> None:
         project = self.controller.project
@@ -290,7 +313,7 @@ class ProjectCommands(QObject):
             chapters = build(project, target, preset)
             if not project.read_only:
                 project.manifest.builds[PRESET] = with_(preset, only=preset.only)
-                project._commit(project.manifest)
+                project.commit(project.manifest)
         except WordloomError as exc:
             self.window.files.tell("The book was not built", str(exc))
             return
@@ -306,7 +329,7 @@ class ProjectCommands(QObject):
             self.window.status.showMessage("Open a project first (File → Open Project…)", 8000)
             return
         self.window.status.showMessage("Counting the project…")
-        QThreadPool.globalInstance().start(_Job(lambda: project_stats(project), self.counted))
+        QThreadPool.globalInstance().start(Job(lambda: project_stats(project), self.counted))
 
     def _counted(self, result: object) -> None:
         from engine.project.stats import ProjectStats
@@ -324,7 +347,7 @@ class ProjectCommands(QObject):
         manifest = project.manifest.copy()
         manifest.goal_words, manifest.goal_by = words, by if words else None
         try:
-            project._commit(manifest)
+            project.commit(manifest)
         except WordloomError as exc:
             self.window.status.showMessage(str(exc), 10000)
 

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
 from PySide6.QtGui import QTextCursor
@@ -21,13 +21,15 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from engine.documents.files import disk_changed, open_document, save_document
 from engine.errors import WordloomError
-from engine.project.index import Hit, SearchIndex
-from engine.project.model import Project
-from engine.project.watch import ProjectWatcher
 from gui.documents.controller import DocumentController, SetAside
 from gui.editor.editor import Editor
 from gui.review.controller import ReviewController
 from gui.window.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from engine.project.index import Hit, SearchIndex
+    from engine.project.model import Project
+    from engine.project.watch import ProjectWatcher
 
 
 class ProjectHost(Protocol):
@@ -44,7 +46,7 @@ class ProjectHost(Protocol):
     def window(self) -> QWidget: ...
 
 
-class _Job(QRunnable):
+class Job(QRunnable):
     def __init__(self, work: Callable[[], object], done: SignalInstance) -> None:
         super().__init__()
         self.work, self.done = work, done
@@ -83,6 +85,10 @@ class ProjectController(QObject):
     def open(self, root: Path) -> Project:
         """Open the project in ``root`` (raises a one-line error); the tree is shown at
         once, the index is brought up to date behind it."""
+        from engine.project.index import SearchIndex  # (loaded with the first project, not
+        from engine.project.model import Project  # at start-up)
+        from engine.project.watch import ProjectWatcher
+
         project = Project.open(root)
         self.close()
         self.project = project
@@ -127,7 +133,7 @@ class ProjectController(QObject):
         self.indexing = True
         index, cancel = self.index, self._cancel
         paths = self.project.documents() + self.project.unplaced
-        QThreadPool.globalInstance().start(_Job(lambda: index.sync(paths, cancel=cancel),
+        QThreadPool.globalInstance().start(Job(lambda: index.sync(paths, cancel=cancel),
                                                 self.indexed))
 
     def _indexed(self, result: object) -> None:
@@ -143,7 +149,7 @@ class ProjectController(QObject):
         if self.project is None or self.index is None:
             return
         index, order = self.index, self.project.documents()
-        QThreadPool.globalInstance().start(_Job(
+        QThreadPool.globalInstance().start(Job(
             lambda: index.search(query, whole_word=whole_word, case=case, regex=regex,
                                  order=order), self.searched))
 

@@ -4,6 +4,8 @@ drag and drop, delete to the trash, undo)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QDropEvent, QFont
 from PySide6.QtWidgets import (
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from engine.project.manifest import STATUSES
-from engine.project.model import Node
+
+if TYPE_CHECKING:
+    from engine.project.model import Node
 
 PATH = Qt.ItemDataRole.UserRole
 OUTSIDE = "\0outside"  # the "Not in the book" row

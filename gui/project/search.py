@@ -4,17 +4,19 @@ one write of every changed file (a version of each kept first), undone as one st
 
 from __future__ import annotations
 
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QDockWidget
 
 from engine.errors import WordloomError
 from engine.project.index import Hit
-from engine.project.replace import Applied, FileReplace, apply, preview, undo
 from gui.documents.controller import DocumentController
-from gui.project.controller import ProjectController, _Job
+from gui.project.controller import Job, ProjectController
 from gui.project.search_panel import SearchPanel
+
+if TYPE_CHECKING:
+    from engine.project.replace import Applied, FileReplace
 
 
 class SearchWindow(Protocol):
@@ -64,6 +66,7 @@ class ProjectSearch(QObject):
         self.controller.open_document(hit.path, hit if hit.length else None)
 
     def _preview(self, old: str, new: str, whole: bool, case: bool, regex: bool) -> None:
+        from engine.project.replace import preview
         project = self.controller.project
         if project is None:
             self.search.summary.setText("Open a project first (File → Open Project…)")
@@ -74,7 +77,7 @@ class ProjectSearch(QObject):
         chosen = [r for r in project.documents() + project.unplaced
                   if project.path(r) not in unsaved]
         left = [p.name for p in unsaved if self.controller.holds(p)]
-        QThreadPool.globalInstance().start(_Job(
+        QThreadPool.globalInstance().start(Job(
             lambda: (*preview(project, old, new, whole_word=whole, case=case, regex=regex,
                               only=chosen), left), self.previewed))
 
@@ -98,6 +101,8 @@ class ProjectSearch(QObject):
             for change in list(item.review.changes):
                 if change.id not in keep:
                     item.review.reject(change.id)
+        from engine.project.replace import apply
+
         try:
             self.applied = apply(project, self.files)
         except WordloomError as exc:
@@ -117,6 +122,8 @@ class ProjectSearch(QObject):
         project = self.controller.project
         if project is None or self.applied is None:
             return
+        from engine.project.replace import undo
+
         notes = undo(project, self.applied)
         paths = {p for p, _b, _h in self.applied.files}
         self.applied = None

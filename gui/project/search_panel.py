@@ -4,6 +4,8 @@ hit a change to keep or leave (ticked), made in every file at once and undone as
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from engine.project.index import Hit
-from engine.project.replace import FileReplace
+
+if TYPE_CHECKING:
+    from engine.project.replace import FileReplace
 
 HIT = Qt.ItemDataRole.UserRole
 LIMIT = 1_000  # engine.project.index.SearchIndex.search's

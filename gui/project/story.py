@@ -19,7 +19,7 @@ from engine.story.bible import Entity, Mention, StoryBible
 from engine.story.continuity import Merge, Suspect
 from engine.story.facts import TextFact, facts_about
 from engine.text.readability import syllable_table
-from gui.project.controller import ProjectController, _Job
+from gui.project.controller import Job, ProjectController
 from gui.project.story_dialog import StoryDialog
 from gui.review.controller import ReviewController
 from ontology.story_kb import accept, add_text_facts, entry_names, kb_path, open_story_kb
@@ -83,7 +83,7 @@ class ProjectStory(QObject):
                 kb.close()
             return entities, found, offers, accepted
 
-        QThreadPool.globalInstance().start(_Job(work, self.computed))
+        QThreadPool.globalInstance().start(Job(work, self.computed))
 
     def _computed(self, result: object) -> None:
         self.computing = False
@@ -118,9 +118,6 @@ class ProjectStory(QObject):
         except WordloomError as exc:
             self.message.emit(str(exc))
             return
-        grammar = getattr(self.controller.host, "grammar", None)
-        if grammar is not None:
-            grammar.accept_session_words(project.manifest.words)
         self.message.emit(f"{name or entity.name} is in the story bible "
                           f"({kb_path(project.root).name})")
         self.accepted.emit()
@@ -146,7 +143,7 @@ class ProjectStory(QObject):
                         continue
             return {e.name: facts_about(e, texts, found[0]) for e in chosen}
 
-        QThreadPool.globalInstance().start(_Job(work, self.drawn))
+        QThreadPool.globalInstance().start(Job(work, self.drawn))
 
     def _drawn(self, result: object) -> None:
         project = self.controller.project

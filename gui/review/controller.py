@@ -28,13 +28,14 @@ from gui.editor.editor import Editor
 from gui.review import marks as review_marks
 from gui.review import restore as review_restore
 from gui.review import undo as review_undo
+from gui.review.handover import ReviewHandover
 from gui.review.scan import Fences, Piece, Scan, pieces
 from gui.review.undo import Decision, Decisions
 from gui.window.hosts import ModelHost
 from gui.window.lane import Lane
 
 
-class ReviewController(QObject):
+class ReviewController(QObject, ReviewHandover):
     changed = Signal()  # the pending changes changed: views refresh themselves
     progress = Signal(int, int, float)  # paragraphs done, in all, seconds left (-1: unknown)
     finished = Signal(str)  # a line for the status bar
@@ -186,58 +187,6 @@ class ReviewController(QObject):
         self.finished.emit(f"Proofread {self.total} paragraph(s): {count} change(s) to "
                            "review." if count else
                            f"Proofread {self.total} paragraph(s): nothing to change.")
-
-    def restore(self, data: dict[str, object]) -> None:
-        """Changes to review that were kept with this text: by the recovery journal (after
-        a crash), or as a Word file's tracked changes."""
-        self._track()
-        try:
-            restored = Review.from_json(self.editor.toPlainText(), data)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            self.message.emit("The changes to review that were kept no longer fit the text; "
-                              "they were left out.")
-            return
-        self.review = restored
-        self._refresh()
-        self.message.emit(f"{len(restored.changes)} change(s) to review: see the Review dock.")
-
-    def offer(self, changes: list[Pending], what: str) -> int:
-        """Changes found elsewhere (continuity across a project) added to the review of
-        the text shown; those that overlap a change already pending are left out."""
-        self._track()
-        added = self.review.add(changes)
-        self._refresh()
-        self.message.emit(f"{len(added)} {what} to review: see the Review dock.")
-        return len(added)
-
-    def state(self) -> dict[str, object] | None:
-        """What the recovery journal keeps: the changes still to review (None: none)."""
-        return self.review.to_json() if self.review.changes else None
-
-    def stash(self) -> tuple[Review, Decisions] | None:
-        """Set the review of the document shown aside (another is about to be shown in the
-        editor): its pending changes and its decisions, or None when it has neither.
-        Proofreading that runs is cancelled first (what it found stays pending)."""
-        self.cancel()
-        kept = (self.review, self.decisions) if self.review.changes or self.decisions \
-            else None
-        if self.tracking:
-            self.editor.document().contentsChange.disconnect(self._contents_change)
-            self.tracking = False
-        self.review, self.decisions = Review(""), Decisions()
-        self._draw()
-        self.changed.emit()
-        return kept
-
-    def unstash(self, kept: tuple[Review, Decisions] | None) -> None:
-        """The review set aside with the document now shown again."""
-        if kept is None:
-            self._refresh()
-            return
-        self.review, self.decisions = kept
-        self.editor.document().contentsChange.connect(self._contents_change)
-        self.tracking = True
-        self._refresh()
 
     # -- keeping the review in step with the text ------------------------------------------
 

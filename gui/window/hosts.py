@@ -1,4 +1,5 @@
-"""What each lane owns: the model, the grammar checker, the ontology (see ``gui.window.lane``).
+"""What each lane owns: the model and the grammar checker (see ``gui.window.lane``; the
+ontology's owner is ``gui.window.ontology_host``).
 
 Each owner is a plain object touched only by its lane's thread; the controllers send it
 operations through ``Lane.run``. The model's evaluation reaches the one grammar checker and
@@ -8,98 +9,33 @@ holds a single Harper, a single LanguageTool client and a single copy of the ont
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import linecache
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.config import Settings
-from engine.errors import OntologyError, WordloomError
+from engine.errors import WordloomError
 from engine.grammar.checker import GrammarChecker
 from engine.grammar.issues import CheckResult, Issue
 from engine.grammar.language import warm as warm_language
-from engine.heap import give_back_freed
 from engine.model.backend import ModelBackend, open_backend
 from engine.model.judge_choice import judge_beside
 from engine.model.scorer import LogProbScorer
 from engine.model.server import ServerRunner, leaves_machine
 from engine.text.readability import reading_ease
-from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt, fact_subject
+from engine.writing.assistant import Assistant, AssistRequest, BuiltPrompt
 from engine.writing.evaluate import Evaluator
 from engine.writing.optimize import Outcome, suggest
 from engine.writing.proofread import Proofread, order_replacements, proofread_text
-from engine.writing.sources import Mentioned
 from engine.writing.templates import TemplateLibrary
 from gui.window.lane import Lane, OpContext
+from gui.window.loads import no_gc_pauses, one_load_at_a_time, settle_memory
+from gui.window.ontology_host import EntitiesOnLane
 
 if TYPE_CHECKING:
-    from ontology.kb import KnowledgeBase
-    from ontology.knowledge import Knowledge, Lookup
-    from ontology.reasoner import ConsistencyReport, HermitResult, HermitRun
-
-_GC_LOCK = threading.Lock()
-_gc_pauses = 0
-_LOADING = threading.Lock()
-
-
-def settle_memory(freeze: bool = True) -> None:
-    """After loading: forget the source lines PySide6's import hook reads for every module
-    imported after it (``inspect.getsource`` through ``linecache``: about 19 MB that
-    nothing else reads; tracebacks read them again when they need them), hand the loads'
-    freed buffers back to the system (engine/heap.py), and, with ``freeze``, move every
-    object alive now out of the cyclic collector's sight (``gc.freeze``).
-
-    The tables loaded by then (the pronouncing dictionary, inflections, language model,
-    ontology) are some 300,000 objects that live as long as the app: without the freeze,
-    each full collection walks them all, holding the GIL for about 110 ms on two cores,
-    and the window stalls. Frozen objects are still freed when their last reference goes;
-    a reference cycle among them would never be collected, so freezing is for the end of
-    a load, when what is alive is what was loaded."""
-    if freeze:
-        gc.freeze()
-    linecache.clearcache()
-    give_back_freed()
-
-
-@contextlib.contextmanager
-def no_gc_pauses() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while a worker builds big structures: a
-    collection triggered there would stop the window's thread too (the GIL)."""
-    global _gc_pauses
-    with _GC_LOCK:
-        _gc_pauses += 1
-        gc.disable()
-    try:
-        yield
-    finally:
-        with _GC_LOCK:
-            _gc_pauses -= 1
-            last = _gc_pauses == 0
-            if last:
-                # what was built is out of the collector's sight before it runs again:
-                # otherwise the first collection walks every object allocated meanwhile,
-                # all counted as young (80-90 ms holding the GIL after a load)
-                gc.freeze()
-                gc.enable()
-        if last:
-            settle_memory(freeze=False)  # frozen above, before the collector was back
-
-
-@contextlib.contextmanager
-def one_load_at_a_time() -> Iterator[None]:
-    """A big load in Python (the model's metadata and judge, the ontology and its names,
-    the language model), with the collector held off, waiting for any other such load to
-    finish first. Two Python-heavy loads on two threads pass the GIL between them and the
-    window's thread waits behind both: measured on two cores, its timer ran 50-110 ms late
-    while the model and the ontology loaded side by side. One at a time, the window's
-    thread takes the GIL at the loader's next switch interval."""
-    with _LOADING, no_gc_pauses():
-        yield
-
+    pass
 
 @dataclass(frozen=True)
 class Chunk:
@@ -172,123 +108,6 @@ class GrammarOnLane:
     def check(self, text: str, timeout: float = 60.0,
               cancel: threading.Event | None = None) -> CheckResult:
         return self.lane.query(lambda host, _ctx: host.require().check(text), timeout, cancel)
-
-
-class OntologyHost:
-    """The open ontology, if any: facts for requests, names for scoring, HermiT checks."""
-
-    def __init__(self) -> None:
-        self.knowledge: Knowledge | None = None
-        self.also: Knowledge | None = None  # the global ontology, while a project's is open
-
-    def open(self, path: str, language: str, also: str = "") -> dict[str, object]:
-        """Open ``path`` (shown, edited, its facts first) and, with ``also``, a second
-        ontology whose facts follow (a project's story bible, then the writer's own)."""
-        from ontology.knowledge import Knowledge
-
-        with one_load_at_a_time():
-            knowledge = Knowledge.open(path, language)
-            knowledge.matcher.warm()
-            second = Knowledge.open(also, language) if also else None
-        self.close()
-        self.knowledge, self.also = knowledge, second
-        words = knowledge.name_words() + (second.name_words() if second else [])
-        return {"path": path, "entities": len(knowledge.entities),
-                "warnings": list(knowledge.warnings), "words": words, "also": also}
-
-    def lookup(self, text: str, budget: int, around: str = "") -> Lookup | None:
-        """The facts for ``text``; while a project's story bible is open, then those of
-        the people and places in the paragraphs ``around`` it, then the writer's own
-        ontology's for ``text``."""
-        from ontology.knowledge import Lookup, together
-
-        if self.knowledge is None:
-            return None
-        found = self.knowledge.lookup(text, budget)
-        if self.also is not None:
-            if around.strip():
-                near = self.knowledge.lookup(around, budget)  # facts only: its mentions'
-                found = together(found, Lookup([], near.facts, near.labels, near.sources),
-                                 budget)  # places are in another text
-            found = together(found, self.also.lookup(text, budget), budget)
-        return found
-
-    def summary(self) -> tuple[str, int]:
-        """The open ontology's file and how many entities it names now."""
-        if self.knowledge is None:
-            raise OntologyError("no ontology is open")
-        kb = self.knowledge.kb
-        return str(kb.path if kb is not None else self.knowledge.store.path), len(
-            self.knowledge.entities)
-
-    def browse(self) -> KnowledgeBase:
-        """The open ontology, to read."""
-        if self.knowledge is None:
-            raise OntologyError("no ontology is open")
-        return self.knowledge.browse()
-
-    def kb(self) -> KnowledgeBase:
-        """The open ontology, to change (opened for editing on first use)."""
-        if self.knowledge is None:
-            raise OntologyError("no ontology is open")
-        return self.knowledge.edit()
-
-    def mentions_of(self, iri: str, text: str) -> list[tuple[int, int, str]]:
-        """Where ``text`` (the whole document) names ``iri``: exact mentions only."""
-        if self.knowledge is None:
-            return []
-        return [(m.start, m.end, text[m.start:m.end])
-                for m in self.knowledge.matcher.find_exact(text) if m.iri == iri]
-
-    def attach_facts(self, request: AssistRequest) -> tuple[AssistRequest, Lookup | None, str]:
-        """The request with the facts for its exact text, less the ones the writer
-        unticked, with their IRIs; and the lookup behind them, for the Facts tab."""
-        subject = fact_subject(request)
-        around = "\n".join([request.before.rsplit("\n\n", 1)[-1],
-                            request.after.split("\n\n", 1)[0]])
-        lookup = self.lookup(subject, request.fact_budget, around)
-        facts = lookup.kept(request.excluded_facts) if lookup is not None else []
-        return (replace(request, facts=[f.text for f in facts], fact_items=facts),
-                lookup, subject)
-
-    def find(self, text: str, exact: bool) -> list[Mentioned]:
-        if self.knowledge is None:
-            return []
-        matcher = self.knowledge.matcher
-        return list(matcher.find_exact(text) if exact else matcher.find(text))
-
-    def start_check(self) -> HermitRun:
-        from ontology.reasoner import HermitRun
-
-        if self.knowledge is None:
-            raise LookupError("no ontology is open")
-        return HermitRun(self.knowledge.store)
-
-    def finish_check(self, run: HermitRun, result: HermitResult) -> ConsistencyReport:
-        from ontology.reasoner import read_report
-
-        if self.knowledge is None or self.knowledge.store is not run.store:
-            raise LookupError("another ontology was opened during the check")
-        return read_report(run.store, result, self.knowledge.language)
-
-    def close(self) -> None:
-        for knowledge in (self.knowledge, self.also):
-            self.knowledge = self.also = None  # gone before they are closed
-            if knowledge is not None:
-                knowledge.close()
-
-
-@dataclass(frozen=True)
-class EntitiesOnLane:
-    """The ontology lane's name index, for a scorer on another thread."""
-
-    lane: Lane[OntologyHost]
-
-    def find(self, text: str) -> list[Mentioned]:
-        return self.lane.query(lambda host, _ctx: host.find(text, exact=False))
-
-    def find_exact(self, text: str) -> list[Mentioned]:
-        return self.lane.query(lambda host, _ctx: host.find(text, exact=True))
 
 
 OrderKey = tuple[str, int, int, tuple[str, ...]]

@@ -40,9 +40,9 @@ from gui.review.panel import ReviewPanel
 from gui.window import closing
 from gui.window.changes import Changes
 from gui.window.first_frame import FirstFrame
-from gui.window.hosts import OntologyHost
 from gui.window.lane import Lane, hold_work, release_work
 from gui.window.menus import build_menus
+from gui.window.ontology_host import OntologyHost
 from gui.window.preferences import Preferences
 from gui.window.status_bar import StatusBar
 from gui.window.unsaved_dialog import Unsaved, ask_about_unsaved

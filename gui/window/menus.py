@@ -80,7 +80,7 @@ def menus(window: MenuWindow) -> list[tuple[str, list[Entry]]]:
         ]
     assistant.append(("Check Ontology &Consistency", window.check_ontology, None,
                       "checkontology"))
-    assistant.append(("Find &People and Places…", window.projects.story.open, "Ctrl+Alt+B",
+    assistant.append(("Find &People and Places…", window.projects.open_story, "Ctrl+Alt+B",
                       "findpeople"))
     return [
         ("&File", [
